@@ -1,0 +1,23 @@
+// X25519 (RFC 7748) key agreement.
+#pragma once
+
+#include "lagrum/crypto/bytes.h"
+#include "lagrum/crypto/result.h"
+#include "lagrum/crypto/secret.h"
+
+namespace lagrum::crypto {
+
+struct X25519KeyPair {
+    SecretBytes private_key;  // 32 bytes
+    Bytes public_key;         // 32 bytes
+};
+
+inline constexpr std::size_t kX25519Size = 32;
+
+X25519KeyPair x25519_generate();
+// Public key for a 32-byte private scalar.
+Result<Bytes> x25519_public_key(ByteView private_key);
+// Shared secret; rejects an all-zero output (low-order public key), RFC 7748 §6.1.
+Result<SecretBytes> x25519(ByteView private_key, ByteView public_key);
+
+}  // namespace lagrum::crypto
