@@ -4,26 +4,46 @@ namespace lagrum::mls {
 
 const char* mls_errc_name(MlsErrc code) noexcept {
     switch (code) {
-        case MlsErrc::decode: return "decode";
-        case MlsErrc::length_limit: return "length_limit";
-        case MlsErrc::unsupported: return "unsupported";
-        case MlsErrc::bad_signature: return "bad_signature";
-        case MlsErrc::bad_membership_tag: return "bad_membership_tag";
-        case MlsErrc::wrong_group: return "wrong_group";
-        case MlsErrc::wrong_epoch: return "wrong_epoch";
-        case MlsErrc::generation_too_old: return "generation_too_old";
-        case MlsErrc::generation_too_far: return "generation_too_far";
-        case MlsErrc::decryption_failed: return "decryption_failed";
-        case MlsErrc::not_member: return "not_member";
-        case MlsErrc::invalid_proposal: return "invalid_proposal";
-        case MlsErrc::invalid_commit: return "invalid_commit";
-        case MlsErrc::invalid_path: return "invalid_path";
-        case MlsErrc::invalid_key_package: return "invalid_key_package";
-        case MlsErrc::invalid_leaf_node: return "invalid_leaf_node";
-        case MlsErrc::invalid_tree: return "invalid_tree";
-        case MlsErrc::credential_rejected: return "credential_rejected";
-        case MlsErrc::invalid_state: return "invalid_state";
-        case MlsErrc::crypto: return "crypto";
+        case MlsErrc::decode:
+            return "decode";
+        case MlsErrc::length_limit:
+            return "length_limit";
+        case MlsErrc::unsupported:
+            return "unsupported";
+        case MlsErrc::bad_signature:
+            return "bad_signature";
+        case MlsErrc::bad_membership_tag:
+            return "bad_membership_tag";
+        case MlsErrc::wrong_group:
+            return "wrong_group";
+        case MlsErrc::wrong_epoch:
+            return "wrong_epoch";
+        case MlsErrc::generation_too_old:
+            return "generation_too_old";
+        case MlsErrc::generation_too_far:
+            return "generation_too_far";
+        case MlsErrc::decryption_failed:
+            return "decryption_failed";
+        case MlsErrc::not_member:
+            return "not_member";
+        case MlsErrc::invalid_proposal:
+            return "invalid_proposal";
+        case MlsErrc::invalid_commit:
+            return "invalid_commit";
+        case MlsErrc::invalid_path:
+            return "invalid_path";
+        case MlsErrc::invalid_key_package:
+            return "invalid_key_package";
+        case MlsErrc::invalid_leaf_node:
+            return "invalid_leaf_node";
+        case MlsErrc::invalid_tree:
+            return "invalid_tree";
+        case MlsErrc::credential_rejected:
+            return "credential_rejected";
+        case MlsErrc::invalid_state:
+            return "invalid_state";
+        case MlsErrc::crypto:
+            return "crypto";
     }
     return "unknown";
 }

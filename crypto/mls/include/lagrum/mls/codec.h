@@ -23,14 +23,14 @@ using crypto::ByteView;
 inline constexpr std::uint64_t kMaxVarint = (1u << 30) - 1;
 
 class Writer {
-public:
+  public:
     void u8(std::uint8_t v) { out_.push_back(v); }
     void u16(std::uint16_t v);
     void u32(std::uint32_t v);
     void u64(std::uint64_t v);
     void raw(ByteView b) { out_.insert(out_.end(), b.begin(), b.end()); }
-    void varint(std::uint64_t v);        // throws MlsError(length_limit) if v > kMaxVarint
-    void opaque(ByteView b);             // opaque data<V>
+    void varint(std::uint64_t v);  // throws MlsError(length_limit) if v > kMaxVarint
+    void opaque(ByteView b);       // opaque data<V>
     // A `<V>` vector whose body is produced by body(Writer&).
     template <class F>
     void vector(F&& body) {
@@ -48,22 +48,25 @@ public:
     const Bytes& bytes() const noexcept { return out_; }
     Bytes take() noexcept { return std::move(out_); }
 
-private:
+  private:
     Bytes out_;
 };
 
 class Reader {
-public:
+  public:
     explicit Reader(ByteView data) noexcept : data_(data) {}
 
     std::uint8_t u8();
     std::uint16_t u16();
     std::uint32_t u32();
     std::uint64_t u64();
-    ByteView raw(std::size_t n);   // a view into the input (n bounded by remaining())
+    ByteView raw(std::size_t n);  // a view into the input (n bounded by remaining())
     std::uint64_t varint();
-    ByteView opaque_view();        // opaque data<V> as a view
-    Bytes opaque() { auto v = opaque_view(); return Bytes(v.begin(), v.end()); }
+    ByteView opaque_view();  // opaque data<V> as a view
+    Bytes opaque() {
+        auto v = opaque_view();
+        return Bytes(v.begin(), v.end());
+    }
     // A sub-reader over the body of a `<V>` vector.
     Reader sub() { return Reader(opaque_view()); }
     // Calls item(Reader&) until the vector body is exhausted.
@@ -87,7 +90,7 @@ public:
     // Throws MlsError(decode) if any byte is left.
     void finish() const;
 
-private:
+  private:
     ByteView data_;
     std::size_t pos_ = 0;
 };

@@ -12,20 +12,20 @@
 namespace lagrum::mls {
 
 enum class MlsErrc {
-    decode,               // malformed encoding, truncated input, trailing bytes, bad varint
-    length_limit,         // a length prefix beyond what we accept (bounded before allocation)
-    unsupported,          // cipher suite, version, credential type, extension we do not handle
+    decode,        // malformed encoding, truncated input, trailing bytes, bad varint
+    length_limit,  // a length prefix beyond what we accept (bounded before allocation)
+    unsupported,   // cipher suite, version, credential type, extension we do not handle
     bad_signature,
     bad_membership_tag,
     wrong_group,
     wrong_epoch,
-    generation_too_old,   // secret tree key already consumed / deleted (replay or too old)
-    generation_too_far,   // beyond the forward-ratchet window
+    generation_too_old,  // secret tree key already consumed / deleted (replay or too old)
+    generation_too_far,  // beyond the forward-ratchet window
     decryption_failed,
-    not_member,           // sender leaf is blank / out of range
+    not_member,  // sender leaf is blank / out of range
     invalid_proposal,
     invalid_commit,
-    invalid_path,         // UpdatePath / parent hash / tree hash mismatch
+    invalid_path,  // UpdatePath / parent hash / tree hash mismatch
     invalid_key_package,
     invalid_leaf_node,
     invalid_tree,
@@ -37,12 +37,11 @@ enum class MlsErrc {
 const char* mls_errc_name(MlsErrc code) noexcept;
 
 class MlsError : public std::runtime_error {
-public:
-    MlsError(MlsErrc code, const std::string& message)
-        : std::runtime_error(message), code_(code) {}
+  public:
+    MlsError(MlsErrc code, const std::string& message) : std::runtime_error(message), code_(code) {}
     MlsErrc code() const noexcept { return code_; }
 
-private:
+  private:
     MlsErrc code_;
 };
 
