@@ -5,6 +5,15 @@ if(LAGRUM_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+if(LAGRUM_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "LAGRUM_FUZZ=ON needs clang (CC=clang CXX=clang++)")
+  endif()
+  # Instrument all code for coverage so libFuzzer sees inside the libraries it drives.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 find_program(CCACHE_PROGRAM ccache)
 if(CCACHE_PROGRAM)
   set(CMAKE_CXX_COMPILER_LAUNCHER ${CCACHE_PROGRAM})

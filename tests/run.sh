@@ -1,20 +1,30 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds, runs every test.
-#   tests/run.sh             build/ (RelWithDebInfo), then ctest
-#   tests/run.sh --sanitize  build-asan/ with -fsanitize=address,undefined
+#   tests/run.sh             build/ (RelWithDebInfo, g++), then every test (ctest)
+#   tests/run.sh --sanitize  the same in build-asan/ with -fsanitize=address,undefined
+#   tests/run.sh --fuzz      build-fuzz/ (clang, libFuzzer): each fuzz target runs for
+#                            LAGRUM_FUZZ_SECONDS (default 20) from its seed corpus
 # Extra arguments after -- go to ctest (e.g. tests/run.sh -- -R Hpke).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 build=build
+target=all
 cmake_args=()
 ctest_args=()
 while (($#)); do
     case "$1" in
         --sanitize) build=build-asan; cmake_args+=(-DLAGRUM_SANITIZE=ON) ;;
+        --fuzz)
+            build=build-fuzz
+            target=lagrum_fuzzers
+            export CC=clang CXX=clang++
+            cmake_args+=(-DLAGRUM_FUZZ=ON "-DLAGRUM_FUZZ_SECONDS=${LAGRUM_FUZZ_SECONDS:-20}")
+            ctest_args+=(-L fuzz)
+            ;;
         --) shift; ctest_args+=("$@"); break ;;
-        *) echo "usage: tests/run.sh [--sanitize] [-- ctest args]" >&2; exit 2 ;;
+        *) echo "usage: tests/run.sh [--sanitize|--fuzz] [-- ctest args]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -24,9 +34,9 @@ done
 jobs=$(nproc)
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/lagrum-ccache}
 cmake -S . -B "$build" -G Ninja "${cmake_args[@]}"
-cmake --build "$build" -j "$jobs"
+cmake --build "$build" -j "$jobs" --target "$target"
 
-# ASan: leak checks on; abort on the first UBSan report so it fails the test.
+# ASan: leak checks on; stop at the first UBSan report so it fails the test.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 cd "$build"
