@@ -79,7 +79,9 @@ GroupContext GroupContext::decode(Reader& r) {
     if (r.u16() != static_cast<std::uint16_t>(ProtocolVersion::mls10)) {
         fail(MlsErrc::unsupported, "unsupported protocol version");
     }
-    if (r.u16() != kSuite3) fail(MlsErrc::unsupported, "unsupported cipher suite");
+    // Syntactic only: any suite value decodes (messages of other suites must round-trip);
+    // the suite is checked where a GroupContext is used (GroupInfo, framing).
+    gc.cipher_suite = static_cast<CipherSuite>(r.u16());
     gc.group_id = r.opaque();
     gc.epoch = r.u64();
     gc.tree_hash = r.opaque();

@@ -114,7 +114,8 @@ struct GroupContext {
 
     friend bool operator==(const GroupContext&, const GroupContext&) = default;
     void encode(Writer& w) const;
-    // Rejects a version other than mls10 and a suite other than 0x0003 (unsupported).
+    // Rejects a version other than mls10 (unsupported). The suite is decoded as is and
+    // checked by the consumer (GroupInfo processing, framing).
     static GroupContext decode(Reader& r);
 };
 
