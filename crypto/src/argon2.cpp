@@ -14,8 +14,17 @@ Result<SecretBytes> argon2id_derive(std::string_view passphrase, ByteView salt, 
     if (length < crypto_pwhash_BYTES_MIN || length > 1024) {
         return make_error(Errc::invalid_argument, "Argon2id output length out of range");
     }
-    if (params.opslimit < crypto_pwhash_OPSLIMIT_MIN || params.memlimit < crypto_pwhash_MEMLIMIT_MIN) {
+    if (params.opslimit < crypto_pwhash_OPSLIMIT_MIN ||
+        params.memlimit < crypto_pwhash_MEMLIMIT_MIN) {
         return make_error(Errc::invalid_argument, "Argon2id parameters below libsodium's minimum");
+    }
+    // Out-of-range values used to reach crypto_pwhash and come back as "out of memory".
+    if (params.opslimit > crypto_pwhash_OPSLIMIT_MAX ||
+        params.memlimit > crypto_pwhash_MEMLIMIT_MAX) {
+        return make_error(Errc::invalid_argument, "Argon2id parameters above libsodium's maximum");
+    }
+    if (passphrase.size() > crypto_pwhash_PASSWD_MAX) {
+        return make_error(Errc::invalid_argument, "Argon2id passphrase too long");
     }
     detail::ensure_sodium();
     SecretBytes out(length);

@@ -22,7 +22,9 @@ Sha256::Sha256() noexcept {
     crypto_hash_sha256_init(reinterpret_cast<crypto_hash_sha256_state*>(state_.data()));
 }
 
-Sha256::~Sha256() { sodium_memzero(state_.data(), state_.size()); }
+Sha256::~Sha256() {
+    sodium_memzero(state_.data(), state_.size());
+}
 
 void Sha256::update(ByteView data) noexcept {
     crypto_hash_sha256_update(reinterpret_cast<crypto_hash_sha256_state*>(state_.data()),
@@ -49,10 +51,25 @@ SecretBytes hmac_sha256(ByteView key, ByteView data) {
     return out;
 }
 
-bool hmac_sha256_verify(ByteView key, ByteView data, ByteView tag) {
-    if (tag.empty() || tag.size() > kSha256Size) return false;
-    const SecretBytes mac = hmac_sha256(key, data);
-    return ct_equal(mac.view().first(tag.size()), tag);
+bool hmac_sha256_verify(ByteView key, ByteView data, ByteView tag) noexcept {
+    // Fixed: this used to accept any tag of 1..32 bytes, so a 1-byte tag verified with
+    // probability 1/256. RFC 2104 §5: truncate to no less than half the hash length.
+    if (tag.size() < kHmacSha256MinTagSize || tag.size() > kSha256Size) return false;
+    try {
+        detail::ensure_sodium();
+    } catch (...) {
+        return false;
+    }
+    // Stack buffer rather than SecretBytes so verification cannot throw; wiped below.
+    unsigned char mac[kSha256Size];
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, key.data(), key.size());
+    crypto_auth_hmacsha256_update(&st, data.data(), data.size());
+    crypto_auth_hmacsha256_final(&st, mac);
+    sodium_memzero(&st, sizeof st);
+    const bool ok = ct_equal(ByteView(mac, tag.size()), tag);
+    sodium_memzero(mac, sizeof mac);
+    return ok;
 }
 
 SecretBytes hkdf_extract(ByteView salt, ByteView ikm) {

@@ -20,7 +20,7 @@ Bytes sha256(ByteView data);
 
 // Streaming SHA-256 for large or piecewise input.
 class Sha256 {
-public:
+  public:
     Sha256() noexcept;
     ~Sha256();
     Sha256(const Sha256&) = delete;
@@ -28,14 +28,20 @@ public:
     void update(ByteView data) noexcept;
     Bytes finish() noexcept;  // the object may not be updated afterwards
 
-private:
+  private:
     alignas(64) std::array<unsigned char, 128> state_{};
 };
 
 // HMAC-SHA256 with a key of any length (keys longer than the block are hashed, per RFC 2104).
 SecretBytes hmac_sha256(ByteView key, ByteView data);
-// Constant-time verification of an HMAC-SHA256 tag (any tag length 1..32 is truncation).
-bool hmac_sha256_verify(ByteView key, ByteView data, ByteView tag);
+// Shortest truncated HMAC-SHA256 tag hmac_sha256_verify accepts: half the hash output, the
+// lower bound RFC 2104 §5 recommends. Shorter tags would let a caller (or an attacker who
+// controls the tag length) turn verification into a 1-in-256 guess.
+inline constexpr std::size_t kHmacSha256MinTagSize = kSha256Size / 2;
+
+// Constant-time verification of an HMAC-SHA256 tag. A tag of 16..32 bytes is compared with
+// that prefix of the MAC (truncation); any other length is false. Never allocates or throws.
+bool hmac_sha256_verify(ByteView key, ByteView data, ByteView tag) noexcept;
 
 // HKDF-Extract(salt, IKM) -> PRK (32 bytes). An empty salt means HashLen zero bytes.
 SecretBytes hkdf_extract(ByteView salt, ByteView ikm);
