@@ -1,0 +1,44 @@
+// lagrum-relay configuration (one TOML file; see RelayConfig::example_toml()).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "cert.pb.h"
+#include "lagrum/relay/storage.h"
+
+namespace lagrum::relay {
+
+struct RelayConfig {
+    // "unix:/path/relay.sock" or "host:port" (TCP needs tls_cert/tls_key unless
+    // insecure_tcp is set, which is meant for loopback tests and benchmarks only).
+    std::string listen = "unix:/run/lagrum-relay/relay.sock";
+    std::string tls_cert;
+    std::string tls_key;
+    bool insecure_tcp = false;
+    std::string database = "/var/lib/lagrum-relay/relay.db";
+    std::string log_file;  // empty: stderr
+    std::vector<cert::v1::OrganisationRoot> trust;
+    std::vector<std::string> revocation_lists;  // files holding a binary RevocationList
+
+    std::uint64_t max_envelope_bytes = 1024 * 1024;
+    std::uint64_t max_list_entries = 1000;  // devices per commit change list
+    StorageLimits storage;
+    double rate_per_second = 100;  // sustained requests per session token
+    double rate_burst = 200;
+    std::int64_t session_ttl_seconds = 24 * 3600;
+    std::int64_t expire_interval_seconds = 60;
+    std::string test_clock_file;  // test only: file with the current Unix time
+};
+
+// Parses TOML text; relative paths are resolved against base_dir. Returns an error
+// message on any unknown type, bad value or missing required field.
+std::variant<RelayConfig, std::string> parse_config(const std::string& toml_text,
+                                                    const std::string& base_dir);
+std::variant<RelayConfig, std::string> load_config(const std::string& path);
+
+std::string authority_name(cert::v1::AuthorityType type);
+
+}  // namespace lagrum::relay

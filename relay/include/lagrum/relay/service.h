@@ -1,0 +1,128 @@
+// The lagrum.relay.v1.Relay gRPC service over the Storage interface, plus the gRPC
+// health service. See protocol/relay.proto for the contract of every RPC.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "lagrum/relay/cert.h"
+#include "lagrum/relay/config.h"
+#include "lagrum/relay/log.h"
+#include "lagrum/relay/storage.h"
+#include "relay.grpc.pb.h"
+
+namespace lagrum::relay {
+
+inline constexpr const char* kSessionMetadataKey = "lagrum-session-token";
+inline constexpr const char* kCurrentEpochTrailer = "lagrum-current-epoch";
+inline constexpr std::string_view kRegisterLabel = "lagrum.relay.v1.Register";
+
+// Wakes Subscribe streams when their device's mailbox grows. One slot per device so a
+// delivery wakes only that device's streams.
+class MailboxNotifier {
+  public:
+    std::uint64_t generation(const Bytes& device);
+    void notify(const std::vector<Bytes>& devices);
+    // Waits until the device's generation differs from `seen`, shutdown, or `timeout`.
+    // Returns the current generation.
+    std::uint64_t wait(const Bytes& device, std::uint64_t seen, std::chrono::milliseconds timeout);
+    void shutdown();
+    bool is_shutdown() const { return shutdown_.load(); }
+
+  private:
+    struct Slot {
+        std::condition_variable cv;
+        std::uint64_t generation = 0;
+    };
+    Slot& slot_locked(const Bytes& device);
+    std::mutex mu_;
+    std::map<Bytes, std::unique_ptr<Slot>> slots_;
+    std::atomic<bool> shutdown_{false};
+};
+
+using Clock = std::function<std::int64_t()>;
+// Real time, or (for tests) the Unix time written in a file.
+Clock make_clock(const std::string& test_clock_file);
+
+class RelayService final : public v1::Relay::Service {
+  public:
+    RelayService(const RelayConfig& config, Storage& storage, cert::TrustStore& trust, Logger& log,
+                 Clock clock);
+
+    // Stops streams and makes new calls fail UNAVAILABLE (in-flight writes finish).
+    void begin_shutdown();
+
+    grpc::Status GetChallenge(grpc::ServerContext*, const v1::GetChallengeRequest*,
+                              v1::GetChallengeResponse*) override;
+    grpc::Status Register(grpc::ServerContext*, const v1::RegisterRequest*,
+                          v1::RegisterResponse*) override;
+    grpc::Status ListDevices(grpc::ServerContext*, const v1::ListDevicesRequest*,
+                             v1::ListDevicesResponse*) override;
+    grpc::Status PublishKeyPackages(grpc::ServerContext*, const v1::PublishKeyPackagesRequest*,
+                                    v1::PublishKeyPackagesResponse*) override;
+    grpc::Status FetchKeyPackage(grpc::ServerContext*, const v1::FetchKeyPackageRequest*,
+                                 v1::FetchKeyPackageResponse*) override;
+    grpc::Status CountKeyPackages(grpc::ServerContext*, const v1::CountKeyPackagesRequest*,
+                                  v1::CountKeyPackagesResponse*) override;
+    grpc::Status CreateGroup(grpc::ServerContext*, const v1::CreateGroupRequest*,
+                             v1::CreateGroupResponse*) override;
+    grpc::Status GetGroup(grpc::ServerContext*, const v1::GetGroupRequest*,
+                          v1::GetGroupResponse*) override;
+    grpc::Status SendCommit(grpc::ServerContext*, const v1::SendCommitRequest*,
+                            v1::SendCommitResponse*) override;
+    grpc::Status SendMessage(grpc::ServerContext*, const v1::SendMessageRequest*,
+                             v1::SendMessageResponse*) override;
+    grpc::Status Subscribe(grpc::ServerContext*, const v1::SubscribeRequest*,
+                           grpc::ServerWriter<v1::Delivery>*) override;
+    grpc::Status Ack(grpc::ServerContext*, const v1::AckRequest*, v1::AckResponse*) override;
+    grpc::Status PublishRevocationList(grpc::ServerContext*,
+                                       const v1::PublishRevocationListRequest*,
+                                       v1::PublishRevocationListResponse*) override;
+
+  private:
+    struct Caller {
+        Session session;
+    };
+    // Checks the session token and the rate limit; fills `caller` or returns the error.
+    grpc::Status authenticate(grpc::ServerContext* ctx, Caller& caller);
+    grpc::Status finish(const char* method, grpc::ServerContext* ctx, const grpc::Status& st,
+                        const Bytes& device = {});
+    grpc::Status from_store(grpc::ServerContext* ctx, const StoreError& e);
+
+    RelayConfig config_;
+    Storage& storage_;
+    cert::TrustStore& trust_;
+    Logger& log_;
+    Clock clock_;
+    MailboxNotifier notifier_;
+
+    std::mutex challenge_mu_;
+    std::map<Bytes, std::int64_t> challenges_;  // challenge -> expiry
+
+    struct Bucket {
+        double tokens;
+        std::chrono::steady_clock::time_point last;
+    };
+    std::mutex rate_mu_;
+    std::map<Bytes, Bucket> buckets_;  // keyed by token hash
+};
+
+// grpc.health.v1.Health: SERVING until shutdown begins.
+class HealthService final : public grpc::health::v1::Health::Service {
+  public:
+    grpc::Status Check(grpc::ServerContext*, const grpc::health::v1::HealthCheckRequest*,
+                       grpc::health::v1::HealthCheckResponse*) override;
+    grpc::Status Watch(grpc::ServerContext*, const grpc::health::v1::HealthCheckRequest*,
+                       grpc::ServerWriter<grpc::health::v1::HealthCheckResponse>*) override;
+    void set_serving(bool serving) { serving_ = serving; }
+
+  private:
+    std::atomic<bool> serving_{true};
+};
+
+}  // namespace lagrum::relay

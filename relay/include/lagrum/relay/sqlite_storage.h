@@ -1,0 +1,98 @@
+// SQLite backend for the relay (plain libsqlite3, never SQLCipher: the relay stores only
+// ciphertext and metadata, and the two libraries must not share a binary).
+//
+// Durability: WAL journal with synchronous=FULL. All writes go through one writer thread
+// that batches whatever is queued into one transaction (group commit), each request in
+// its own SAVEPOINT so one failing request does not undo the others; callers are
+// released only after COMMIT returned. Reads use a small pool of separate connections
+// (WAL lets them run beside the writer).
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "lagrum/relay/storage.h"
+
+struct sqlite3;
+
+namespace lagrum::relay {
+
+class Db;
+
+class SqliteStorage final : public Storage {
+  public:
+    // Opens (creating if needed) and migrates the database. Throws std::runtime_error
+    // with SQLite's message if that fails (startup only).
+    SqliteStorage(const std::string& path, StorageLimits limits);
+    ~SqliteStorage() override;
+
+    static constexpr int kSchemaVersion = 1;
+    int schema_version();
+
+    StoreResult<Unit> put_device(const DeviceRecord& device) override;
+    StoreResult<std::vector<Bytes>> list_devices(const std::string& organisation_id,
+                                                 const std::string& member_id) override;
+    StoreResult<Unit> put_session(ByteView token_hash, const Session& session) override;
+    StoreResult<std::optional<Session>> find_session(ByteView token_hash,
+                                                     std::int64_t now) override;
+    StoreResult<std::uint64_t> revoke_sessions(const std::string& organisation_id,
+                                               const std::vector<std::uint64_t>& serials,
+                                               const std::vector<Bytes>& device_ids) override;
+    StoreResult<std::uint64_t> publish_key_packages(
+        ByteView device_id, const std::vector<Bytes>& one_time,
+        const std::optional<Bytes>& last_resort) override;
+    StoreResult<std::optional<KeyPackage>> fetch_key_package(ByteView device_id) override;
+    StoreResult<KeyPackageCount> count_key_packages(ByteView device_id) override;
+    StoreResult<Unit> create_group(ByteView group_id, ByteView creator, std::int64_t now) override;
+    StoreResult<GroupState> get_group(ByteView group_id) override;
+    StoreResult<SendResult> commit(const CommitRequest& request) override;
+    StoreResult<SendResult> send(const MessageRequest& request) override;
+    StoreResult<std::vector<StoredDelivery>> read_mailbox(ByteView device_id,
+                                                          std::uint64_t after_seq,
+                                                          std::size_t max_count,
+                                                          std::size_t max_bytes,
+                                                          std::int64_t now) override;
+    StoreResult<std::uint64_t> ack(ByteView device_id, std::uint64_t upto_seq) override;
+    StoreResult<std::uint64_t> expire(std::int64_t now) override;
+    void close() override;
+
+    // Statistics for tests/benchmarks: transactions committed, requests in them.
+    std::uint64_t commits() const;
+    std::uint64_t batched_requests() const;
+
+  private:
+    struct Op {
+        std::function<bool(Db&)> run;                    // false: roll back this op
+        std::function<void(const std::string*)> finish;  // null: committed
+    };
+    template <class T>
+    StoreResult<T> write(std::function<StoreResult<T>(Db&)> fn);
+    template <class T>
+    StoreResult<T> read(const std::function<StoreResult<T>(Db&)>& fn);
+    void writer_loop();
+    StoreResult<Unit> fan_out(Db& db, const std::vector<Bytes>& recipients, ByteView envelope_id,
+                              ByteView group_id, DeliveryKind kind, ByteView sender,
+                              std::uint64_t epoch, ByteView payload, std::int64_t now);
+
+    std::string path_;
+    StorageLimits limits_;
+    std::unique_ptr<Db> writer_db_;
+
+    mutable std::mutex queue_mu_;
+    std::condition_variable queue_cv_;
+    std::deque<Op> queue_;
+    bool closing_ = false;
+    std::uint64_t commits_ = 0;
+    std::uint64_t batched_ = 0;
+    std::thread writer_;
+
+    std::mutex pool_mu_;
+    std::vector<std::unique_ptr<Db>> pool_;
+};
+
+}  // namespace lagrum::relay

@@ -1,0 +1,179 @@
+// The relay's storage interface. The service talks only to this class, so another
+// backend (PostgreSQL, next wave) can be added without touching service code.
+//
+// Every mutating call returns only once its effect is durable (committed with
+// synchronous=FULL for SQLite): the service acknowledges nothing earlier.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "lagrum/crypto/bytes.h"
+
+namespace lagrum::relay {
+
+using crypto::Bytes;
+using crypto::ByteView;
+
+enum class StoreErrc {
+    invalid,  // request contradicts stored state (e.g. unknown device added)
+    not_found,
+    already_exists,
+    epoch_mismatch,  // current_epoch is set
+    not_member,
+    quota_exceeded,
+    unavailable,  // storage closed (shutting down)
+    internal,
+};
+
+struct StoreError {
+    StoreErrc code;
+    std::string message;
+    std::uint64_t current_epoch = 0;
+};
+
+struct Unit {};
+
+template <class T>
+class StoreResult {
+  public:
+    StoreResult(T value) : v_(std::move(value)) {}           // NOLINT: implicit by design
+    StoreResult(StoreError error) : v_(std::move(error)) {}  // NOLINT
+    bool ok() const { return v_.index() == 0; }
+    T& value() { return std::get<0>(v_); }
+    const T& value() const { return std::get<0>(v_); }
+    const StoreError& error() const { return std::get<1>(v_); }
+
+  private:
+    std::variant<T, StoreError> v_;
+};
+
+struct StorageLimits {
+    std::uint64_t mailbox_max_count = 100000;                 // deliveries per device
+    std::uint64_t mailbox_max_bytes = 1024ull * 1024 * 1024;  // payload bytes per device
+    std::uint64_t max_key_packages = 1000;                    // one-time packages per device
+    std::int64_t ttl_seconds = 30 * 24 * 3600;                // delivery lifetime
+};
+
+struct DeviceRecord {
+    Bytes device_id;
+    std::string organisation_id;
+    std::string member_id;
+    std::uint64_t serial = 0;
+    std::int64_t registered_at = 0;
+};
+
+struct Session {
+    Bytes device_id;
+    std::string organisation_id;
+    std::uint64_t serial = 0;
+    std::int64_t expires_at = 0;
+};
+
+struct KeyPackage {
+    Bytes data;
+    bool last_resort = false;
+};
+
+struct KeyPackageCount {
+    std::uint64_t one_time = 0;
+    bool has_last_resort = false;
+};
+
+struct GroupState {
+    std::uint64_t epoch = 0;
+    std::vector<Bytes> members;
+};
+
+enum class DeliveryKind : int { message = 1, commit = 2, welcome = 3 };
+
+struct MessageRequest {
+    Bytes group_id;
+    Bytes sender;
+    Bytes envelope_id;
+    std::uint64_t epoch = 0;  // from the MLS header
+    Bytes payload;
+    std::int64_t now = 0;
+};
+
+struct CommitRequest {
+    Bytes group_id;
+    Bytes sender;
+    Bytes envelope_id;
+    std::uint64_t epoch = 0;  // from the MLS header: must equal the current epoch
+    Bytes commit;
+    std::vector<Bytes> added;
+    std::vector<Bytes> removed;
+    Bytes welcome;
+    std::vector<Bytes> welcome_to;
+    std::int64_t now = 0;
+};
+
+struct SendResult {
+    std::uint64_t recipients = 0;
+    bool duplicate = false;
+    std::uint64_t epoch = 0;    // commit: the new epoch
+    std::vector<Bytes> notify;  // devices whose mailbox grew
+};
+
+struct StoredDelivery {
+    std::uint64_t seq = 0;
+    Bytes envelope_id;
+    Bytes group_id;
+    DeliveryKind kind = DeliveryKind::message;
+    Bytes sender;
+    std::uint64_t epoch = 0;
+    Bytes payload;
+    std::int64_t received_at = 0;
+};
+
+class Storage {
+  public:
+    virtual ~Storage() = default;
+
+    virtual StoreResult<Unit> put_device(const DeviceRecord& device) = 0;
+    virtual StoreResult<std::vector<Bytes>> list_devices(const std::string& organisation_id,
+                                                         const std::string& member_id) = 0;
+    virtual StoreResult<Unit> put_session(ByteView token_hash, const Session& session) = 0;
+    virtual StoreResult<std::optional<Session>> find_session(ByteView token_hash,
+                                                             std::int64_t now) = 0;
+    // Ends sessions of the given devices and of (organisation, serial) pairs.
+    virtual StoreResult<std::uint64_t> revoke_sessions(const std::string& organisation_id,
+                                                       const std::vector<std::uint64_t>& serials,
+                                                       const std::vector<Bytes>& device_ids) = 0;
+
+    // Returns the number of stored one-time packages afterwards.
+    virtual StoreResult<std::uint64_t> publish_key_packages(
+        ByteView device_id, const std::vector<Bytes>& one_time,
+        const std::optional<Bytes>& last_resort) = 0;
+    // One-time package consumed atomically, else the last-resort one; nullopt if none.
+    virtual StoreResult<std::optional<KeyPackage>> fetch_key_package(ByteView device_id) = 0;
+    virtual StoreResult<KeyPackageCount> count_key_packages(ByteView device_id) = 0;
+
+    virtual StoreResult<Unit> create_group(ByteView group_id, ByteView creator,
+                                           std::int64_t now) = 0;
+    virtual StoreResult<GroupState> get_group(ByteView group_id) = 0;
+    // Compare-and-set on the epoch, membership update, fan-out: one transaction.
+    virtual StoreResult<SendResult> commit(const CommitRequest& request) = 0;
+    // Fan-out to every member but the sender: one transaction.
+    virtual StoreResult<SendResult> send(const MessageRequest& request) = 0;
+
+    // Deliveries with seq > after_seq that have not expired at `now`, in seq order,
+    // at most max_count rows / roughly max_bytes payload bytes (always at least one).
+    virtual StoreResult<std::vector<StoredDelivery>> read_mailbox(ByteView device_id,
+                                                                  std::uint64_t after_seq,
+                                                                  std::size_t max_count,
+                                                                  std::size_t max_bytes,
+                                                                  std::int64_t now) = 0;
+    virtual StoreResult<std::uint64_t> ack(ByteView device_id, std::uint64_t upto_seq) = 0;
+    // Deletes expired deliveries, dedup records and sessions; returns deliveries removed.
+    virtual StoreResult<std::uint64_t> expire(std::int64_t now) = 0;
+
+    // Finishes queued writes, then refuses new ones (unavailable).
+    virtual void close() = 0;
+};
+
+}  // namespace lagrum::relay

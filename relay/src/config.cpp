@@ -1,0 +1,177 @@
+#include "lagrum/relay/config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+namespace lagrum::relay {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string resolve(const std::string& base, const std::string& p) {
+    if (p.empty() || fs::path(p).is_absolute()) return p;
+    return (fs::path(base) / p).lexically_normal().string();
+}
+
+std::variant<std::string, std::string> hex_decode(const std::string& hex) {
+    if (hex.size() % 2 != 0)
+        return std::variant<std::string, std::string>(std::in_place_index<1>, "odd hex length");
+    std::string out;
+    auto nib = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        int hi = nib(hex[i]), lo = nib(hex[i + 1]);
+        if (hi < 0 || lo < 0)
+            return std::variant<std::string, std::string>(std::in_place_index<1>, "bad hex digit");
+        out.push_back(static_cast<char>(hi * 16 + lo));
+    }
+    return std::variant<std::string, std::string>(std::in_place_index<0>, out);
+}
+
+const std::pair<const char*, cert::v1::AuthorityType> kAuthorities[] = {
+    {"social_services", cert::v1::AUTHORITY_TYPE_SOCIAL_SERVICES},
+    {"police", cert::v1::AUTHORITY_TYPE_POLICE},
+    {"school", cert::v1::AUTHORITY_TYPE_SCHOOL},
+    {"health_care", cert::v1::AUTHORITY_TYPE_HEALTH_CARE},
+    {"prosecutor", cert::v1::AUTHORITY_TYPE_PROSECUTOR},
+    {"security_service", cert::v1::AUTHORITY_TYPE_SECURITY_SERVICE},
+    {"other", cert::v1::AUTHORITY_TYPE_OTHER},
+};
+
+template <class T>
+bool read_num(const toml::table& t, const char* key, T& out, std::string& err, T min, T max) {
+    const toml::node* n = t.get(key);
+    if (!n) return true;
+    std::optional<T> v;
+    if constexpr (std::is_floating_point_v<T>) {
+        if (auto d = n->value<double>()) v = static_cast<T>(*d);
+    } else {
+        if (auto i = n->value<std::int64_t>()) {
+            if (*i >= 0 || std::is_signed_v<T>) v = static_cast<T>(*i);
+        }
+    }
+    if (!v || *v < min || *v > max) {
+        err = std::string("invalid value for ") + key;
+        return false;
+    }
+    out = *v;
+    return true;
+}
+
+}  // namespace
+
+std::string authority_name(cert::v1::AuthorityType type) {
+    for (const auto& [name, t] : kAuthorities) {
+        if (t == type) return name;
+    }
+    return "unspecified";
+}
+
+std::variant<RelayConfig, std::string> parse_config(const std::string& text,
+                                                    const std::string& base) {
+    toml::table root;
+    try {
+        root = toml::parse(text);
+    } catch (const toml::parse_error& e) {
+        std::ostringstream os;
+        os << "config: " << e.description() << " at line " << e.source().begin.line;
+        return os.str();
+    }
+    RelayConfig c;
+    std::string err;
+    auto str = [&](const toml::table& t, const char* key, std::string& out) {
+        if (auto v = t[key].value<std::string>()) out = *v;
+    };
+    str(root, "listen", c.listen);
+    str(root, "database", c.database);
+    str(root, "log_file", c.log_file);
+    c.database = resolve(base, c.database);
+    c.log_file = resolve(base, c.log_file);
+    if (auto v = root["insecure_tcp"].value<bool>()) c.insecure_tcp = *v;
+    if (auto* tls = root["tls"].as_table()) {
+        str(*tls, "cert", c.tls_cert);
+        str(*tls, "key", c.tls_key);
+        c.tls_cert = resolve(base, c.tls_cert);
+        c.tls_key = resolve(base, c.tls_key);
+    }
+    if (auto* l = root["limits"].as_table()) {
+        const std::uint64_t big = std::uint64_t{1} << 40;
+        if (!read_num<std::uint64_t>(*l, "max_envelope_bytes", c.max_envelope_bytes, err, 1024,
+                                     64ull * 1024 * 1024) ||
+            !read_num<std::uint64_t>(*l, "max_list_entries", c.max_list_entries, err, 1, 100000) ||
+            !read_num<std::uint64_t>(*l, "mailbox_max_count", c.storage.mailbox_max_count, err, 1,
+                                     big) ||
+            !read_num<std::uint64_t>(*l, "mailbox_max_bytes", c.storage.mailbox_max_bytes, err, 1,
+                                     big) ||
+            !read_num<std::uint64_t>(*l, "max_key_packages", c.storage.max_key_packages, err, 1,
+                                     1000000) ||
+            !read_num<std::int64_t>(*l, "ttl_seconds", c.storage.ttl_seconds, err, 1,
+                                    10ll * 365 * 86400) ||
+            !read_num<double>(*l, "rate_per_second", c.rate_per_second, err, 0.001, 1e9) ||
+            !read_num<double>(*l, "rate_burst", c.rate_burst, err, 1, 1e9) ||
+            !read_num<std::int64_t>(*l, "session_ttl_seconds", c.session_ttl_seconds, err, 1,
+                                    365ll * 86400) ||
+            !read_num<std::int64_t>(*l, "expire_interval_seconds", c.expire_interval_seconds, err,
+                                    1, 86400)) {
+            return "config: " + err;
+        }
+    }
+    if (auto* trust = root["trust"].as_array()) {
+        for (const auto& node : *trust) {
+            const auto* t = node.as_table();
+            if (!t) return std::string("config: [[trust]] entries must be tables");
+            cert::v1::OrganisationRoot r;
+            std::string id, name, type, key;
+            str(*t, "organisation_id", id);
+            str(*t, "name", name);
+            str(*t, "authority_type", type);
+            str(*t, "root_public_key", key);
+            if (id.empty()) return std::string("config: trust entry without organisation_id");
+            auto raw = hex_decode(key);
+            if (raw.index() != 0 || std::get<0>(raw).size() != 32) {
+                return "config: root_public_key of " + id + " must be 64 hex digits";
+            }
+            r.set_organisation_id(id);
+            r.set_name(name);
+            r.set_root_public_key(std::get<0>(raw));
+            for (const auto& [n, a] : kAuthorities) {
+                if (type == n) r.set_authority_type(a);
+            }
+            c.trust.push_back(std::move(r));
+        }
+    }
+    if (auto* lists = root["revocation_lists"].as_array()) {
+        for (const auto& node : *lists) {
+            auto p = node.value<std::string>();
+            if (!p) return std::string("config: revocation_lists must be strings");
+            c.revocation_lists.push_back(resolve(base, *p));
+        }
+    }
+    if (auto* t = root["testing"].as_table()) {
+        str(*t, "clock_file", c.test_clock_file);
+        c.test_clock_file = resolve(base, c.test_clock_file);
+    }
+    const bool is_unix = c.listen.rfind("unix:", 0) == 0;
+    if (!is_unix && !c.insecure_tcp && (c.tls_cert.empty() || c.tls_key.empty())) {
+        return std::string("config: TCP listen address needs [tls] cert and key");
+    }
+    return c;
+}
+
+std::variant<RelayConfig, std::string> load_config(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return "config: cannot read " + path;
+    std::ostringstream os;
+    os << in.rdbuf();
+    auto base = fs::absolute(fs::path(path)).parent_path().string();
+    return parse_config(os.str(), base);
+}
+
+}  // namespace lagrum::relay

@@ -1,0 +1,794 @@
+#include "lagrum/relay/sqlite_storage.h"
+
+#include <sqlite3.h>
+
+#include <future>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+namespace lagrum::relay {
+namespace {
+
+constexpr std::size_t kMaxBatch = 512;
+
+// Versioned migrations: index i moves the schema from version i to i + 1. Never edit
+// an applied step; append a new one.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE devices(
+  device_id BLOB PRIMARY KEY,
+  organisation_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  serial INTEGER NOT NULL,
+  registered_at INTEGER NOT NULL);
+CREATE INDEX devices_member ON devices(organisation_id, member_id);
+CREATE TABLE sessions(
+  token_hash BLOB PRIMARY KEY,
+  device_id BLOB NOT NULL,
+  organisation_id TEXT NOT NULL,
+  serial INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL);
+CREATE INDEX sessions_device ON sessions(device_id);
+CREATE INDEX sessions_expiry ON sessions(expires_at);
+CREATE TABLE key_packages(
+  id INTEGER PRIMARY KEY,
+  device_id BLOB NOT NULL,
+  data BLOB NOT NULL);
+CREATE INDEX key_packages_device ON key_packages(device_id, id);
+CREATE TABLE last_resort(device_id BLOB PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE groups(
+  group_id BLOB PRIMARY KEY,
+  epoch INTEGER NOT NULL,
+  created_at INTEGER NOT NULL);
+CREATE TABLE group_members(
+  group_id BLOB NOT NULL,
+  device_id BLOB NOT NULL,
+  PRIMARY KEY(group_id, device_id)) WITHOUT ROWID;
+CREATE TABLE envelopes(id INTEGER PRIMARY KEY, payload BLOB NOT NULL);
+CREATE TABLE mailbox(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  device_id BLOB NOT NULL,
+  envelope INTEGER NOT NULL,
+  envelope_id BLOB NOT NULL,
+  group_id BLOB NOT NULL,
+  kind INTEGER NOT NULL,
+  sender BLOB NOT NULL,
+  epoch INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL);
+CREATE INDEX mailbox_device ON mailbox(device_id, seq);
+CREATE INDEX mailbox_expiry ON mailbox(expires_at);
+CREATE INDEX mailbox_envelope ON mailbox(envelope);
+CREATE TABLE mailbox_usage(
+  device_id BLOB PRIMARY KEY,
+  count INTEGER NOT NULL,
+  bytes INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE accepted(
+  sender BLOB NOT NULL,
+  envelope_id BLOB NOT NULL,
+  recipients INTEGER NOT NULL,
+  epoch INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY(sender, envelope_id)) WITHOUT ROWID;
+CREATE INDEX accepted_expiry ON accepted(expires_at);
+)sql",
+};
+constexpr int kMigrationCount = static_cast<int>(std::size(kMigrations));
+static_assert(kMigrationCount == SqliteStorage::kSchemaVersion);
+
+StoreError internal(const std::string& what) {
+    return StoreError{StoreErrc::internal, what};
+}
+
+}  // namespace
+
+class Stmt;
+
+// One SQLite connection plus its prepared-statement cache.
+class Db {
+  public:
+    explicit Db(const std::string& path) {
+        int rc = sqlite3_open_v2(path.c_str(), &db_,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+        if (rc != SQLITE_OK) {
+            std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+            sqlite3_close(db_);
+            db_ = nullptr;
+            throw std::runtime_error("cannot open database " + path + ": " + msg);
+        }
+        sqlite3_busy_timeout(db_, 10000);
+        sqlite3_extended_result_codes(db_, 1);
+    }
+    ~Db() {
+        for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+        sqlite3_close_v2(db_);
+    }
+    Db(const Db&) = delete;
+    Db& operator=(const Db&) = delete;
+
+    // Runs SQL without results; throws on error (setup, transaction control).
+    void exec(const char* sql) {
+        char* err = nullptr;
+        if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+            std::string msg = err ? err : "unknown error";
+            sqlite3_free(err);
+            throw std::runtime_error(std::string("sqlite: ") + msg);
+        }
+    }
+    bool try_exec(const char* sql, std::string& error) {
+        try {
+            exec(sql);
+            return true;
+        } catch (const std::exception& e) {
+            error = e.what();
+            return false;
+        }
+    }
+
+    sqlite3_stmt* prepare(const char* sql) {
+        auto it = cache_.find(sql);
+        if (it != cache_.end()) return it->second;
+        sqlite3_stmt* stmt = nullptr;
+        if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+            SQLITE_OK) {
+            throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db_));
+        }
+        cache_.emplace(sql, stmt);
+        return stmt;
+    }
+    std::int64_t changes() const { return sqlite3_changes(db_); }
+    std::int64_t last_rowid() const { return sqlite3_last_insert_rowid(db_); }
+    const char* errmsg() const { return sqlite3_errmsg(db_); }
+
+  private:
+    sqlite3* db_ = nullptr;
+    // Keyed by the SQL literal's address: every call site uses a string literal.
+    std::map<const char*, sqlite3_stmt*> cache_;
+};
+
+// A cached statement in use; resets and clears bindings when it goes out of scope.
+class Stmt {
+  public:
+    Stmt(Db& db, const char* sql) : db_(db), s_(db.prepare(sql)) {}
+    ~Stmt() {
+        sqlite3_reset(s_);
+        sqlite3_clear_bindings(s_);
+    }
+    Stmt(const Stmt&) = delete;
+    Stmt& operator=(const Stmt&) = delete;
+
+    Stmt& bind(int i, ByteView b) {
+        // SQLITE_STATIC is safe: the caller's buffer outlives the statement's use here.
+        check(sqlite3_bind_blob64(s_, i, b.empty() ? "" : static_cast<const void*>(b.data()),
+                                  b.size(), SQLITE_STATIC));
+        return *this;
+    }
+    Stmt& bind(int i, const std::string& s) {
+        check(sqlite3_bind_text64(s_, i, s.data(), s.size(), SQLITE_STATIC, SQLITE_UTF8));
+        return *this;
+    }
+    Stmt& bind(int i, std::int64_t v) {
+        check(sqlite3_bind_int64(s_, i, v));
+        return *this;
+    }
+    Stmt& bind_u(int i, std::uint64_t v) { return bind(i, static_cast<std::int64_t>(v)); }
+
+    // True while a row is available.
+    bool step() {
+        int rc = sqlite3_step(s_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        throw std::runtime_error(std::string("sqlite step: ") + db_.errmsg());
+    }
+    void run() {
+        while (step()) {
+        }
+    }
+    std::int64_t i64(int col) const { return sqlite3_column_int64(s_, col); }
+    std::uint64_t u64(int col) const { return static_cast<std::uint64_t>(i64(col)); }
+    Bytes blob(int col) const {
+        const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(s_, col));
+        const int n = sqlite3_column_bytes(s_, col);
+        return p ? Bytes(p, p + n) : Bytes{};
+    }
+    std::string text(int col) const {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
+        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, col)))
+                 : std::string{};
+    }
+
+  private:
+    void check(int rc) {
+        if (rc != SQLITE_OK) throw std::runtime_error(std::string("sqlite bind: ") + db_.errmsg());
+    }
+    Db& db_;
+    sqlite3_stmt* s_;
+};
+
+SqliteStorage::SqliteStorage(const std::string& path, StorageLimits limits)
+    : path_(path), limits_(limits) {
+    writer_db_ = std::make_unique<Db>(path);
+    Db& db = *writer_db_;
+    db.exec("PRAGMA journal_mode=WAL");
+    db.exec("PRAGMA synchronous=FULL");
+    db.exec("PRAGMA foreign_keys=ON");
+    // Deleted (acknowledged/expired) ciphertext is overwritten rather than left in free
+    // pages; FAST avoids the extra I/O where overwriting would cost a page write.
+    db.exec("PRAGMA secure_delete=FAST");
+    int version = schema_version();
+    if (version > kSchemaVersion) {
+        throw std::runtime_error("database schema version " + std::to_string(version) +
+                                 " is newer than this relay (" + std::to_string(kSchemaVersion) +
+                                 ")");
+    }
+    for (int v = version; v < kSchemaVersion; ++v) {
+        db.exec("BEGIN IMMEDIATE");
+        try {
+            db.exec(kMigrations[v]);
+            db.exec(("PRAGMA user_version=" + std::to_string(v + 1)).c_str());
+            db.exec("COMMIT");
+        } catch (...) {
+            std::string ignored;
+            db.try_exec("ROLLBACK", ignored);
+            throw;
+        }
+    }
+    writer_ = std::thread([this] { writer_loop(); });
+}
+
+SqliteStorage::~SqliteStorage() {
+    close();
+}
+
+int SqliteStorage::schema_version() {
+    Stmt s(*writer_db_, "PRAGMA user_version");
+    return s.step() ? static_cast<int>(s.i64(0)) : 0;
+}
+
+void SqliteStorage::close() {
+    {
+        std::lock_guard lock(queue_mu_);
+        if (closing_ && !writer_.joinable()) return;
+        closing_ = true;
+    }
+    queue_cv_.notify_all();
+    if (writer_.joinable()) writer_.join();
+}
+
+std::uint64_t SqliteStorage::commits() const {
+    std::lock_guard lock(queue_mu_);
+    return commits_;
+}
+std::uint64_t SqliteStorage::batched_requests() const {
+    std::lock_guard lock(queue_mu_);
+    return batched_;
+}
+
+void SqliteStorage::writer_loop() {
+    Db& db = *writer_db_;
+    for (;;) {
+        std::vector<Op> batch;
+        {
+            std::unique_lock lock(queue_mu_);
+            queue_cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
+            if (queue_.empty()) return;  // closing and drained
+            while (!queue_.empty() && batch.size() < kMaxBatch) {
+                batch.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+        }
+        std::string error;
+        bool ok = db.try_exec("BEGIN IMMEDIATE", error);
+        if (ok) {
+            for (auto& op : batch) {
+                db.exec("SAVEPOINT op");
+                bool keep = false;
+                try {
+                    keep = op.run(db);
+                } catch (const std::exception& e) {
+                    // run() converts its own errors; this is the last line of defence.
+                    keep = false;
+                }
+                if (!keep) db.exec("ROLLBACK TO op");
+                db.exec("RELEASE op");
+            }
+            ok = db.try_exec("COMMIT", error);
+            if (!ok) {
+                std::string ignored;
+                db.try_exec("ROLLBACK", ignored);
+            }
+        }
+        {
+            std::lock_guard lock(queue_mu_);
+            ++commits_;
+            batched_ += batch.size();
+        }
+        for (auto& op : batch) op.finish(ok ? nullptr : &error);
+    }
+}
+
+template <class T>
+StoreResult<T> SqliteStorage::write(std::function<StoreResult<T>(Db&)> fn) {
+    auto promise = std::make_shared<std::promise<StoreResult<T>>>();
+    auto slot = std::make_shared<std::optional<StoreResult<T>>>();
+    Op op;
+    op.run = [fn = std::move(fn), slot](Db& db) {
+        try {
+            slot->emplace(fn(db));
+        } catch (const std::exception& e) {
+            slot->emplace(internal(e.what()));
+        }
+        return (*slot)->ok();
+    };
+    op.finish = [promise, slot](const std::string* commit_error) {
+        if (commit_error) {
+            promise->set_value(internal("commit failed: " + *commit_error));
+        } else {
+            promise->set_value(std::move(**slot));
+        }
+    };
+    auto future = promise->get_future();
+    {
+        std::lock_guard lock(queue_mu_);
+        if (closing_) return StoreError{StoreErrc::unavailable, "storage is closed"};
+        queue_.push_back(std::move(op));
+    }
+    queue_cv_.notify_one();
+    return future.get();
+}
+
+template <class T>
+StoreResult<T> SqliteStorage::read(const std::function<StoreResult<T>(Db&)>& fn) {
+    std::unique_ptr<Db> db;
+    {
+        std::lock_guard lock(pool_mu_);
+        if (!pool_.empty()) {
+            db = std::move(pool_.back());
+            pool_.pop_back();
+        }
+    }
+    try {
+        if (!db) db = std::make_unique<Db>(path_);
+        auto result = fn(*db);
+        std::lock_guard lock(pool_mu_);
+        if (pool_.size() < 16) pool_.push_back(std::move(db));
+        return result;
+    } catch (const std::exception& e) {
+        return internal(e.what());
+    }
+}
+
+StoreResult<Unit> SqliteStorage::put_device(const DeviceRecord& d) {
+    return write<Unit>([&d](Db& db) -> StoreResult<Unit> {
+        Stmt s(db,
+               "INSERT OR REPLACE INTO devices(device_id, organisation_id, member_id, serial, "
+               "registered_at) VALUES(?,?,?,?,?)");
+        s.bind(1, d.device_id).bind(2, d.organisation_id).bind(3, d.member_id);
+        s.bind_u(4, d.serial).bind(5, d.registered_at).run();
+        return Unit{};
+    });
+}
+
+StoreResult<std::vector<Bytes>> SqliteStorage::list_devices(const std::string& org,
+                                                            const std::string& member) {
+    return read<std::vector<Bytes>>([&](Db& db) -> StoreResult<std::vector<Bytes>> {
+        Stmt s(db,
+               "SELECT device_id FROM devices WHERE organisation_id=? AND member_id=? "
+               "ORDER BY device_id LIMIT 64");
+        s.bind(1, org).bind(2, member);
+        std::vector<Bytes> out;
+        while (s.step()) out.push_back(s.blob(0));
+        return out;
+    });
+}
+
+StoreResult<Unit> SqliteStorage::put_session(ByteView token_hash, const Session& session) {
+    return write<Unit>([&](Db& db) -> StoreResult<Unit> {
+        Stmt s(db,
+               "INSERT INTO sessions(token_hash, device_id, organisation_id, serial, expires_at) "
+               "VALUES(?,?,?,?,?)");
+        s.bind(1, token_hash).bind(2, session.device_id).bind(3, session.organisation_id);
+        s.bind_u(4, session.serial).bind(5, session.expires_at).run();
+        return Unit{};
+    });
+}
+
+StoreResult<std::optional<Session>> SqliteStorage::find_session(ByteView token_hash,
+                                                                std::int64_t now) {
+    return read<std::optional<Session>>([&](Db& db) -> StoreResult<std::optional<Session>> {
+        Stmt s(db,
+               "SELECT device_id, organisation_id, serial, expires_at FROM sessions "
+               "WHERE token_hash=? AND expires_at>?");
+        s.bind(1, token_hash).bind(2, now);
+        if (!s.step()) return std::optional<Session>{};
+        Session out{s.blob(0), s.text(1), s.u64(2), s.i64(3)};
+        return std::optional<Session>{std::move(out)};
+    });
+}
+
+StoreResult<std::uint64_t> SqliteStorage::revoke_sessions(const std::string& org,
+                                                          const std::vector<std::uint64_t>& serials,
+                                                          const std::vector<Bytes>& device_ids) {
+    return write<std::uint64_t>([&](Db& db) -> StoreResult<std::uint64_t> {
+        std::uint64_t n = 0;
+        for (auto serial : serials) {
+            Stmt s(db, "DELETE FROM sessions WHERE organisation_id=? AND serial=?");
+            s.bind(1, org).bind_u(2, serial).run();
+            n += static_cast<std::uint64_t>(db.changes());
+        }
+        for (const auto& id : device_ids) {
+            Stmt s(db, "DELETE FROM sessions WHERE device_id=?");
+            s.bind(1, id).run();
+            n += static_cast<std::uint64_t>(db.changes());
+        }
+        return n;
+    });
+}
+
+StoreResult<std::uint64_t> SqliteStorage::publish_key_packages(
+    ByteView device_id, const std::vector<Bytes>& one_time,
+    const std::optional<Bytes>& last_resort) {
+    const auto max = limits_.max_key_packages;
+    return write<std::uint64_t>([&, max](Db& db) -> StoreResult<std::uint64_t> {
+        std::uint64_t have = 0;
+        {
+            Stmt c(db, "SELECT count(*) FROM key_packages WHERE device_id=?");
+            c.bind(1, device_id);
+            if (c.step()) have = c.u64(0);
+        }
+        if (have + one_time.size() > max) {
+            return StoreError{StoreErrc::quota_exceeded,
+                              "too many one-time KeyPackages (limit " + std::to_string(max) + ")"};
+        }
+        for (const auto& kp : one_time) {
+            Stmt s(db, "INSERT INTO key_packages(device_id, data) VALUES(?,?)");
+            s.bind(1, device_id).bind(2, kp).run();
+        }
+        if (last_resort) {
+            Stmt s(db, "INSERT OR REPLACE INTO last_resort(device_id, data) VALUES(?,?)");
+            s.bind(1, device_id).bind(2, *last_resort).run();
+        }
+        return have + one_time.size();
+    });
+}
+
+StoreResult<std::optional<KeyPackage>> SqliteStorage::fetch_key_package(ByteView device_id) {
+    // A write even when it only reads the last-resort package: select-then-delete must
+    // happen under the single writer so two fetchers can never get the same package.
+    return write<std::optional<KeyPackage>>([&](Db& db) -> StoreResult<std::optional<KeyPackage>> {
+        {
+            Stmt s(db, "SELECT id, data FROM key_packages WHERE device_id=? ORDER BY id LIMIT 1");
+            s.bind(1, device_id);
+            if (s.step()) {
+                const std::int64_t id = s.i64(0);
+                KeyPackage kp{s.blob(1), false};
+                Stmt d(db, "DELETE FROM key_packages WHERE id=?");
+                d.bind(1, id).run();
+                if (db.changes() != 1) return internal("KeyPackage vanished");
+                return std::optional<KeyPackage>{std::move(kp)};
+            }
+        }
+        Stmt s(db, "SELECT data FROM last_resort WHERE device_id=?");
+        s.bind(1, device_id);
+        if (s.step()) return std::optional<KeyPackage>{KeyPackage{s.blob(0), true}};
+        return std::optional<KeyPackage>{};
+    });
+}
+
+StoreResult<KeyPackageCount> SqliteStorage::count_key_packages(ByteView device_id) {
+    return read<KeyPackageCount>([&](Db& db) -> StoreResult<KeyPackageCount> {
+        KeyPackageCount out;
+        {
+            Stmt c(db, "SELECT count(*) FROM key_packages WHERE device_id=?");
+            c.bind(1, device_id);
+            if (c.step()) out.one_time = c.u64(0);
+        }
+        Stmt l(db, "SELECT 1 FROM last_resort WHERE device_id=?");
+        l.bind(1, device_id);
+        out.has_last_resort = l.step();
+        return out;
+    });
+}
+
+StoreResult<Unit> SqliteStorage::create_group(ByteView group_id, ByteView creator,
+                                              std::int64_t now) {
+    return write<Unit>([&](Db& db) -> StoreResult<Unit> {
+        {
+            Stmt e(db, "SELECT 1 FROM groups WHERE group_id=?");
+            e.bind(1, group_id);
+            if (e.step()) return StoreError{StoreErrc::already_exists, "group exists"};
+        }
+        Stmt g(db, "INSERT INTO groups(group_id, epoch, created_at) VALUES(?,0,?)");
+        g.bind(1, group_id).bind(2, now).run();
+        Stmt m(db, "INSERT INTO group_members(group_id, device_id) VALUES(?,?)");
+        m.bind(1, group_id).bind(2, creator).run();
+        return Unit{};
+    });
+}
+
+namespace {
+
+std::optional<std::uint64_t> group_epoch(Db& db, ByteView group_id) {
+    Stmt s(db, "SELECT epoch FROM groups WHERE group_id=?");
+    s.bind(1, group_id);
+    if (!s.step()) return std::nullopt;
+    return s.u64(0);
+}
+
+std::vector<Bytes> group_members(Db& db, ByteView group_id) {
+    Stmt s(db, "SELECT device_id FROM group_members WHERE group_id=? ORDER BY device_id");
+    s.bind(1, group_id);
+    std::vector<Bytes> out;
+    while (s.step()) out.push_back(s.blob(0));
+    return out;
+}
+
+bool is_member(Db& db, ByteView group_id, ByteView device) {
+    Stmt s(db, "SELECT 1 FROM group_members WHERE group_id=? AND device_id=?");
+    s.bind(1, group_id).bind(2, device);
+    return s.step();
+}
+
+// A previously accepted envelope from this sender (idempotent retries).
+std::optional<SendResult> accepted(Db& db, ByteView sender, ByteView envelope_id) {
+    Stmt s(db, "SELECT recipients, epoch FROM accepted WHERE sender=? AND envelope_id=?");
+    s.bind(1, sender).bind(2, envelope_id);
+    if (!s.step()) return std::nullopt;
+    SendResult r;
+    r.recipients = s.u64(0);
+    r.epoch = s.u64(1);
+    r.duplicate = true;
+    return r;
+}
+
+void remember(Db& db, ByteView sender, ByteView envelope_id, const SendResult& r,
+              std::int64_t expires_at) {
+    Stmt s(db,
+           "INSERT INTO accepted(sender, envelope_id, recipients, epoch, expires_at) "
+           "VALUES(?,?,?,?,?)");
+    s.bind(1, sender).bind(2, envelope_id).bind_u(3, r.recipients).bind_u(4, r.epoch);
+    s.bind(5, expires_at).run();
+}
+
+}  // namespace
+
+StoreResult<GroupState> SqliteStorage::get_group(ByteView group_id) {
+    return read<GroupState>([&](Db& db) -> StoreResult<GroupState> {
+        auto epoch = group_epoch(db, group_id);
+        if (!epoch) return StoreError{StoreErrc::not_found, "unknown group"};
+        return GroupState{*epoch, group_members(db, group_id)};
+    });
+}
+
+StoreResult<Unit> SqliteStorage::fan_out(Db& db, const std::vector<Bytes>& recipients,
+                                         ByteView envelope_id, ByteView group_id, DeliveryKind kind,
+                                         ByteView sender, std::uint64_t epoch, ByteView payload,
+                                         std::int64_t now) {
+    if (recipients.empty()) return Unit{};
+    const auto size = static_cast<std::int64_t>(payload.size());
+    for (const auto& r : recipients) {
+        Stmt u(db, "SELECT count, bytes FROM mailbox_usage WHERE device_id=?");
+        u.bind(1, r);
+        std::uint64_t count = 0, bytes = 0;
+        if (u.step()) {
+            count = u.u64(0);
+            bytes = u.u64(1);
+        }
+        if (count + 1 > limits_.mailbox_max_count ||
+            bytes + payload.size() > limits_.mailbox_max_bytes) {
+            return StoreError{StoreErrc::quota_exceeded, "recipient mailbox is full"};
+        }
+    }
+    std::int64_t envelope = 0;
+    {
+        Stmt e(db, "INSERT INTO envelopes(payload) VALUES(?)");
+        e.bind(1, payload).run();
+        envelope = db.last_rowid();
+    }
+    const std::int64_t expires = now + limits_.ttl_seconds;
+    for (const auto& r : recipients) {
+        Stmt m(db,
+               "INSERT INTO mailbox(device_id, envelope, envelope_id, group_id, kind, sender, "
+               "epoch, size, received_at, expires_at) VALUES(?,?,?,?,?,?,?,?,?,?)");
+        m.bind(1, r).bind(2, envelope).bind(3, envelope_id).bind(4, group_id);
+        m.bind(5, static_cast<std::int64_t>(kind)).bind(6, sender).bind_u(7, epoch);
+        m.bind(8, size).bind(9, now).bind(10, expires).run();
+        Stmt u(db, "INSERT OR IGNORE INTO mailbox_usage(device_id, count, bytes) VALUES(?,0,0)");
+        u.bind(1, r).run();
+        Stmt v(db, "UPDATE mailbox_usage SET count=count+1, bytes=bytes+? WHERE device_id=?");
+        v.bind(1, size).bind(2, r).run();
+    }
+    return Unit{};
+}
+
+StoreResult<SendResult> SqliteStorage::send(const MessageRequest& req) {
+    return write<SendResult>([&](Db& db) -> StoreResult<SendResult> {
+        if (auto dup = accepted(db, req.sender, req.envelope_id)) return *dup;
+        if (!group_epoch(db, req.group_id))
+            return StoreError{StoreErrc::not_found, "unknown group"};
+        if (!is_member(db, req.group_id, req.sender)) {
+            return StoreError{StoreErrc::not_member, "sender is not a member of the group"};
+        }
+        std::vector<Bytes> recipients;
+        for (auto& m : group_members(db, req.group_id)) {
+            if (m != req.sender) recipients.push_back(std::move(m));
+        }
+        auto fo = fan_out(db, recipients, req.envelope_id, req.group_id, DeliveryKind::message,
+                          req.sender, req.epoch, req.payload, req.now);
+        if (!fo.ok()) return fo.error();
+        SendResult r;
+        r.recipients = recipients.size();
+        r.epoch = req.epoch;
+        remember(db, req.sender, req.envelope_id, r, req.now + limits_.ttl_seconds);
+        r.notify = std::move(recipients);
+        return r;
+    });
+}
+
+StoreResult<SendResult> SqliteStorage::commit(const CommitRequest& req) {
+    return write<SendResult>([&](Db& db) -> StoreResult<SendResult> {
+        if (auto dup = accepted(db, req.sender, req.envelope_id)) return *dup;
+        auto epoch = group_epoch(db, req.group_id);
+        if (!epoch) return StoreError{StoreErrc::not_found, "unknown group"};
+        if (!is_member(db, req.group_id, req.sender)) {
+            return StoreError{StoreErrc::not_member, "sender is not a member of the group"};
+        }
+        if (req.epoch != *epoch) {
+            return StoreError{StoreErrc::epoch_mismatch,
+                              "epoch mismatch: current epoch " + std::to_string(*epoch), *epoch};
+        }
+        if (*epoch == static_cast<std::uint64_t>(INT64_MAX)) {
+            return StoreError{StoreErrc::invalid, "epoch exhausted"};
+        }
+        const std::vector<Bytes> before = group_members(db, req.group_id);
+        for (const auto& d : req.added) {
+            Stmt k(db, "SELECT 1 FROM devices WHERE device_id=?");
+            k.bind(1, d);
+            if (!k.step()) return StoreError{StoreErrc::invalid, "added device is not registered"};
+            Stmt s(db, "INSERT OR IGNORE INTO group_members(group_id, device_id) VALUES(?,?)");
+            s.bind(1, req.group_id).bind(2, d).run();
+        }
+        for (const auto& d : req.removed) {
+            Stmt s(db, "DELETE FROM group_members WHERE group_id=? AND device_id=?");
+            s.bind(1, req.group_id).bind(2, d).run();
+        }
+        for (const auto& d : req.welcome_to) {
+            if (!is_member(db, req.group_id, d)) {
+                return StoreError{StoreErrc::invalid, "welcome recipient is not a member"};
+            }
+        }
+        const std::uint64_t new_epoch = *epoch + 1;
+        {
+            Stmt u(db, "UPDATE groups SET epoch=? WHERE group_id=? AND epoch=?");
+            u.bind_u(1, new_epoch).bind(2, req.group_id).bind_u(3, *epoch).run();
+            if (db.changes() != 1) return internal("epoch compare-and-set failed");
+        }
+        std::vector<Bytes> recipients;
+        for (const auto& m : before) {
+            if (m != req.sender) recipients.push_back(m);
+        }
+        auto fo = fan_out(db, recipients, req.envelope_id, req.group_id, DeliveryKind::commit,
+                          req.sender, req.epoch, req.commit, req.now);
+        if (!fo.ok()) return fo.error();
+        SendResult r;
+        r.recipients = recipients.size();
+        if (!req.welcome.empty() && !req.welcome_to.empty()) {
+            auto fw = fan_out(db, req.welcome_to, req.envelope_id, req.group_id,
+                              DeliveryKind::welcome, req.sender, new_epoch, req.welcome, req.now);
+            if (!fw.ok()) return fw.error();
+            r.recipients += req.welcome_to.size();
+            recipients.insert(recipients.end(), req.welcome_to.begin(), req.welcome_to.end());
+        }
+        r.epoch = new_epoch;
+        remember(db, req.sender, req.envelope_id, r, req.now + limits_.ttl_seconds);
+        r.notify = std::move(recipients);
+        return r;
+    });
+}
+
+StoreResult<std::vector<StoredDelivery>> SqliteStorage::read_mailbox(ByteView device_id,
+                                                                     std::uint64_t after_seq,
+                                                                     std::size_t max_count,
+                                                                     std::size_t max_bytes,
+                                                                     std::int64_t now) {
+    return read<std::vector<StoredDelivery>>(
+        [&](Db& db) -> StoreResult<std::vector<StoredDelivery>> {
+            Stmt s(db,
+                   "SELECT m.seq, m.envelope_id, m.group_id, m.kind, m.sender, m.epoch, "
+                   "e.payload, m.received_at FROM mailbox m JOIN envelopes e ON e.id=m.envelope "
+                   "WHERE m.device_id=? AND m.seq>? AND m.expires_at>? ORDER BY m.seq LIMIT ?");
+            s.bind(1, device_id).bind_u(2, after_seq).bind(3, now);
+            s.bind(4, static_cast<std::int64_t>(max_count));
+            std::vector<StoredDelivery> out;
+            std::size_t bytes = 0;
+            while (s.step()) {
+                StoredDelivery d;
+                d.seq = s.u64(0);
+                d.envelope_id = s.blob(1);
+                d.group_id = s.blob(2);
+                d.kind = static_cast<DeliveryKind>(s.i64(3));
+                d.sender = s.blob(4);
+                d.epoch = s.u64(5);
+                d.payload = s.blob(6);
+                d.received_at = s.i64(7);
+                bytes += d.payload.size();
+                out.push_back(std::move(d));
+                if (bytes >= max_bytes) break;
+            }
+            return out;
+        });
+}
+
+namespace {
+
+// Deletes the given mailbox rows' bookkeeping: usage counters and orphaned envelopes.
+void release_rows(Db& db, const std::map<Bytes, std::pair<std::int64_t, std::int64_t>>& usage,
+                  const std::set<std::int64_t>& envelopes) {
+    for (const auto& [device, cb] : usage) {
+        Stmt u(db,
+               "UPDATE mailbox_usage SET count=max(0,count-?), bytes=max(0,bytes-?) "
+               "WHERE device_id=?");
+        u.bind(1, cb.first).bind(2, cb.second).bind(3, device).run();
+    }
+    for (auto id : envelopes) {
+        Stmt d(db,
+               "DELETE FROM envelopes WHERE id=? AND NOT EXISTS "
+               "(SELECT 1 FROM mailbox WHERE envelope=?)");
+        d.bind(1, id).bind(2, id).run();
+    }
+}
+
+}  // namespace
+
+StoreResult<std::uint64_t> SqliteStorage::ack(ByteView device_id, std::uint64_t upto_seq) {
+    return write<std::uint64_t>([&](Db& db) -> StoreResult<std::uint64_t> {
+        std::map<Bytes, std::pair<std::int64_t, std::int64_t>> usage;
+        std::set<std::int64_t> envelopes;
+        auto& u = usage[Bytes(device_id.begin(), device_id.end())];
+        {
+            Stmt s(db, "SELECT envelope, size FROM mailbox WHERE device_id=? AND seq<=?");
+            s.bind(1, device_id).bind_u(2, upto_seq);
+            while (s.step()) {
+                envelopes.insert(s.i64(0));
+                u.first += 1;
+                u.second += s.i64(1);
+            }
+        }
+        Stmt d(db, "DELETE FROM mailbox WHERE device_id=? AND seq<=?");
+        d.bind(1, device_id).bind_u(2, upto_seq).run();
+        const auto deleted = static_cast<std::uint64_t>(db.changes());
+        release_rows(db, usage, envelopes);
+        return deleted;
+    });
+}
+
+StoreResult<std::uint64_t> SqliteStorage::expire(std::int64_t now) {
+    return write<std::uint64_t>([now](Db& db) -> StoreResult<std::uint64_t> {
+        std::map<Bytes, std::pair<std::int64_t, std::int64_t>> usage;
+        std::set<std::int64_t> envelopes;
+        {
+            Stmt s(db, "SELECT device_id, envelope, size FROM mailbox WHERE expires_at<=?");
+            s.bind(1, now);
+            while (s.step()) {
+                auto& u = usage[s.blob(0)];
+                envelopes.insert(s.i64(1));
+                u.first += 1;
+                u.second += s.i64(2);
+            }
+        }
+        Stmt d(db, "DELETE FROM mailbox WHERE expires_at<=?");
+        d.bind(1, now).run();
+        const auto deleted = static_cast<std::uint64_t>(db.changes());
+        release_rows(db, usage, envelopes);
+        Stmt a(db, "DELETE FROM accepted WHERE expires_at<=?");
+        a.bind(1, now).run();
+        Stmt ss(db, "DELETE FROM sessions WHERE expires_at<=?");
+        ss.bind(1, now).run();
+        return deleted;
+    });
+}
+
+}  // namespace lagrum::relay
