@@ -26,16 +26,28 @@ Result<Bytes> x25519_public_key(ByteView private_key) {
     return pub;
 }
 
-Result<SecretBytes> x25519(ByteView private_key, ByteView public_key) {
+Status x25519_into(ByteView private_key, ByteView public_key,
+                   std::span<std::uint8_t, kX25519Size> out) {
     if (private_key.size() != kX25519Size || public_key.size() != kX25519Size) {
         return make_error(Errc::invalid_argument, "X25519 keys must be 32 bytes");
     }
     detail::ensure_sodium();
-    SecretBytes shared(kX25519Size);
-    // libsodium returns -1 when the result is all zeros (a low-order point).
-    if (crypto_scalarmult(shared.data(), private_key.data(), public_key.data()) != 0) {
+    // libsodium returns -1 for a low-order public key and for an all-zero result.
+    if (crypto_scalarmult(out.data(), private_key.data(), public_key.data()) != 0) {
+        sodium_memzero(out.data(), out.size());
         return make_error(Errc::invalid_key, "X25519 produced an all-zero shared secret");
     }
+    return {};
+}
+
+Result<SecretBytes> x25519(ByteView private_key, ByteView public_key) {
+    if (private_key.size() != kX25519Size || public_key.size() != kX25519Size) {
+        return make_error(Errc::invalid_argument, "X25519 keys must be 32 bytes");
+    }
+    SecretBytes shared(kX25519Size);
+    auto st = x25519_into(private_key, public_key,
+                          std::span<std::uint8_t, kX25519Size>(shared.data(), kX25519Size));
+    if (!st) return st.error();
     return shared;
 }
 
@@ -64,13 +76,15 @@ Result<Bytes> ed25519_sign(ByteView seed, ByteView message) {
         return make_error(Errc::invalid_argument, "Ed25519 seed must be 32 bytes");
     }
     detail::ensure_sodium();
-    SecretBytes sk(crypto_sign_SECRETKEYBYTES);
-    Bytes pk(kEd25519PublicKeySize);
-    crypto_sign_seed_keypair(pk.data(), sk.data(), seed.data());
+    // The expanded key only lives for this call: a wiped stack buffer instead of a
+    // SecretBytes, whose guarded allocation would cost more than the signature itself.
+    unsigned char sk[crypto_sign_SECRETKEYBYTES];
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    crypto_sign_seed_keypair(pk, sk, seed.data());
     Bytes sig(kEd25519SignatureSize);
-    if (crypto_sign_detached(sig.data(), nullptr, message.data(), message.size(), sk.data()) != 0) {
-        return make_error(Errc::internal, "Ed25519 signing failed");
-    }
+    const int rc = crypto_sign_detached(sig.data(), nullptr, message.data(), message.size(), sk);
+    sodium_memzero(sk, sizeof sk);
+    if (rc != 0) return make_error(Errc::internal, "Ed25519 signing failed");
     return sig;
 }
 

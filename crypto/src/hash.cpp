@@ -38,16 +38,21 @@ Bytes Sha256::finish() noexcept {
     return out;
 }
 
-SecretBytes hmac_sha256(ByteView key, ByteView data) {
-    detail::ensure_sodium();
+void hmac_sha256_into(ByteView key, std::initializer_list<ByteView> parts,
+                      std::span<std::uint8_t, kSha256Size> out) noexcept {
     // crypto_auth_hmacsha256_init accepts keys of any length and hashes long keys
     // (RFC 2104 §2), unlike the fixed-key one-shot API.
     crypto_auth_hmacsha256_state st;
     crypto_auth_hmacsha256_init(&st, key.data(), key.size());
-    crypto_auth_hmacsha256_update(&st, data.data(), data.size());
-    SecretBytes out(kSha256Size);
+    for (const ByteView part : parts) crypto_auth_hmacsha256_update(&st, part.data(), part.size());
     crypto_auth_hmacsha256_final(&st, out.data());
     sodium_memzero(&st, sizeof st);
+}
+
+SecretBytes hmac_sha256(ByteView key, ByteView data) {
+    detail::ensure_sodium();
+    SecretBytes out(kSha256Size);
+    hmac_sha256_into(key, {data}, std::span<std::uint8_t, kSha256Size>(out.data(), kSha256Size));
     return out;
 }
 
@@ -61,14 +66,10 @@ bool hmac_sha256_verify(ByteView key, ByteView data, ByteView tag) noexcept {
         return false;
     }
     // Stack buffer rather than SecretBytes so verification cannot throw; wiped below.
-    unsigned char mac[kSha256Size];
-    crypto_auth_hmacsha256_state st;
-    crypto_auth_hmacsha256_init(&st, key.data(), key.size());
-    crypto_auth_hmacsha256_update(&st, data.data(), data.size());
-    crypto_auth_hmacsha256_final(&st, mac);
-    sodium_memzero(&st, sizeof st);
-    const bool ok = ct_equal(ByteView(mac, tag.size()), tag);
-    sodium_memzero(mac, sizeof mac);
+    std::array<std::uint8_t, kSha256Size> mac;
+    hmac_sha256_into(key, {data}, mac);
+    const bool ok = ct_equal(ByteView(mac.data(), tag.size()), tag);
+    sodium_memzero(mac.data(), mac.size());
     return ok;
 }
 
@@ -79,34 +80,46 @@ SecretBytes hkdf_extract(ByteView salt, ByteView ikm) {
     return salt.empty() ? hmac_sha256(ByteView(zeros, sizeof zeros), ikm) : hmac_sha256(salt, ikm);
 }
 
-Result<SecretBytes> hkdf_expand(ByteView prk, ByteView info, std::size_t length) {
-    if (length > kHkdfSha256MaxOutput) {
+Status hkdf_expand_into(ByteView prk, std::initializer_list<ByteView> info_parts,
+                        std::span<std::uint8_t> out) {
+    if (out.size() > kHkdfSha256MaxOutput) {
         return make_error(Errc::limit_exceeded, "HKDF-Expand length exceeds 255*HashLen");
     }
     if (prk.size() < kSha256Size) {
         return make_error(Errc::invalid_argument, "HKDF PRK shorter than HashLen");
     }
     detail::ensure_sodium();
-    SecretBytes okm(length);
     unsigned char t[kSha256Size];
     std::size_t t_len = 0;
     std::size_t done = 0;
-    for (unsigned counter = 1; done < length; ++counter) {
+    for (unsigned counter = 1; done < out.size(); ++counter) {
         // T(i) = HMAC(PRK, T(i-1) | info | i)
         crypto_auth_hmacsha256_state st;
         crypto_auth_hmacsha256_init(&st, prk.data(), prk.size());
         crypto_auth_hmacsha256_update(&st, t, t_len);
-        crypto_auth_hmacsha256_update(&st, info.data(), info.size());
+        for (const ByteView part : info_parts) {
+            crypto_auth_hmacsha256_update(&st, part.data(), part.size());
+        }
         const unsigned char c = static_cast<unsigned char>(counter);
         crypto_auth_hmacsha256_update(&st, &c, 1);
         crypto_auth_hmacsha256_final(&st, t);
         sodium_memzero(&st, sizeof st);
         t_len = kSha256Size;
-        const std::size_t n = std::min(kSha256Size, length - done);
-        std::copy(t, t + n, okm.data() + done);
+        const std::size_t n = std::min(kSha256Size, out.size() - done);
+        std::copy(t, t + n, out.data() + done);
         done += n;
     }
     sodium_memzero(t, sizeof t);
+    return {};
+}
+
+Result<SecretBytes> hkdf_expand(ByteView prk, ByteView info, std::size_t length) {
+    // Checked before allocating: `length` may come from a caller's untrusted input.
+    if (length > kHkdfSha256MaxOutput) {
+        return make_error(Errc::limit_exceeded, "HKDF-Expand length exceeds 255*HashLen");
+    }
+    SecretBytes okm(length);
+    if (auto st = hkdf_expand_into(prk, {info}, {okm.data(), okm.size()}); !st) return st.error();
     return okm;
 }
 

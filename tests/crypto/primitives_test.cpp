@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdint>
-#include <set>
 #include <string>
 
 #include "lagrum/crypto/aead.h"
@@ -522,4 +522,42 @@ TEST(Argon2id, NamedParameterSetsAreSane) {
     static_assert(kArgon2Interactive.memlimit > kArgon2Test.memlimit);
     static_assert(kArgon2Store.opslimit >= kArgon2Interactive.opslimit);
     EXPECT_EQ(kArgon2Store.memlimit, 256u * 1024 * 1024);
+}
+
+// ---------------------------------------------------------------------------------------
+// Buffer-writing forms used by HPKE: same results as the SecretBytes forms.
+
+TEST(BufferForms, PartsAreProcessedAsTheirConcatenation) {
+    const Bytes key = random_bytes(32);
+    std::array<std::uint8_t, kSha256Size> mac{};
+    hmac_sha256_into(key, {as_bytes("ab"), {}, as_bytes("cd")}, mac);
+    EXPECT_EQ(to_hex(mac.data(), mac.size()), hex(hmac_sha256(key, as_bytes("abcd"))));
+
+    const SecretBytes prk = hkdf_extract({}, as_bytes("ikm"));
+    Bytes out(100);
+    ASSERT_TRUE(hkdf_expand_into(prk, {as_bytes("in"), as_bytes("fo")}, out).ok());
+    auto ref = hkdf_expand(prk, as_bytes("info"), 100);
+    ASSERT_TRUE(ref.ok());
+    EXPECT_EQ(to_hex(out), hex(*ref));
+    Bytes too_long(kHkdfSha256MaxOutput + 1);
+    auto st = hkdf_expand_into(prk, {}, too_long);
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code, Errc::limit_exceeded);
+}
+
+TEST(BufferForms, X25519IntoMatchesAndZeroesOnError) {
+    const auto a = x25519_generate(), b = x25519_generate();
+    std::array<std::uint8_t, kX25519Size> out{};
+    ASSERT_TRUE(x25519_into(a.private_key, b.public_key, out).ok());
+    auto ref = x25519(a.private_key, b.public_key);
+    ASSERT_TRUE(ref.ok());
+    EXPECT_EQ(to_hex(out.data(), out.size()), hex(*ref));
+    out.fill(0xaa);
+    auto st = x25519_into(a.private_key, Bytes(32, 0), out);
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code, Errc::invalid_key);
+    EXPECT_EQ(to_hex(out.data(), out.size()), std::string(64, '0'));
+    auto bad = x25519_into(Bytes(31, 1), b.public_key, out);
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().code, Errc::invalid_argument);
 }

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <array>
+#include <initializer_list>
+#include <span>
 
 #include "lagrum/crypto/bytes.h"
 #include "lagrum/crypto/result.h"
@@ -42,6 +44,17 @@ inline constexpr std::size_t kHmacSha256MinTagSize = kSha256Size / 2;
 // Constant-time verification of an HMAC-SHA256 tag. A tag of 16..32 bytes is compared with
 // that prefix of the MAC (truncation); any other length is false. Never allocates or throws.
 bool hmac_sha256_verify(ByteView key, ByteView data, ByteView tag) noexcept;
+
+// Forms that write into a caller's buffer and take the message as a list of parts that are
+// processed as their concatenation. They exist because every SecretBytes is a guarded
+// sodium_malloc allocation (several syscalls, ~0.1 ms on the reference machine): derivations
+// with many short-lived intermediates (HPKE's labeled key schedule) keep those on the stack
+// and wipe them instead.
+void hmac_sha256_into(ByteView key, std::initializer_list<ByteView> parts,
+                      std::span<std::uint8_t, kSha256Size> out) noexcept;
+// HKDF-Expand(PRK, concat(info_parts), out.size()) into `out`. Same errors as hkdf_expand.
+Status hkdf_expand_into(ByteView prk, std::initializer_list<ByteView> info_parts,
+                        std::span<std::uint8_t> out);
 
 // HKDF-Extract(salt, IKM) -> PRK (32 bytes). An empty salt means HashLen zero bytes.
 SecretBytes hkdf_extract(ByteView salt, ByteView ikm);

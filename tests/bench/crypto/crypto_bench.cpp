@@ -1,0 +1,234 @@
+// Benchmarks for lagrum_crypto. Absolute times depend on the machine (and on whatever else
+// runs on it), so besides Google Benchmark's own table this prints every result as a ratio
+// to a baseline measured in the same run: SHA-256 of 1 KiB.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "lagrum/crypto/aead.h"
+#include "lagrum/crypto/argon2.h"
+#include "lagrum/crypto/ed25519.h"
+#include "lagrum/crypto/hash.h"
+#include "lagrum/crypto/hpke.h"
+#include "lagrum/crypto/random.h"
+#include "lagrum/crypto/x25519.h"
+
+using namespace lagrum::crypto;
+
+namespace {
+
+constexpr const char* kBaselineName = "BM_Baseline_Sha256_1KiB";
+
+void fail(benchmark::State& state, const char* what) {
+    state.SkipWithError(what);
+}
+
+// Baseline: one SHA-256 over 1 KiB.
+void BM_Baseline_Sha256_1KiB(benchmark::State& state) {
+    const Bytes data = random_bytes(1024);
+    for (auto _ : state) {
+        Bytes h = sha256(data);
+        benchmark::DoNotOptimize(h.data());
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * 1024);
+}
+BENCHMARK(BM_Baseline_Sha256_1KiB);
+
+// One 32-byte SecretBytes: sodium_malloc (mmap, guard pages, mlock) and sodium_free.
+// Shows what each secret on the heap costs; the HPKE key schedule is built to need few.
+void BM_SecretBytes_Alloc32(benchmark::State& state) {
+    for (auto _ : state) {
+        SecretBytes s(32);
+        benchmark::DoNotOptimize(s.data());
+    }
+}
+BENCHMARK(BM_SecretBytes_Alloc32);
+
+// One seal plus one open of a message of state.range(0) bytes.
+void BM_ChaCha20Poly1305_SealOpen(benchmark::State& state) {
+    const auto n = static_cast<std::size_t>(state.range(0));
+    const Bytes key = random_bytes(ChaCha20Poly1305::kKeySize);
+    const Bytes nonce = random_bytes(ChaCha20Poly1305::kNonceSize);
+    const Bytes aad = random_bytes(32), pt = random_bytes(n);
+    for (auto _ : state) {
+        auto ct = ChaCha20Poly1305::seal(key, nonce, aad, pt);
+        if (!ct) return fail(state, "seal failed");
+        auto back = ChaCha20Poly1305::open(key, nonce, aad, *ct);
+        if (!back) return fail(state, "open failed");
+        benchmark::DoNotOptimize(back->data());
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * n));
+}
+BENCHMARK(BM_ChaCha20Poly1305_SealOpen)->Arg(1024)->Arg(64 * 1024);
+
+void BM_Ed25519_Sign(benchmark::State& state) {
+    const auto kp = ed25519_generate();
+    const Bytes msg = random_bytes(256);
+    for (auto _ : state) {
+        auto sig = ed25519_sign(kp.seed, msg);
+        if (!sig) return fail(state, "sign failed");
+        benchmark::DoNotOptimize(sig->data());
+    }
+}
+BENCHMARK(BM_Ed25519_Sign);
+
+void BM_Ed25519_Verify(benchmark::State& state) {
+    const auto kp = ed25519_generate();
+    const Bytes msg = random_bytes(256);
+    const auto sig = ed25519_sign(kp.seed, msg);
+    if (!sig) return fail(state, "sign failed");
+    for (auto _ : state) {
+        const bool ok = ed25519_verify(kp.public_key, msg, *sig);
+        if (!ok) return fail(state, "verify failed");
+        benchmark::DoNotOptimize(ok);
+    }
+}
+BENCHMARK(BM_Ed25519_Verify);
+
+// One X25519 shared-secret computation (scalar multiplication + all-zero check).
+void BM_X25519_SharedSecret(benchmark::State& state) {
+    const auto a = x25519_generate(), b = x25519_generate();
+    for (auto _ : state) {
+        auto s = x25519(a.private_key, b.public_key);
+        if (!s) return fail(state, "x25519 failed");
+        benchmark::DoNotOptimize(s->data());
+    }
+}
+BENCHMARK(BM_X25519_SharedSecret);
+
+// Sender side of a one-message exchange: SetupBaseS (ephemeral keygen + DH + key
+// schedule) and one Seal of 1 KiB.
+void BM_Hpke_SetupSeal_1KiB(benchmark::State& state) {
+    const auto kp = hpke::generate_key_pair();
+    const Bytes info = random_bytes(32), aad = random_bytes(32), pt = random_bytes(1024);
+    for (auto _ : state) {
+        auto s = hpke::setup_base_s(kp.public_key, info);
+        if (!s) return fail(state, "setup_base_s failed");
+        auto ct = s->context.seal(aad, pt);
+        if (!ct) return fail(state, "seal failed");
+        benchmark::DoNotOptimize(ct->data());
+    }
+}
+BENCHMARK(BM_Hpke_SetupSeal_1KiB);
+
+// Recipient side: SetupBaseR (DH + key schedule) and one Open of 1 KiB.
+void BM_Hpke_SetupOpen_1KiB(benchmark::State& state) {
+    const auto kp = hpke::generate_key_pair();
+    const Bytes info = random_bytes(32), aad = random_bytes(32), pt = random_bytes(1024);
+    auto s = hpke::setup_base_s(kp.public_key, info);
+    if (!s) return fail(state, "setup_base_s failed");
+    const auto ct = s->context.seal(aad, pt);
+    if (!ct) return fail(state, "seal failed");
+    for (auto _ : state) {
+        auto r = hpke::setup_base_r(s->enc, kp.private_key, info);
+        if (!r) return fail(state, "setup_base_r failed");
+        auto back = r->open(aad, *ct);
+        if (!back) return fail(state, "open failed");
+        benchmark::DoNotOptimize(back->data());
+    }
+}
+BENCHMARK(BM_Hpke_SetupOpen_1KiB);
+
+// Seal + Open of 1 KiB on already established contexts (the per-message cost).
+void BM_Hpke_ContextSealOpen_1KiB(benchmark::State& state) {
+    const auto kp = hpke::generate_key_pair();
+    const Bytes aad = random_bytes(32), pt = random_bytes(1024);
+    auto s = hpke::setup_base_s(kp.public_key, {});
+    if (!s) return fail(state, "setup_base_s failed");
+    auto r = hpke::setup_base_r(s->enc, kp.private_key, {});
+    if (!r) return fail(state, "setup_base_r failed");
+    for (auto _ : state) {
+        auto ct = s->context.seal(aad, pt);
+        if (!ct) return fail(state, "seal failed");
+        auto back = r->open(aad, *ct);
+        if (!back) return fail(state, "open failed");
+        benchmark::DoNotOptimize(back->data());
+    }
+}
+BENCHMARK(BM_Hpke_ContextSealOpen_1KiB);
+
+void run_argon2(benchmark::State& state, const Argon2Params& params) {
+    const Bytes salt = random_bytes(kArgon2SaltSize);
+    for (auto _ : state) {
+        auto key = argon2id_derive("correct horse battery staple", salt, 32, params);
+        if (!key) return fail(state, "argon2id failed");
+        benchmark::DoNotOptimize(key->data());
+    }
+    state.counters["MiB"] = static_cast<double>(params.memlimit) / (1024.0 * 1024.0);
+    state.counters["ops"] = static_cast<double>(params.opslimit);
+}
+void BM_Argon2id_Store(benchmark::State& state) {
+    run_argon2(state, kArgon2Store);
+}
+void BM_Argon2id_Interactive(benchmark::State& state) {
+    run_argon2(state, kArgon2Interactive);
+}
+BENCHMARK(BM_Argon2id_Store)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_Argon2id_Interactive)->Unit(benchmark::kMillisecond)->MinTime(1.0);
+
+// Console output as usual, then a table of time per operation and the ratio to the
+// baseline's (both on CPU time, which is less disturbed by other processes on a shared
+// machine than wall time; wall time is listed too).
+class RatioReporter : public benchmark::ConsoleReporter {
+  public:
+    // Tabular counters, no ANSI colours (the output is pasted into notes).
+    RatioReporter() : ConsoleReporter(OO_Tabular) {}
+    void ReportRuns(const std::vector<Run>& runs) override {
+        ConsoleReporter::ReportRuns(runs);
+        for (const auto& run : runs) {
+            if (run.error_occurred || run.run_type != Run::RT_Iteration) continue;
+            const double to_ns = 1e9 / benchmark::GetTimeUnitMultiplier(run.time_unit);
+            rows_.push_back({run.benchmark_name(), run.GetAdjustedRealTime() * to_ns,
+                             run.GetAdjustedCPUTime() * to_ns,
+                             static_cast<long long>(run.iterations)});
+        }
+    }
+    void Finalize() override {
+        ConsoleReporter::Finalize();
+        double base = 0;
+        for (const auto& r : rows_) {
+            if (r.name == kBaselineName) base = r.cpu_ns;
+        }
+        std::printf("\n%-40s %14s %14s %10s %16s\n", "benchmark", "wall/op", "cpu/op", "iters",
+                    "cpu x baseline");
+        for (const auto& r : rows_) {
+            std::printf("%-40s %14s %14s %10lld %16s\n", r.name.c_str(), human(r.real_ns).c_str(),
+                        human(r.cpu_ns).c_str(), r.iterations,
+                        base > 0 ? fmt("%.1f", r.cpu_ns / base).c_str() : "n/a");
+        }
+        std::printf("(baseline: %s)\n", kBaselineName);
+    }
+
+  private:
+    struct Row {
+        std::string name;
+        double real_ns;
+        double cpu_ns;
+        long long iterations;
+    };
+    static std::string fmt(const char* f, double v) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, f, v);
+        return buf;
+    }
+    static std::string human(double ns) {
+        if (ns >= 1e9) return fmt("%.3f s", ns / 1e9);
+        if (ns >= 1e6) return fmt("%.2f ms", ns / 1e6);
+        if (ns >= 1e3) return fmt("%.2f us", ns / 1e3);
+        return fmt("%.0f ns", ns);
+    }
+    std::vector<Row> rows_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    RatioReporter reporter;
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    benchmark::Shutdown();
+    return 0;
+}
