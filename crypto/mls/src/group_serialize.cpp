@@ -1,0 +1,118 @@
+// Serialisation of Group::State (group.h: serialize / restore). The encoding uses the
+// MLS codec for every field, with a format tag so a future layout can be recognised.
+// Secrets are written in the clear: the client store encrypts the whole blob.
+#include "group_state.h"
+#include "lagrum/mls/tree_math.h"
+
+namespace lagrum::mls {
+
+using namespace group_detail;
+
+namespace {
+constexpr std::uint32_t kStateFormat = 0x4c4d5331;  // "LMS1"
+}  // namespace
+
+void Group::State::encode(Writer& w) const {
+    ctx.encode(w);
+    tree.encode(w);
+    w.u32(me.value);
+    encode_secret(w, signature_private);
+    w.vector([&](Writer& v) {
+        for (const auto& [k, nk] : node_keys) {
+            v.u32(k);
+            encode_secret(v, nk.private_key);
+            v.opaque(nk.public_key);
+        }
+    });
+    w.opaque(interim_transcript_hash);
+    w.opaque(confirmation_tag);
+    secrets.encode(w);
+    secret_tree.encode(w);
+    w.vector([&](Writer& v) {
+        for (const auto& p : proposals) {
+            v.opaque(p.ref);
+            p.proposal.encode(v);
+            p.sender.encode(v);
+            v.optional(p.update_private,
+                       [](Writer& ww, const SecretBytes& s) { encode_secret(ww, s); });
+        }
+    });
+    w.vector([&](Writer& v) {
+        for (const auto& [e, s] : resumption_psks) {
+            v.u64(e);
+            encode_secret(v, s);
+        }
+    });
+    w.vector([&](Writer& v) {
+        for (const auto& [id, s] : external_psks) {
+            v.opaque(id);
+            encode_secret(v, s);
+        }
+    });
+    w.u8(active ? 1 : 0);
+    w.optional(pending ? std::optional<bool>(true) : std::nullopt,
+               [&](Writer& ww, bool) { pending->encode(ww); });
+}
+
+std::unique_ptr<Group::State> Group::State::decode(Reader& r, GroupConfig config) {
+    auto s = std::make_unique<State>();
+    s->config = config;
+    s->ctx = GroupContext::decode(r);
+    if (static_cast<std::uint16_t>(s->ctx.cipher_suite) != kSuite3) {
+        fail(MlsErrc::unsupported, "stored group of another cipher suite");
+    }
+    s->tree = RatchetTree::decode(r);
+    s->me = LeafIndex{r.u32()};
+    if (s->tree.leaf(s->me) == nullptr) fail(MlsErrc::decode, "stored own leaf is blank");
+    s->signature_private = decode_secret(r);
+    r.vector([&](Reader& v) {
+        const std::uint32_t k = v.u32();
+        SecretBytes priv = decode_secret(v);
+        Bytes pub = v.opaque();
+        s->node_keys.emplace(k, NodeKey{std::move(priv), std::move(pub)});
+    });
+    s->interim_transcript_hash = r.opaque();
+    s->confirmation_tag = r.opaque();
+    s->secrets = EpochSecrets::decode(r);
+    s->secret_tree = SecretTree::decode(r);
+    r.vector([&](Reader& v) {
+        CachedProposal p;
+        p.ref = v.opaque();
+        p.proposal = Proposal::decode(v);
+        p.sender = Sender::decode(v);
+        p.update_private = v.optional<SecretBytes>([](Reader& rr) { return decode_secret(rr); });
+        s->proposals.push_back(std::move(p));
+    });
+    r.vector([&](Reader& v) {
+        const std::uint64_t e = v.u64();
+        s->resumption_psks.emplace(e, decode_secret(v));
+    });
+    r.vector([&](Reader& v) {
+        Bytes id = v.opaque();
+        s->external_psks.emplace(std::move(id), decode_secret(v));
+    });
+    const std::uint8_t active = r.u8();
+    if (active > 1) fail(MlsErrc::decode, "bad active flag");
+    s->active = active == 1;
+    const std::uint8_t has_pending = r.u8();
+    if (has_pending > 1) fail(MlsErrc::decode, "bad pending flag");
+    if (has_pending == 1) s->pending = decode(r, config);
+    return s;
+}
+
+Bytes Group::serialize() const {
+    Writer w;
+    w.u32(kStateFormat);
+    s_->encode(w);
+    return w.take();
+}
+
+Group Group::restore(ByteView bytes, GroupConfig config) {
+    Reader r(bytes);
+    if (r.u32() != kStateFormat) fail(MlsErrc::decode, "not a serialised Lagrum MLS group");
+    auto s = State::decode(r, std::move(config));
+    r.finish();
+    return Group(std::move(s));
+}
+
+}  // namespace lagrum::mls

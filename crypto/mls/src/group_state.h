@@ -1,0 +1,58 @@
+// Group::State: the complete per-epoch state of one member (private to group*.cpp).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "group_internal.h"
+#include "lagrum/mls/group.h"
+
+namespace lagrum::mls {
+
+namespace group_detail {
+
+// A proposal received (or sent) in the current epoch, cached by ProposalRef (§12.4).
+struct CachedProposal {
+    Bytes ref;
+    Proposal proposal;
+    Sender sender;
+    std::optional<SecretBytes> update_private;  // our own Update: the new leaf's HPKE key
+
+    CachedProposal clone() const;
+};
+
+struct NodeKey {
+    SecretBytes private_key;
+    Bytes public_key;
+};
+
+}  // namespace group_detail
+
+struct Group::State {
+    GroupConfig config;
+    GroupContext ctx;
+    RatchetTree tree;
+    LeafIndex me;
+    SecretBytes signature_private;
+    // HPKE private keys we hold, by node index (our leaf and parents on our direct path).
+    std::map<std::uint32_t, group_detail::NodeKey> node_keys;
+    Bytes interim_transcript_hash;
+    Bytes confirmation_tag;  // of the commit that started this epoch
+    group_detail::EpochSecrets secrets;
+    group_detail::SecretTree secret_tree;
+    std::vector<group_detail::CachedProposal> proposals;
+    std::map<std::uint64_t, SecretBytes> resumption_psks;  // by epoch
+    ExternalPsks external_psks;
+    bool active = true;
+    std::unique_ptr<State> pending;  // our own commit, built but not merged
+
+    // Everything except `pending`.
+    std::unique_ptr<State> clone() const;
+
+    void encode(Writer& w) const;
+    static std::unique_ptr<State> decode(Reader& r, GroupConfig config);
+};
+
+}  // namespace lagrum::mls
