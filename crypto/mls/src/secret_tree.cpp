@@ -49,7 +49,7 @@ RatchetKey HashRatchet::next(const SecretTreeConfig& /*config*/) {
     return k;
 }
 
-RatchetKey HashRatchet::get(std::uint32_t generation, const SecretTreeConfig& config) {
+RatchetKey HashRatchet::peek(std::uint32_t generation, const SecretTreeConfig& config) {
     if (exhausted_ || generation < next_generation_) {
         // Either a skipped key we still hold (out of order) or already used / dropped.
         auto it = skipped_.find(generation);
@@ -57,23 +57,28 @@ RatchetKey HashRatchet::get(std::uint32_t generation, const SecretTreeConfig& co
             fail(MlsErrc::generation_too_old,
                  "generation " + std::to_string(generation) + " already used or deleted");
         }
-        RatchetKey k = std::move(it->second);
-        skipped_.erase(it);
-        return k;
+        return RatchetKey{generation, it->second.key.clone(), it->second.nonce.clone()};
     }
     if (generation - next_generation_ > config.max_forward_distance) {
         fail(MlsErrc::generation_too_far, "generation " + std::to_string(generation) +
                                               " too far ahead of " +
                                               std::to_string(next_generation_));
     }
-    while (next_generation_ < generation) {
+    // The retained skipped keys plus the one being received.
+    const std::size_t cap = std::size_t{config.max_retained_keys} + 1;
+    while (!exhausted_ && next_generation_ <= generation) {
         RatchetKey k = derive_current();
         advance();
-        skipped_.emplace(k.generation, std::move(k));
-        while (skipped_.size() > config.max_retained_keys) skipped_.erase(skipped_.begin());
+        skipped_.insert_or_assign(k.generation, std::move(k));
+        while (skipped_.size() > cap) skipped_.erase(skipped_.begin());
     }
-    RatchetKey k = derive_current();
-    advance();
+    const auto& k = skipped_.at(generation);
+    return RatchetKey{generation, k.key.clone(), k.nonce.clone()};
+}
+
+RatchetKey HashRatchet::get(std::uint32_t generation, const SecretTreeConfig& config) {
+    RatchetKey k = peek(generation, config);
+    erase(generation);
     return k;
 }
 
@@ -167,6 +172,17 @@ RatchetKey SecretTree::key_for(LeafIndex sender, RatchetType type, std::uint32_t
     auto& lr = ratchets(sender);
     return (type == RatchetType::handshake ? lr.handshake : lr.application)
         .get(generation, config_);
+}
+
+RatchetKey SecretTree::peek_key(LeafIndex sender, RatchetType type, std::uint32_t generation) {
+    auto& lr = ratchets(sender);
+    return (type == RatchetType::handshake ? lr.handshake : lr.application)
+        .peek(generation, config_);
+}
+
+void SecretTree::consume_key(LeafIndex sender, RatchetType type, std::uint32_t generation) {
+    auto& lr = ratchets(sender);
+    (type == RatchetType::handshake ? lr.handshake : lr.application).erase(generation);
 }
 
 void SecretTree::encode(Writer& w) const {

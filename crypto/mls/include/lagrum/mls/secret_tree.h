@@ -50,6 +50,10 @@ class HashRatchet {
     RatchetKey next(const SecretTreeConfig& config);
     // The key for `generation` (for receiving), deleting it from the ratchet.
     RatchetKey get(std::uint32_t generation, const SecretTreeConfig& config);
+    // Like get() but keeps the key (ratchet advanced, skipped keys retained) until
+    // erase(generation): lets a receiver delete the key only once the message is accepted.
+    RatchetKey peek(std::uint32_t generation, const SecretTreeConfig& config);
+    void erase(std::uint32_t generation) noexcept { skipped_.erase(generation); }
 
     std::uint32_t next_generation() const noexcept { return next_generation_; }
 
@@ -79,6 +83,11 @@ class SecretTree {
     // For receiving: the key of `generation`; deleted from the tree once returned.
     // Throws not_member (leaf out of range), generation_too_old, generation_too_far.
     RatchetKey key_for(LeafIndex sender, RatchetType type, std::uint32_t generation);
+
+    // Two-phase receive: peek_key() checks the window and derives the key without
+    // deleting it; consume_key() deletes it once the message has been accepted.
+    RatchetKey peek_key(LeafIndex sender, RatchetType type, std::uint32_t generation);
+    void consume_key(LeafIndex sender, RatchetType type, std::uint32_t generation);
 
     void encode(Writer& w) const;
     static SecretTree decode(Reader& r);
