@@ -95,6 +95,9 @@ std::variant<RelayConfig, std::string> parse_config(const std::string& text,
     c.database = resolve(base, c.database);
     c.log_file = resolve(base, c.log_file);
     if (auto v = root["insecure_tcp"].value<bool>()) c.insecure_tcp = *v;
+    if (!read_num<std::int64_t>(root, "shutdown_grace_ms", c.shutdown_grace_ms, err, 0, 600000)) {
+        return "config: " + err;
+    }
     if (auto* tls = root["tls"].as_table()) {
         str(*tls, "cert", c.tls_cert);
         str(*tls, "key", c.tls_key);

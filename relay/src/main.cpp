@@ -208,7 +208,8 @@ int serve(relay::RelayConfig config) {
     service.begin_shutdown();
     // Waits for in-flight calls (their writes are committed before they return);
     // streams are cancelled after the deadline.
-    server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    server->Shutdown(std::chrono::system_clock::now() +
+                     std::chrono::milliseconds(config.shutdown_grace_ms));
     {
         std::lock_guard lock(stop_mu);
         stopping = true;

@@ -30,6 +30,10 @@ struct RelayConfig {
     double rate_burst = 200;
     std::int64_t session_ttl_seconds = 24 * 3600;
     std::int64_t expire_interval_seconds = 60;
+    // SIGTERM: in-flight handlers always run to completion (their writes commit); this is
+    // how long responses may still be sent and connected clients drained before calls
+    // are cancelled. gRPC waits for it whenever any client is connected.
+    std::int64_t shutdown_grace_ms = 2000;
     std::string test_clock_file;  // test only: file with the current Unix time
 };
 

@@ -1,0 +1,395 @@
+// Unit tests for the relay library: MLS plaintext-header parser, certificate
+// verification, and the SQLite storage backend.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "lagrum/crypto/ed25519.h"
+#include "lagrum/crypto/random.h"
+#include "lagrum/relay/cert.h"
+#include "lagrum/relay/config.h"
+#include "lagrum/relay/mls_header.h"
+#include "lagrum/relay/sqlite_storage.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace lagrum;
+using crypto::Bytes;
+using relay::parse_mls_header;
+
+Bytes private_msg(const Bytes& gid, std::uint64_t epoch, std::uint8_t ct) {
+    Bytes m = {0, 1, 0, 2, static_cast<std::uint8_t>(gid.size())};
+    m.insert(m.end(), gid.begin(), gid.end());
+    for (int i = 7; i >= 0; --i) m.push_back(static_cast<std::uint8_t>(epoch >> (8 * i)));
+    m.push_back(ct);
+    m.push_back(0);                      // authenticated_data
+    m.insert(m.end(), {3, 9, 9, 9});     // encrypted_sender_data
+    m.insert(m.end(), {4, 1, 2, 3, 4});  // ciphertext
+    return m;
+}
+
+TEST(MlsHeader, ParsesPrivateMessage) {
+    Bytes gid = {1, 2, 3, 4, 5, 6, 7, 8};
+    auto r = parse_mls_header(private_msg(gid, 0x0102030405060708ull, 1));
+    ASSERT_EQ(r.index(), 0u) << std::get<1>(r);
+    const auto& h = std::get<0>(r);
+    EXPECT_EQ(h.wire_format, relay::WireFormat::private_message);
+    EXPECT_EQ(h.group_id, gid);
+    EXPECT_EQ(h.epoch, 0x0102030405060708ull);
+    EXPECT_EQ(h.content_type, relay::ContentType::application);
+}
+
+TEST(MlsHeader, ParsesPublicMessageHeader) {
+    // version, wire 1, group_id<V> "ab", epoch 5, sender member(1) leaf 7, aad<V> empty,
+    // content_type commit, then the (unparsed) rest.
+    Bytes m = {0, 1, 0, 1, 2, 'a', 'b', 0, 0, 0, 0, 0, 0, 0, 5, 1, 0, 0, 0, 7, 0, 3, 0xee};
+    auto r = parse_mls_header(m);
+    ASSERT_EQ(r.index(), 0u) << std::get<1>(r);
+    EXPECT_EQ(std::get<0>(r).content_type, relay::ContentType::commit);
+    EXPECT_EQ(std::get<0>(r).epoch, 5u);
+    m[15] = 9;  // unknown sender type
+    EXPECT_EQ(parse_mls_header(m).index(), 1u);
+    Bytes nm = {0, 1, 0, 1, 2, 'a', 'b', 0, 0,
+                0, 0, 0, 0, 0, 5,   4,   0, 2};  // new_member_commit, no body
+    EXPECT_EQ(parse_mls_header(nm).index(), 1u);
+    nm.push_back(1);
+    EXPECT_EQ(parse_mls_header(nm).index(), 0u);
+}
+
+TEST(MlsHeader, RejectsEveryTruncationAndTrailingBytes) {
+    Bytes m = private_msg({9, 9, 9}, 3, 2);
+    for (std::size_t n = 0; n < m.size(); ++n) {
+        EXPECT_EQ(parse_mls_header({m.data(), n}).index(), 1u) << n;
+    }
+    m.push_back(0);
+    EXPECT_EQ(parse_mls_header(m).index(), 1u);
+}
+
+TEST(MlsHeader, VarintRules) {
+    // Two-byte varint for a length that fits in one byte: non-minimal, rejected.
+    Bytes nonmin = {0, 1, 0, 2, 0x40, 0x03, 1, 2, 3};
+    auto r = parse_mls_header(nonmin);
+    ASSERT_EQ(r.index(), 1u);
+    EXPECT_NE(std::get<1>(r).find("non-minimal"), std::string::npos);
+    Bytes bad_prefix = {0, 1, 0, 2, 0xc0, 0, 0, 0, 0, 0, 0, 1};
+    EXPECT_NE(std::get<1>(parse_mls_header(bad_prefix)).find("prefix"), std::string::npos);
+    // 4-byte length far beyond the buffer and the group id limit: bounded, no allocation.
+    Bytes huge = {0, 1, 0, 2, 0xbf, 0xff, 0xff, 0xff};
+    EXPECT_EQ(parse_mls_header(huge).index(), 1u);
+    // A group id of 64 bytes needs the 2-byte form (0x40 0x40).
+    Bytes gid(64, 7);
+    Bytes m = {0, 1, 0, 2, 0x40, 0x40};
+    m.insert(m.end(), gid.begin(), gid.end());
+    for (int i = 0; i < 8; ++i) m.push_back(0);
+    m.insert(m.end(), {1, 0, 1, 5, 1, 6});
+    auto ok = parse_mls_header(m);
+    ASSERT_EQ(ok.index(), 0u) << std::get<1>(ok);
+    EXPECT_EQ(std::get<0>(ok).group_id, gid);
+}
+
+TEST(MlsHeader, RejectsWrongVersionWireFormatContentType) {
+    Bytes m = private_msg({1}, 0, 1);
+    m[1] = 2;
+    EXPECT_EQ(parse_mls_header(m).index(), 1u);
+    m = private_msg({1}, 0, 1);
+    m[3] = 6;
+    EXPECT_EQ(parse_mls_header(m).index(), 1u);
+    EXPECT_EQ(parse_mls_header(private_msg({1}, 0, 0)).index(), 1u);
+    EXPECT_EQ(parse_mls_header(private_msg({1}, 0, 4)).index(), 1u);
+    EXPECT_EQ(parse_mls_header(private_msg({}, 0, 1)).index(), 1u);  // empty group id
+    Bytes welcome = {0, 1, 0, 3, 1, 2, 3};
+    auto w = parse_mls_header(welcome);
+    ASSERT_EQ(w.index(), 0u);
+    EXPECT_EQ(std::get<0>(w).wire_format, relay::WireFormat::welcome);
+    EXPECT_EQ(parse_mls_header(Bytes{0, 1, 0, 3}).index(), 1u);
+}
+
+TEST(MlsHeader, RandomInputNeverCrashes) {
+    std::uint64_t state = 1;
+    for (int i = 0; i < 20000; ++i) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        Bytes b(static_cast<std::size_t>(state >> 58));
+        for (auto& x : b) {
+            state = state * 6364136223846793005ull + 1442695040888963407ull;
+            x = static_cast<std::uint8_t>(state >> 56);
+        }
+        if (b.size() >= 2) {
+            b[0] = 0;
+            b[1] = 1;
+        }
+        (void)parse_mls_header(b);
+    }
+}
+
+// ---- certificates ----
+
+struct CertFixture : ::testing::Test {
+    crypto::Ed25519KeyPair root = crypto::ed25519_generate();
+    crypto::Ed25519KeyPair device = crypto::ed25519_generate();
+    cert::TrustStore trust;
+
+    void SetUp() override {
+        cert::v1::OrganisationRoot r;
+        r.set_organisation_id("skola.example");
+        r.set_root_public_key(std::string(root.public_key.begin(), root.public_key.end()));
+        ASSERT_FALSE(trust.add_root(r));
+    }
+    cert::v1::MemberCertificateBody body() {
+        cert::v1::MemberCertificateBody b;
+        b.set_version(1);
+        b.set_serial(42);
+        b.set_member_id("m1");
+        b.set_display_name("Anna Andersson");
+        b.set_organisation_id("skola.example");
+        b.set_authority_type(cert::v1::AUTHORITY_TYPE_SCHOOL);
+        b.set_role("kurator");
+        b.set_device_public_key(std::string(device.public_key.begin(), device.public_key.end()));
+        b.set_not_before(1000);
+        b.set_not_after(2000);
+        return b;
+    }
+};
+
+TEST_F(CertFixture, VerifiesAndChecksValidity) {
+    auto c = std::get<0>(cert::issue_certificate(body(), root.seed.view()));
+    auto ok = trust.verify(c, 1500);
+    ASSERT_EQ(ok.index(), 0u) << std::get<1>(ok).message;
+    EXPECT_EQ(std::get<0>(ok).display_name(), "Anna Andersson");
+    EXPECT_EQ(std::get<1>(trust.verify(c, 999)).code, cert::CertErrc::not_yet_valid);
+    EXPECT_EQ(std::get<1>(trust.verify(c, 2000)).code, cert::CertErrc::expired);
+    // Issuing is deterministic.
+    auto c2 = std::get<0>(cert::issue_certificate(body(), root.seed.view()));
+    EXPECT_EQ(c.body(), c2.body());
+}
+
+TEST_F(CertFixture, RejectsTamperingAndWrongRoot) {
+    auto c = std::get<0>(cert::issue_certificate(body(), root.seed.view()));
+    for (std::size_t i = 0; i < c.body().size(); ++i) {
+        auto t = c;
+        std::string b = t.body();
+        b[i] ^= 0x01;
+        t.set_body(b);
+        auto r = trust.verify(t, 1500);
+        ASSERT_EQ(r.index(), 1u) << i;
+    }
+    auto other = crypto::ed25519_generate();
+    auto forged = std::get<0>(cert::issue_certificate(body(), other.seed.view()));
+    EXPECT_EQ(std::get<1>(trust.verify(forged, 1500)).code, cert::CertErrc::bad_signature);
+    auto b = body();
+    b.set_organisation_id("polis.example");
+    auto unknown = std::get<0>(cert::issue_certificate(b, root.seed.view()));
+    EXPECT_EQ(std::get<1>(trust.verify(unknown, 1500)).code, cert::CertErrc::unknown_organisation);
+    b = body();
+    b.set_authority_type(cert::v1::AUTHORITY_TYPE_UNSPECIFIED);
+    EXPECT_EQ(
+        std::get<1>(trust.verify(std::get<0>(cert::issue_certificate(b, root.seed.view())), 1500))
+            .code,
+        cert::CertErrc::malformed);
+}
+
+TEST_F(CertFixture, DomainSeparationBetweenCertificateAndRevocationList) {
+    // A revocation list signature must not pass as a certificate signature over the
+    // same bytes.
+    auto c = std::get<0>(cert::issue_certificate(body(), root.seed.view()));
+    auto sig = crypto::ed25519_sign(
+        root.seed.view(),
+        cert::signed_bytes(
+            cert::kRevocationListLabel,
+            {reinterpret_cast<const std::uint8_t*>(c.body().data()), c.body().size()}));
+    c.set_signature(std::string(sig->begin(), sig->end()));
+    EXPECT_EQ(std::get<1>(trust.verify(c, 1500)).code, cert::CertErrc::bad_signature);
+}
+
+TEST_F(CertFixture, RevocationBySerialAndKeyAndSequence) {
+    auto c = std::get<0>(cert::issue_certificate(body(), root.seed.view()));
+    cert::v1::RevocationListBody rb;
+    rb.set_organisation_id("skola.example");
+    rb.set_sequence(5);
+    rb.add_revoked_serials(42);
+    auto list = std::get<0>(cert::issue_revocation_list(rb, root.seed.view()));
+    ASSERT_EQ(trust.install_revocation_list(list).index(), 0u);
+    EXPECT_EQ(std::get<1>(trust.verify(c, 1500)).code, cert::CertErrc::revoked);
+    EXPECT_EQ(std::get<1>(trust.install_revocation_list(list)).code, cert::CertErrc::stale);
+    rb.set_sequence(6);
+    rb.clear_revoked_serials();
+    auto list2 = std::get<0>(cert::issue_revocation_list(rb, root.seed.view()));
+    ASSERT_EQ(trust.install_revocation_list(list2).index(), 0u);
+    EXPECT_EQ(trust.verify(c, 1500).index(), 0u);  // a newer list replaces the old one
+    rb.set_sequence(7);
+    rb.add_revoked_device_keys(std::string(device.public_key.begin(), device.public_key.end()));
+    ASSERT_EQ(
+        trust
+            .install_revocation_list(std::get<0>(cert::issue_revocation_list(rb, root.seed.view())))
+            .index(),
+        0u);
+    EXPECT_EQ(std::get<1>(trust.verify(c, 1500)).code, cert::CertErrc::revoked);
+    auto other = crypto::ed25519_generate();
+    rb.set_sequence(8);
+    EXPECT_EQ(std::get<1>(trust.install_revocation_list(
+                              std::get<0>(cert::issue_revocation_list(rb, other.seed.view()))))
+                  .code,
+              cert::CertErrc::bad_signature);
+}
+
+// ---- config ----
+
+TEST(Config, ParsesAndValidates) {
+    auto ok = relay::parse_config(
+        "listen = \"unix:/tmp/x.sock\"\ndatabase = \"r.db\"\n[limits]\nttl_seconds = 60\n"
+        "[[trust]]\norganisation_id = \"o\"\nroot_public_key = \"" +
+            std::string(64, 'a') + "\"\n",
+        "/base");
+    ASSERT_EQ(ok.index(), 0u) << std::get<1>(ok);
+    EXPECT_EQ(std::get<0>(ok).database, "/base/r.db");
+    EXPECT_EQ(std::get<0>(ok).storage.ttl_seconds, 60);
+    EXPECT_EQ(std::get<0>(ok).max_envelope_bytes, 1024u * 1024u);
+    EXPECT_EQ(std::get<0>(ok).trust.size(), 1u);
+    EXPECT_EQ(relay::parse_config("listen = \"0.0.0.0:1\"\n", "/").index(), 1u);  // TCP without TLS
+    EXPECT_EQ(relay::parse_config("[limits]\nttl_seconds = -5\n", "/").index(), 1u);
+    EXPECT_EQ(
+        relay::parse_config("[[trust]]\norganisation_id = \"o\"\nroot_public_key = \"zz\"\n", "/")
+            .index(),
+        1u);
+    EXPECT_EQ(relay::parse_config("this is = = not toml", "/").index(), 1u);
+}
+
+// ---- SQLite storage ----
+
+struct StorageFixture : ::testing::Test {
+    fs::path dir;
+    void SetUp() override {
+        std::string tmpl = (fs::temp_directory_path() / "lagrum-store-XXXXXX").string();
+        ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+        dir = tmpl;
+    }
+    void TearDown() override { fs::remove_all(dir); }
+    std::string db() const { return (dir / "relay.db").string(); }
+    static Bytes dev(std::uint8_t n) { return Bytes(32, n); }
+    void register_devices(relay::SqliteStorage& s, int n) {
+        for (int i = 1; i <= n; ++i) {
+            ASSERT_TRUE(s.put_device({dev(static_cast<std::uint8_t>(i)), "o", "m", 1, 0}).ok());
+        }
+    }
+};
+
+TEST_F(StorageFixture, SchemaMigratedAndReopenable) {
+    {
+        relay::SqliteStorage s(db(), {});
+        EXPECT_EQ(s.schema_version(), relay::SqliteStorage::kSchemaVersion);
+        ASSERT_TRUE(s.create_group(Bytes{1}, dev(1), 0).ok());
+    }
+    relay::SqliteStorage s(db(), {});
+    EXPECT_EQ(s.schema_version(), relay::SqliteStorage::kSchemaVersion);
+    auto g = s.get_group(Bytes{1});
+    ASSERT_TRUE(g.ok());
+    EXPECT_EQ(g.value().members.size(), 1u);
+}
+
+TEST_F(StorageFixture, KeyPackagesAtomicUnderConcurrency) {
+    relay::SqliteStorage s(db(), {});
+    std::vector<Bytes> kps;
+    for (int i = 0; i < 500; ++i)
+        kps.push_back(Bytes{static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(i >> 8)});
+    ASSERT_EQ(s.publish_key_packages(dev(1), kps, Bytes{0xff, 0xff, 0xff}).value(), 500u);
+    std::mutex mu;
+    std::set<Bytes> seen;
+    std::atomic<int> dups{0};
+    std::vector<std::thread> ts;
+    for (int t = 0; t < 8; ++t) {
+        ts.emplace_back([&] {
+            for (;;) {
+                auto r = s.fetch_key_package(dev(1));
+                ASSERT_TRUE(r.ok());
+                ASSERT_TRUE(r.value().has_value());
+                if (r.value()->last_resort) return;
+                std::lock_guard lock(mu);
+                if (!seen.insert(r.value()->data).second) ++dups;
+            }
+        });
+    }
+    for (auto& t : ts) t.join();
+    EXPECT_EQ(dups.load(), 0);
+    EXPECT_EQ(seen.size(), 500u);
+    EXPECT_EQ(s.count_key_packages(dev(1)).value().one_time, 0u);
+    // Concurrency batched several requests per transaction (group commit).
+    EXPECT_GT(s.batched_requests(), s.commits());
+}
+
+TEST_F(StorageFixture, CommitCompareAndSetAndFanOut) {
+    relay::SqliteStorage s(db(), {});
+    register_devices(s, 3);
+    const Bytes g{7, 7};
+    ASSERT_TRUE(s.create_group(g, dev(1), 10).ok());
+    relay::CommitRequest c;
+    c.group_id = g;
+    c.sender = dev(1);
+    c.envelope_id = Bytes(16, 1);
+    c.epoch = 0;
+    c.commit = {1, 2, 3};
+    c.added = {dev(2), dev(3)};
+    c.welcome = {9};
+    c.welcome_to = {dev(2), dev(3)};
+    c.now = 10;
+    auto r = s.commit(c);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r.value().epoch, 1u);
+    c.envelope_id = Bytes(16, 2);
+    auto lose = s.commit(c);
+    ASSERT_FALSE(lose.ok());
+    EXPECT_EQ(lose.error().code, relay::StoreErrc::epoch_mismatch);
+    EXPECT_EQ(lose.error().current_epoch, 1u);
+    // Retrying the winning envelope is idempotent.
+    c.envelope_id = Bytes(16, 1);
+    auto again = s.commit(c);
+    ASSERT_TRUE(again.ok());
+    EXPECT_TRUE(again.value().duplicate);
+
+    relay::MessageRequest m{g, dev(2), Bytes(16, 3), 1, {5, 5}, 11};
+    auto sent = s.send(m);
+    ASSERT_TRUE(sent.ok());
+    EXPECT_EQ(sent.value().recipients, 2u);
+    auto box = s.read_mailbox(dev(3), 0, 100, 1 << 20, 11);
+    ASSERT_TRUE(box.ok());
+    ASSERT_EQ(box.value().size(), 2u);
+    EXPECT_EQ(box.value()[0].kind, relay::DeliveryKind::welcome);
+    EXPECT_EQ(box.value()[1].payload, (Bytes{5, 5}));
+    EXPECT_EQ(s.ack(dev(3), box.value()[0].seq).value(), 1u);
+    EXPECT_EQ(s.read_mailbox(dev(3), 0, 100, 1 << 20, 11).value().size(), 1u);
+}
+
+TEST_F(StorageFixture, QuotaAndExpiry) {
+    relay::StorageLimits lim;
+    lim.mailbox_max_count = 3;
+    lim.ttl_seconds = 100;
+    relay::SqliteStorage s(db(), lim);
+    register_devices(s, 2);
+    const Bytes g{1};
+    ASSERT_TRUE(s.create_group(g, dev(1), 0).ok());
+    relay::CommitRequest c{g, dev(1), Bytes(16, 0), 0, {1}, {dev(2)}, {}, {9}, {dev(2)}, 0};
+    ASSERT_TRUE(s.commit(c).ok());
+    for (std::uint8_t i = 1; i <= 2; ++i) {
+        ASSERT_TRUE(s.send({g, dev(1), Bytes(16, i), 1, {i}, 50}).ok());
+    }
+    auto full = s.send({g, dev(1), Bytes(16, 9), 1, {9}, 50});
+    ASSERT_FALSE(full.ok());
+    EXPECT_EQ(full.error().code, relay::StoreErrc::quota_exceeded);
+    EXPECT_EQ(s.read_mailbox(dev(2), 0, 10, 1 << 20, 120).value().size(), 2u);  // commit expired
+    EXPECT_EQ(s.expire(120).value(), 1u);
+    ASSERT_TRUE(s.send({g, dev(1), Bytes(16, 9), 1, {9}, 120}).ok());  // room again
+    EXPECT_EQ(s.expire(1000).value(), 3u);
+    EXPECT_TRUE(s.read_mailbox(dev(2), 0, 10, 1 << 20, 0).value().empty());
+}
+
+TEST_F(StorageFixture, ClosedStorageRefusesWrites) {
+    relay::SqliteStorage s(db(), {});
+    s.close();
+    auto r = s.create_group(Bytes{1}, dev(1), 0);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, relay::StoreErrc::unavailable);
+}
+
+}  // namespace
