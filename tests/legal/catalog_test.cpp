@@ -202,3 +202,34 @@ TEST(CatalogErrors, ConditionFactMustBeRequired) {
         "required { fact: [\"interest_obviously_prevails\"] }"));
     EXPECT_NE(e.message.find("disclosure_conflicts_with_law"), std::string::npos) << e.message;
 }
+
+TEST(CatalogAsData, AnAmendmentIsACatalogChangeNotACodeChange) {
+    // A hypothetical amendment from 2027-01-01 letting schools receive under 18 a: only the
+    // textpb changes; the same engine applies it from its date and never before.
+    const std::string anchor =
+        "  amended { sfs: \"SFS 2014:633\" in_force: \"2015-01-01\" note: \"Myndighetsnamn.\" }\n  "
+        "amended { sfs: \"SFS 2020:575\"";
+    const std::string version =
+        "  versions {\n    from: \"2027-01-01\"\n    sfs: \"SFS 2026:999\"\n    rules {\n"
+        "      recipients { authority: [AUTHORITY_POLICE, AUTHORITY_SECURITY_SERVICE, "
+        "AUTHORITY_SCHOOL] }\n"
+        "      required { fact: [\"risk_of_criminal_activity\", \"not_inappropriate\", "
+        "\"concerns_committed_crime\"] }\n"
+        "      must_be_true { fact: [\"risk_of_criminal_activity\", \"not_inappropriate\"] }\n"
+        "      must_be_false { fact: \"concerns_committed_crime\" }\n    }\n  }\n";
+    auto r = legal::load_catalog_from_texts(patched("10-osl-10.textpb", anchor, version + anchor));
+    ASSERT_TRUE(std::holds_alternative<legal::Catalog>(r))
+        << std::get<legal::CatalogError>(r).to_string();
+    const auto& cat = std::get<legal::Catalog>(r);
+    auto in = lagrum::legal_test::input("osl-10-18a", {{"risk_of_criminal_activity", true},
+                                                       {"not_inappropriate", true},
+                                                       {"concerns_committed_crime", false}});
+    in["recipients"] = {{{"id", "bo"}, {"authority", "school"}}};
+    auto verdict = [&](const char* date) {
+        in["date"] = date;
+        auto d = legal::parse_check_input(in.dump(), cat);
+        return std::string(legal::to_string(legal::check(std::get<legal::Draft>(d), cat).verdict));
+    };
+    EXPECT_EQ(verdict("2026-12-31"), "blocked");
+    EXPECT_EQ(verdict("2027-01-01"), "allowed");
+}

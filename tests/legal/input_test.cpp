@@ -242,3 +242,37 @@ TEST(Input, ErrorsNeverEchoThePersonnummer) {
         EXPECT_EQ(line.find(digits.substr(digits.size() - 10, 6)), std::string::npos) << line;
     }
 }
+
+TEST(Input, MutatedInputsNeverCrash) {
+    // Deterministic byte mutations of a full input: every result is a verdict or a typed error.
+    auto in = good();
+    in["consent"] = {
+        {"status", "given"}, {"given_by", {"subject"}}, {"recipient_authorities", {"police"}}};
+    in["categories"] = {"health"};
+    in["subject"] = {{"personnummer", "811218-9876"}};
+    const std::string base = in.dump();
+    const char replacements[] = {'"', '{', '}', '[', ']', ',',  ':',
+                                 '0', '9', '-', '+', 'x', '\\', ' '};
+    int verdicts = 0;
+    int errors = 0;
+    for (std::size_t pos = 0; pos < base.size(); ++pos) {
+        for (char c : replacements) {
+            std::string m = base;
+            m[pos] = c;
+            auto r = legal::parse_check_input(m, catalog());
+            if (auto* d = std::get_if<legal::Draft>(&r)) {
+                auto v = legal::check(*d, catalog());
+                EXPECT_FALSE(v.provision.empty());
+                ++verdicts;
+            } else {
+                EXPECT_FALSE(std::get<legal::InputError>(r).code.empty());
+                ++errors;
+            }
+        }
+        std::string cut = base.substr(0, pos);
+        auto r = legal::parse_check_input(cut, catalog());
+        EXPECT_TRUE(std::holds_alternative<legal::InputError>(r));
+    }
+    EXPECT_GT(verdicts, 0);
+    EXPECT_GT(errors, 0);
+}
