@@ -28,7 +28,9 @@ Result<SecretBytes> argon2id_derive(std::string_view passphrase, ByteView salt, 
     }
     detail::ensure_sodium();
     SecretBytes out(length);
-    if (crypto_pwhash(out.data(), out.size(), passphrase.data(), passphrase.size(), salt.data(),
+    // crypto_pwhash declares every pointer nonnull; an empty string_view may have a null data().
+    const char* passwd = passphrase.empty() ? "" : passphrase.data();
+    if (crypto_pwhash(out.data(), out.size(), passwd, passphrase.size(), salt.data(),
                       params.opslimit, params.memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0) {
         return make_error(Errc::out_of_memory, "Argon2id failed (out of memory?)");
     }

@@ -41,9 +41,12 @@ Bytes Sha256::finish() noexcept {
 void hmac_sha256_into(ByteView key, std::initializer_list<ByteView> parts,
                       std::span<std::uint8_t, kSha256Size> out) noexcept {
     // crypto_auth_hmacsha256_init accepts keys of any length and hashes long keys
-    // (RFC 2104 §2), unlike the fixed-key one-shot API.
+    // (RFC 2104 §2), unlike the fixed-key one-shot API. Its key is declared nonnull, and an
+    // empty span's data() may be null (UBSan caught this for empty keys/salts): pass a
+    // valid pointer with length 0 instead.
+    static constexpr unsigned char kNoKey = 0;
     crypto_auth_hmacsha256_state st;
-    crypto_auth_hmacsha256_init(&st, key.data(), key.size());
+    crypto_auth_hmacsha256_init(&st, key.empty() ? &kNoKey : key.data(), key.size());
     for (const ByteView part : parts) crypto_auth_hmacsha256_update(&st, part.data(), part.size());
     crypto_auth_hmacsha256_final(&st, out.data());
     sodium_memzero(&st, sizeof st);

@@ -447,6 +447,10 @@ TEST(Argon2id, TestParamsAreDeterministicAndSaltSensitive) {
     EXPECT_FALSE(*a == *c);
     EXPECT_FALSE(*a == *d);
     EXPECT_FALSE(*a == *e);
+    // A default string_view has a null data(); it must behave exactly like "".
+    auto e2 = argon2id_derive(std::string_view{}, salt, 32, kArgon2Test);
+    ASSERT_TRUE(e2.ok());
+    EXPECT_TRUE(*e == *e2);
 }
 
 // Known answers from libsodium's own test suite (test/default/pwhash_argon2id.c, tv()
