@@ -64,7 +64,9 @@ const Corpus& corpus() {
             json rs = json::array();
             const int n = 1 + pick(6);
             for (int i = 0; i < n; ++i) {
-                rs.push_back({{"id", "r" + std::to_string(i)}, {"authority", auths[pick(7)]}});
+                std::string id = "r";
+                id.append(std::to_string(i));  // not "r" + ...: GCC 12 -O3 -Wrestrict
+                rs.push_back({{"id", id}, {"authority", auths[pick(7)]}});
             }
             in["recipients"] = rs;
             switch (pick(3)) {

@@ -682,9 +682,16 @@ const Duty* Catalog::duty_for_value(FactId duty_fact, int value) const {
 }
 
 std::string CatalogError::to_string() const {
+    // Appends (rather than operator+ chains) also keep GCC 12's -O3 -Wrestrict false
+    // positive away.
     std::string out = file.empty() ? std::string("catalog") : file;
-    if (line > 0) out += ":" + std::to_string(line);
-    return out + ": " + message;
+    if (line > 0) {
+        out += ':';
+        out.append(std::to_string(line));
+    }
+    out.append(": ");
+    out.append(message);
+    return out;
 }
 
 std::variant<Catalog, CatalogError> load_catalog_from_texts(
