@@ -962,6 +962,7 @@ Group::CommitOutput Group::commit(const CommitOptions& options) {
         path = create_path(*next, applied.added);
         c.path = path->path;
     }
+    if (options.tamper_commit_for_testing) options.tamper_commit_for_testing(c);
     AuthenticatedContent ac = frame(s, ContentType::commit, options.authenticated_data);
     ac.content.commit = c;
     ac.sign(s.signature_private, &s.ctx);
@@ -970,6 +971,7 @@ Group::CommitOutput Group::commit(const CommitOptions& options) {
                                  applied.psks, /*verify_tag=*/false);
 
     CommitOutput out;
+    if (options.corrupt_confirmation_tag_for_testing) ac.confirmation_tag[0] ^= 1;
     out.commit = wrap_handshake(s, ac);
     const GroupInfo gi_full = make_group_info(*next, true);
     out.group_info = MlsMessage::wrap(WireFormat::group_info, encode(gi_full));

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "lagrum/mls/cipher_suite.h"
+#include "lagrum/mls/commit.h"
 #include "lagrum/mls/credential.h"
 #include "lagrum/mls/key_package.h"
 #include "lagrum/mls/proposals.h"
@@ -122,6 +124,10 @@ class Group {
         bool force_path = false;               // include an UpdatePath even if not required
         bool ratchet_tree_in_welcome = true;   // else joiners need the tree out of band
         ByteView authenticated_data = {};
+        // Negative tests only: alter the Commit before it is signed (a validly signed but
+        // malformed commit), or send a wrong confirmation tag. Never set in production.
+        std::function<void(Commit&)> tamper_commit_for_testing;
+        bool corrupt_confirmation_tag_for_testing = false;
     };
     struct CommitOutput {
         Bytes commit;                  // MLSMessage
