@@ -233,3 +233,26 @@ TEST(CatalogAsData, AnAmendmentIsACatalogChangeNotACodeChange) {
     EXPECT_EQ(verdict("2026-12-31"), "blocked");
     EXPECT_EQ(verdict("2027-01-01"), "allowed");
 }
+
+TEST(CatalogAsData, EffectiveToEndsAProvisionAfterItsLastDay) {
+    auto r =
+        legal::load_catalog_from_texts(patched("10-osl-10.textpb", "id: \"osl-10-2\"",
+                                               "id: \"osl-10-2\"\n  effective_to: \"2026-01-01\""));
+    ASSERT_TRUE(std::holds_alternative<legal::Catalog>(r))
+        << std::get<legal::CatalogError>(r).to_string();
+    const auto& cat = std::get<legal::Catalog>(r);
+    auto in = lagrum::legal_test::input("osl-10-2", {{"necessary_for_own_task", true}});
+    auto run_on = [&](const char* date) {
+        in["date"] = date;
+        auto d = legal::parse_check_input(in.dump(), cat);
+        return legal::check(std::get<legal::Draft>(d), cat);
+    };
+    EXPECT_EQ(run_on("2026-01-01").verdict, legal::VerdictKind::allowed);
+    const auto v = run_on("2026-01-02");
+    EXPECT_EQ(v.verdict, legal::VerdictKind::blocked);
+    EXPECT_TRUE(lagrum::legal_test::has_reason(v.reasons, legal::ReasonCode::no_longer_in_force));
+    // effective_to before effective_from is a load error.
+    const auto e = load_error(patched("10-osl-10.textpb", "id: \"osl-10-2\"",
+                                      "id: \"osl-10-2\"\n  effective_to: \"2001-01-01\""));
+    EXPECT_NE(e.message.find("effective_to"), std::string::npos) << e.message;
+}
