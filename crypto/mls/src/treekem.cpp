@@ -1,6 +1,7 @@
 #include "lagrum/mls/treekem.h"
 
 #include <algorithm>
+#include <set>
 
 #include "lagrum/crypto/random.h"
 #include "lagrum/mls/tree_math.h"
@@ -155,6 +156,7 @@ UpdatePathResult create_update_path(RatchetTree& tree, TreeKemPrivate& priv,
                               : generate_hpke_key_pair();
     LeafNode leaf = input.leaf_template;
     leaf.source = LeafNodeSource::commit;
+    leaf.lifetime = {};  // not part of a commit leaf's encoding; keep == meaningful
     leaf.encryption_key = leaf_kp.public_key;
     leaf.parent_hash = tree.apply_parent_hashes(sender);
     leaf.sign(input.signature_private_key, input.provisional_context.group_id, sender);
@@ -190,6 +192,21 @@ void merge_update_path(RatchetTree& tree, LeafIndex sender, const UpdatePath& pa
     }
     if (path.leaf_node.encryption_key.size() != kHpkePublicKeySize) {
         fail(MlsErrc::invalid_path, "UpdatePath leaf key has the wrong length");
+    }
+    // §12.4.2: no public key of the UpdatePath may already appear in the tree (nor twice
+    // in the path itself).
+    std::set<Bytes> keys;
+    for (std::uint32_t i = 0; i < tree.width(); ++i) {
+        const auto& n = tree.node(NodeIndex{i});
+        if (n) keys.insert(n->encryption_key());
+    }
+    if (!keys.insert(path.leaf_node.encryption_key).second) {
+        fail(MlsErrc::invalid_path, "UpdatePath leaf key already in the tree");
+    }
+    for (const auto& upn : path.nodes) {
+        if (!keys.insert(upn.encryption_key).second) {
+            fail(MlsErrc::invalid_path, "UpdatePath node key already in the tree");
+        }
     }
     tree.blank_path(sender);
     const auto steps = tree.filtered_direct_path(sender);
