@@ -32,7 +32,6 @@ done
 "$root/packaging/install-deps.sh"
 
 jobs=$(nproc)
-export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/lagrum-ccache}
 # Let clones in other folders share cache hits (paths are rewritten relative to root).
 export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1
 cmake -S . -B "$build" -G Ninja "${cmake_args[@]}"
