@@ -333,6 +333,16 @@ TEST(MlsTree, TamperedTreeFailsValidation) {
         t.set_node(NodeIndex{1}, Node{changed});
         EXPECT_EQ(code_of([&] { t.verify_structure(); }), MlsErrc::invalid_tree);
     }
+    // Unmerged leaf that is blank (leaf 6 of 8): every tree walk fails cleanly.
+    {
+        RatchetTree t = g.tree;
+        ParentNode changed = *t.parent_node(root);
+        changed.unmerged_leaves.push_back(LeafIndex{6});
+        t.set_node(root, Node{changed});
+        EXPECT_EQ(code_of([&] { t.verify_parent_hashes(); }), MlsErrc::invalid_tree);
+        EXPECT_EQ(code_of([&] { t.resolution(root); }), MlsErrc::invalid_tree);
+        EXPECT_EQ(code_of([&] { t.verify_structure(); }), MlsErrc::invalid_tree);
+    }
     // Duplicate encryption key.
     {
         RatchetTree t = g.tree;

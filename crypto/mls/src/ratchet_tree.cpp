@@ -175,7 +175,12 @@ std::vector<NodeIndex> RatchetTree::resolution(NodeIndex i) const {
     if (n) {
         std::vector<NodeIndex> out{i};
         if (!n->is_leaf()) {
-            for (auto l : n->parent().unmerged_leaves) out.push_back(tm::leaf_to_node(l));
+            for (auto l : n->parent().unmerged_leaves) {
+                // A blank or out-of-range unmerged leaf would put a blank node into the
+                // resolution (and later be dereferenced); such a tree is invalid.
+                if (leaf(l) == nullptr) fail(MlsErrc::invalid_tree, "unmerged leaf is blank");
+                out.push_back(tm::leaf_to_node(l));
+            }
         }
         return out;
     }
