@@ -64,6 +64,9 @@ RatchetKey HashRatchet::peek(std::uint32_t generation, const SecretTreeConfig& c
                                               " too far ahead of " +
                                               std::to_string(next_generation_));
     }
+    // In-order delivery, the common case: derive the key without advancing; erase()
+    // advances the ratchet once the message is accepted. (Saves secure allocations.)
+    if (generation == next_generation_) return derive_current();
     // The retained skipped keys plus the one being received.
     const std::size_t cap = std::size_t{config.max_retained_keys} + 1;
     while (!exhausted_ && next_generation_ <= generation) {
@@ -74,6 +77,14 @@ RatchetKey HashRatchet::peek(std::uint32_t generation, const SecretTreeConfig& c
     }
     const auto& k = skipped_.at(generation);
     return RatchetKey{generation, k.key.clone(), k.nonce.clone()};
+}
+
+void HashRatchet::erase(std::uint32_t generation) {
+    if (!exhausted_ && generation == next_generation_) {
+        advance();  // peek() handed out the current key without advancing
+        return;
+    }
+    skipped_.erase(generation);
 }
 
 RatchetKey HashRatchet::get(std::uint32_t generation, const SecretTreeConfig& config) {

@@ -52,8 +52,9 @@ class HashRatchet {
     RatchetKey get(std::uint32_t generation, const SecretTreeConfig& config);
     // Like get() but keeps the key (ratchet advanced, skipped keys retained) until
     // erase(generation): lets a receiver delete the key only once the message is accepted.
+    // erase(g) must follow a successful peek(g); for the in-order generation it advances.
     RatchetKey peek(std::uint32_t generation, const SecretTreeConfig& config);
-    void erase(std::uint32_t generation) noexcept { skipped_.erase(generation); }
+    void erase(std::uint32_t generation);
 
     std::uint32_t next_generation() const noexcept { return next_generation_; }
 
