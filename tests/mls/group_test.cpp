@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <random>
@@ -532,7 +533,11 @@ class Convergence {
 };
 
 TEST(GroupConvergence, RandomOperations) {
-    constexpr int kOps = 1000;
+    // LAGRUM_MLS_CONVERGENCE_OPS raises (never lowers) the number of operations.
+    int kOps = 1000;
+    if (const char* env = std::getenv("LAGRUM_MLS_CONVERGENCE_OPS"))
+        kOps = std::max(kOps, std::atoi(env));
+    if (const char* env = std::getenv("LAGRUM_MLS_CONVERGENCE_DEBUG_OPS")) kOps = std::atoi(env);
     Convergence c(20261125);
     const auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < kOps; ++i) {

@@ -415,7 +415,7 @@ std::vector<std::pair<PreSharedKeyId, SecretBytes>> resolve_psks(
 }
 
 void remember_resumption(Group::State& s) {
-    s.resumption_psks[s.ctx.epoch] = s.secrets.resumption_psk.clone();
+    s.resumption_psks[s.ctx.epoch] = SecretBytes::copy_of(s.secrets.resumption_psk());
     while (s.resumption_psks.size() > std::max<std::uint32_t>(1, s.config.resumption_psk_epochs)) {
         s.resumption_psks.erase(s.resumption_psks.begin());
     }
@@ -438,23 +438,23 @@ EpochKeys start_epoch(Group::State& next, const Group::State& old, Authenticated
         old.interim_transcript_hash, ac.confirmed_transcript_input());
     const Bytes ctx = encode(next.ctx);
     EpochKeys keys;
-    keys.joiner_secret = derive_joiner_secret(old.secrets.init_secret, commit_secret, ctx);
+    keys.joiner_secret = derive_joiner_secret(old.secrets.init_secret(), commit_secret, ctx);
     JoinerDerived jd = derive_from_joiner(keys.joiner_secret, psk_secret, ctx);
     keys.welcome_secret = std::move(jd.welcome_secret);
     next.secrets = derive_epoch_secrets(jd.epoch_secret);
     if (verify_tag) {
-        if (!verify_mac(next.secrets.confirmation_key, next.ctx.confirmed_transcript_hash,
+        if (!verify_mac(next.secrets.confirmation_key(), next.ctx.confirmed_transcript_hash,
                         ac.confirmation_tag)) {
             fail(MlsErrc::invalid_commit, "confirmation tag does not verify");
         }
     } else {
         ac.confirmation_tag =
-            mac(next.secrets.confirmation_key, next.ctx.confirmed_transcript_hash);
+            mac(next.secrets.confirmation_key(), next.ctx.confirmed_transcript_hash);
     }
     next.confirmation_tag = ac.confirmation_tag;
     next.interim_transcript_hash =
         next_interim_transcript_hash(next.ctx.confirmed_transcript_hash, ac.confirmation_tag);
-    next.secret_tree = SecretTree(next.secrets.encryption, next.tree.n_leaves());
+    next.secret_tree = SecretTree(next.secrets.encryption(), next.tree.n_leaves());
     next.proposals.clear();
     next.pending.reset();
     remember_resumption(next);
@@ -466,7 +466,7 @@ GroupInfo make_group_info(const Group::State& s, bool with_tree) {
     gi.group_context = s.ctx;
     if (with_tree) gi.extensions.push_back(Extension{extension_type::ratchet_tree, encode(s.tree)});
     gi.extensions.push_back(
-        make_extension(ExternalPub{derive_hpke_key_pair(s.secrets.external).public_key}));
+        make_extension(ExternalPub{derive_hpke_key_pair(s.secrets.external()).public_key}));
     gi.confirmation_tag = s.confirmation_tag;
     gi.signer = s.me;
     gi.sign(s.signature_private);
@@ -493,13 +493,13 @@ Bytes content_aad(const Bytes& group_id, std::uint64_t epoch, ContentType ct, By
 }
 
 struct SenderDataKey {
-    SecretBytes key;
-    SecretBytes nonce;
+    StackSecret<kNk> key;
+    StackSecret<kNn> nonce;
 };
-SenderDataKey sender_data_key(ByteView sender_data_secret, ByteView ciphertext) {
+void sender_data_key(ByteView sender_data_secret, ByteView ciphertext, SenderDataKey& out) {
     const ByteView sample = ciphertext.subspan(0, std::min<std::size_t>(kNh, ciphertext.size()));
-    return SenderDataKey{expand_with_label(sender_data_secret, "key", sample, kNk),
-                         expand_with_label(sender_data_secret, "nonce", sample, kNn)};
+    expand_label_into(sender_data_secret, "key", sample, out.key.span());
+    expand_label_into(sender_data_secret, "nonce", sample, out.nonce.span());
 }
 
 Bytes encrypt_private(Group::State& s, const AuthenticatedContent& ac) {
@@ -508,9 +508,10 @@ Bytes encrypt_private(Group::State& s, const AuthenticatedContent& ac) {
     c.encode_body(pt);
     ac.encode_auth(pt);
     const bool handshake = c.content_type != ContentType::application;
-    KeyNonce kn = s.secret_tree.next(s.me, handshake);
+    KeyNonce kn;
+    s.secret_tree.next(s.me, handshake, kn);
     Bytes guard = crypto::random_bytes(4);
-    Bytes nonce = kn.nonce.expose();
+    std::uint8_t* nonce = kn.nonce.data();
     for (int i = 0; i < 4; ++i) nonce[i] ^= guard[i];
     PrivateMessage pm;
     pm.group_id = c.group_id;
@@ -518,18 +519,19 @@ Bytes encrypt_private(Group::State& s, const AuthenticatedContent& ac) {
     pm.content_type = c.content_type;
     pm.authenticated_data = c.authenticated_data;
     auto sealed = crypto::ChaCha20Poly1305::seal(
-        kn.key, nonce, content_aad(pm.group_id, pm.epoch, pm.content_type, pm.authenticated_data),
-        pt.bytes());
-    crypto::wipe(nonce);
+        kn.key.view(), kn.nonce.view(),
+        content_aad(pm.group_id, pm.epoch, pm.content_type, pm.authenticated_data), pt.bytes());
     if (!sealed) fail(MlsErrc::crypto, "AEAD seal failed");
     pm.ciphertext = std::move(sealed.value());
     Writer sd;  // SenderData
     sd.u32(s.me.value);
     sd.u32(kn.generation);
     sd.raw(guard);
-    const SenderDataKey sk = sender_data_key(s.secrets.sender_data, pm.ciphertext);
+    SenderDataKey sk;
+    sender_data_key(s.secrets.sender_data(), pm.ciphertext, sk);
     auto esd = crypto::ChaCha20Poly1305::seal(
-        sk.key, sk.nonce, sender_data_aad(pm.group_id, pm.epoch, pm.content_type), sd.bytes());
+        sk.key.view(), sk.nonce.view(), sender_data_aad(pm.group_id, pm.epoch, pm.content_type),
+        sd.bytes());
     if (!esd) fail(MlsErrc::crypto, "AEAD seal failed");
     pm.encrypted_sender_data = std::move(esd.value());
     return MlsMessage::wrap(WireFormat::private_message, encode(pm));
@@ -539,9 +541,10 @@ AuthenticatedContent decrypt_private(Group::State& s, ByteView body) {
     const PrivateMessage pm = decode_exact<PrivateMessage>(body);
     if (pm.group_id != s.ctx.group_id) fail(MlsErrc::wrong_group, "message for another group");
     if (pm.epoch != s.ctx.epoch) fail(MlsErrc::wrong_epoch, "message for another epoch");
-    const SenderDataKey sk = sender_data_key(s.secrets.sender_data, pm.ciphertext);
+    SenderDataKey sk;
+    sender_data_key(s.secrets.sender_data(), pm.ciphertext, sk);
     auto sd_plain = crypto::ChaCha20Poly1305::open(
-        sk.key, sk.nonce, sender_data_aad(pm.group_id, pm.epoch, pm.content_type),
+        sk.key.view(), sk.nonce.view(), sender_data_aad(pm.group_id, pm.epoch, pm.content_type),
         pm.encrypted_sender_data);
     if (!sd_plain) fail(MlsErrc::decryption_failed, "sender data does not decrypt");
     Reader sdr(sd_plain.value());
@@ -552,13 +555,13 @@ AuthenticatedContent decrypt_private(Group::State& s, ByteView body) {
     const LeafNode& sender_leaf = member_leaf(s.tree, sender);
     if (sender == s.me) fail(MlsErrc::generation_too_old, "our own message");
     const bool handshake = pm.content_type != ContentType::application;
-    KeyNonce kn = s.secret_tree.peek(sender, handshake, generation, limits_of(s.config));
-    Bytes nonce = kn.nonce.expose();
+    KeyNonce kn;
+    s.secret_tree.peek(sender, handshake, generation, limits_of(s.config), kn);
+    std::uint8_t* nonce = kn.nonce.data();
     for (int i = 0; i < 4; ++i) nonce[i] ^= guard[i];
     auto plain = crypto::ChaCha20Poly1305::open(
-        kn.key, nonce, content_aad(pm.group_id, pm.epoch, pm.content_type, pm.authenticated_data),
-        pm.ciphertext);
-    crypto::wipe(nonce);
+        kn.key.view(), kn.nonce.view(),
+        content_aad(pm.group_id, pm.epoch, pm.content_type, pm.authenticated_data), pm.ciphertext);
     if (!plain) fail(MlsErrc::decryption_failed, "PrivateMessage does not decrypt");
     AuthenticatedContent ac;
     ac.wire_format = WireFormat::private_message;
@@ -597,7 +600,7 @@ AuthenticatedContent unwrap(Group::State& s, ByteView message) {
         fail(MlsErrc::unsupported, "only member senders are supported");
     }
     const LeafNode& sender_leaf = member_leaf(s.tree, LeafIndex{c.sender.index});
-    if (!verify_mac(s.secrets.membership_key, pm.membership_input(s.ctx), pm.membership_tag)) {
+    if (!verify_mac(s.secrets.membership_key(), pm.membership_input(s.ctx), pm.membership_tag)) {
         fail(MlsErrc::bad_membership_tag, "membership tag does not verify");
     }
     if (!pm.ac.verify(sender_leaf.signature_key, &s.ctx)) {
@@ -623,7 +626,7 @@ Bytes wrap_handshake(Group::State& s, const AuthenticatedContent& ac) {
     if (ac.wire_format == WireFormat::private_message) return encrypt_private(s, ac);
     PublicMessage pm;
     pm.ac = ac;
-    pm.membership_tag = mac(s.secrets.membership_key, pm.membership_input(s.ctx));
+    pm.membership_tag = mac(s.secrets.membership_key(), pm.membership_input(s.ctx));
     return MlsMessage::wrap(WireFormat::public_message, encode(pm));
 }
 
@@ -639,7 +642,7 @@ CachedProposal CachedProposal::clone() const {
 }
 }  // namespace group_detail
 
-std::unique_ptr<Group::State> Group::State::clone() const {
+std::unique_ptr<Group::State> Group::State::clone(bool for_next_epoch) const {
     auto c = std::make_unique<State>();
     c->config = config;
     c->ctx = ctx;
@@ -650,9 +653,12 @@ std::unique_ptr<Group::State> Group::State::clone() const {
         c->node_keys.emplace(k, NodeKey{v.private_key.clone(), v.public_key});
     c->interim_transcript_hash = interim_transcript_hash;
     c->confirmation_tag = confirmation_tag;
-    c->secrets = secrets.clone();
-    c->secret_tree = secret_tree.clone();
-    for (const auto& p : proposals) c->proposals.push_back(p.clone());
+    // The next epoch derives its own secrets, secret tree and proposal cache.
+    if (!for_next_epoch) {
+        c->secrets = secrets.clone();
+        c->secret_tree = secret_tree.clone();
+        for (const auto& p : proposals) c->proposals.push_back(p.clone());
+    }
     for (const auto& [k, v] : resumption_psks) c->resumption_psks.emplace(k, v.clone());
     for (const auto& [k, v] : external_psks) c->external_psks.emplace(k, v.clone());
     c->active = active;
@@ -715,9 +721,9 @@ Group Group::create(Bytes group_id, const Credential& credential, ByteView signa
     check_group_extensions(s->tree, s->ctx.extensions);
     const SecretBytes epoch_secret = crypto::random_secret(kNh);
     s->secrets = derive_epoch_secrets(epoch_secret);
-    s->confirmation_tag = mac(s->secrets.confirmation_key, {});
+    s->confirmation_tag = mac(s->secrets.confirmation_key(), {});
     s->interim_transcript_hash = next_interim_transcript_hash({}, s->confirmation_tag);
-    s->secret_tree = SecretTree(s->secrets.encryption, s->tree.n_leaves());
+    s->secret_tree = SecretTree(s->secrets.encryption(), s->tree.n_leaves());
     remember_resumption(*s);
     return Group(std::move(s));
 }
@@ -799,14 +805,14 @@ Group Group::join(const Welcome& welcome, const KeyPackageBundle& kpb, GroupConf
     const Bytes ctx = encode(s->ctx);
     const JoinerDerived jd = derive_from_joiner(gs.joiner_secret, psk_secret, ctx);
     s->secrets = derive_epoch_secrets(jd.epoch_secret);
-    if (!verify_mac(s->secrets.confirmation_key, s->ctx.confirmed_transcript_hash,
+    if (!verify_mac(s->secrets.confirmation_key(), s->ctx.confirmed_transcript_hash,
                     gi.confirmation_tag)) {
         fail(MlsErrc::invalid_commit, "GroupInfo confirmation tag does not verify");
     }
     s->confirmation_tag = gi.confirmation_tag;
     s->interim_transcript_hash =
         next_interim_transcript_hash(s->ctx.confirmed_transcript_hash, gi.confirmation_tag);
-    s->secret_tree = SecretTree(s->secrets.encryption, s->tree.n_leaves());
+    s->secret_tree = SecretTree(s->secrets.encryption(), s->tree.n_leaves());
     remember_resumption(*s);
     return Group(std::move(s));
 }
@@ -840,11 +846,11 @@ bool Group::active() const {
     return s_->active;
 }
 Bytes Group::epoch_authenticator() const {
-    return s_->secrets.epoch_authenticator.expose();
+    return to_bytes(s_->secrets.epoch_authenticator());
 }
 
 Bytes Group::export_secret(std::string_view label, ByteView context, std::uint16_t length) const {
-    return mls_exporter(s_->secrets.exporter, label, context, length);
+    return mls_exporter(s_->secrets.exporter(), label, context, length);
 }
 
 std::optional<SecretBytes> Group::resumption_psk(std::uint64_t epoch) const {
@@ -955,7 +961,7 @@ Group::CommitOutput Group::commit(const CommitOptions& options) {
         c.proposals.push_back(ProposalOrRef{p});
         list.push_back(Resolved{p, self, nullptr});
     }
-    auto next = s.clone();
+    auto next = s.clone(/*for_next_epoch=*/true);
     Applied applied = apply_proposals(*next, list, s.me);
     std::optional<PathOutput> path;
     if (applied.path_required || options.force_path) {
@@ -1056,7 +1062,7 @@ Group::HandleResult Group::handle(ByteView mls_message) {
         list.push_back(Resolved{it->proposal, it->sender,
                                 it->update_private ? &*it->update_private : nullptr});
     }
-    auto next = s.clone();
+    auto next = s.clone(/*for_next_epoch=*/true);
     Applied applied = apply_proposals(*next, list, result.sender);
     if (applied.path_required && !c.path)
         fail(MlsErrc::invalid_commit, "commit lacks a required path");

@@ -6,9 +6,11 @@
 // its own state serialisable.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -23,21 +25,50 @@ namespace lagrum::mls::group_detail {
 
 // ---- Key schedule (§8) -------------------------------------------------------------
 
-// Secrets of one epoch that a member keeps after deriving it.
-struct EpochSecrets {
-    SecretBytes sender_data;
-    SecretBytes encryption;
-    SecretBytes exporter;
-    SecretBytes external;
-    SecretBytes confirmation_key;
-    SecretBytes membership_key;
-    SecretBytes resumption_psk;
-    SecretBytes epoch_authenticator;
-    SecretBytes init_secret;  // init_secret of the *next* epoch
+// A short-lived secret on the stack, wiped when it goes out of scope. Every SecretBytes
+// is a guarded sodium_malloc (several syscalls); the per-message and per-commit
+// intermediates stay here instead, and only secrets that outlive a call are SecretBytes.
+template <std::size_t N>
+class StackSecret {
+  public:
+    StackSecret() noexcept = default;
+    ~StackSecret() { crypto::wipe(bytes_.data(), N); }
+    StackSecret(const StackSecret&) = delete;
+    StackSecret& operator=(const StackSecret&) = delete;
+    std::span<std::uint8_t> span() noexcept { return {bytes_.data(), N}; }
+    ByteView view() const noexcept { return {bytes_.data(), N}; }
+    std::uint8_t* data() noexcept { return bytes_.data(); }
 
+  private:
+    std::array<std::uint8_t, N> bytes_{};
+};
+
+// ExpandWithLabel (§8) into a caller's buffer (out.size() is the Length).
+void expand_label_into(ByteView secret, std::string_view label, ByteView context,
+                       std::span<std::uint8_t> out);
+
+// Secrets of one epoch that a member keeps after deriving it (§8), in one secure block.
+class EpochSecrets {
+  public:
+    ByteView sender_data() const noexcept { return at(0); }
+    ByteView encryption() const noexcept { return at(1); }
+    ByteView exporter() const noexcept { return at(2); }
+    ByteView external() const noexcept { return at(3); }
+    ByteView confirmation_key() const noexcept { return at(4); }
+    ByteView membership_key() const noexcept { return at(5); }
+    ByteView resumption_psk() const noexcept { return at(6); }
+    ByteView epoch_authenticator() const noexcept { return at(7); }
+    ByteView init_secret() const noexcept { return at(8); }  // of the next epoch
+
+    static constexpr std::size_t kCount = 9;
     EpochSecrets clone() const;
     void encode(Writer& w) const;
     static EpochSecrets decode(Reader& r);
+    friend EpochSecrets derive_epoch_secrets(ByteView epoch_secret);
+
+  private:
+    ByteView at(std::size_t i) const noexcept { return block_.view().subspan(i * kNh, kNh); }
+    SecretBytes block_;
 };
 
 EpochSecrets derive_epoch_secrets(ByteView epoch_secret);
@@ -63,8 +94,8 @@ Bytes mls_exporter(ByteView exporter_secret, std::string_view label, ByteView co
 // ---- Secret tree (§9) ----------------------------------------------------------------
 
 struct KeyNonce {
-    SecretBytes key;
-    SecretBytes nonce;
+    StackSecret<kNk> key;
+    StackSecret<kNn> nonce;
     std::uint32_t generation = 0;
 };
 
@@ -79,11 +110,11 @@ class SecretTree {
     SecretTree(ByteView encryption_secret, std::uint32_t n_leaves);
 
     // Sender side: the next unused key of the leaf's ratchet (then deleted).
-    KeyNonce next(LeafIndex leaf, bool handshake);
+    void next(LeafIndex leaf, bool handshake, KeyNonce& out);
     // Receiver side: the key for `generation` without consuming it; throws
     // generation_too_old (consumed / outside the window) or generation_too_far.
-    KeyNonce peek(LeafIndex leaf, bool handshake, std::uint32_t generation,
-                  const RatchetLimits& limits);
+    void peek(LeafIndex leaf, bool handshake, std::uint32_t generation, const RatchetLimits& limits,
+              KeyNonce& out);
     // Deletes the key after a successful decryption (replay protection).
     void consume(LeafIndex leaf, bool handshake, std::uint32_t generation);
 
@@ -96,8 +127,8 @@ class SecretTree {
     struct Ratchet {
         bool started = false;
         std::uint32_t next_generation = 0;
-        SecretBytes secret;  // ratchet secret for next_generation
-        std::map<std::uint32_t, std::pair<SecretBytes, SecretBytes>> skipped;  // key, nonce
+        SecretBytes secret;                            // ratchet secret for next_generation
+        std::map<std::uint32_t, SecretBytes> skipped;  // key || nonce
     };
     struct LeafRatchets {
         Ratchet handshake;

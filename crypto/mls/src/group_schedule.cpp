@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "group_internal.h"
+#include "lagrum/crypto/hash.h"
 #include "lagrum/mls/tree_math.h"
 
 namespace lagrum::mls::group_detail {
@@ -18,42 +19,45 @@ SecretBytes decode_secret(Reader& r) {
 
 // ---- Key schedule ------------------------------------------------------------------
 
+void expand_label_into(ByteView secret, std::string_view label, ByteView context,
+                       std::span<std::uint8_t> out) {
+    Writer info;  // KDFLabel { uint16 length; opaque label<V>; opaque context<V>; }
+    info.u16(static_cast<std::uint16_t>(out.size()));
+    Bytes full{'M', 'L', 'S', ' ', '1', '.', '0', ' '};
+    full.insert(full.end(), label.begin(), label.end());
+    info.opaque(full);
+    info.opaque(context);
+    if (!crypto::hkdf_expand_into(secret, {info.bytes()}, out)) {
+        fail(MlsErrc::crypto, "HKDF-Expand failed");
+    }
+}
+
 EpochSecrets EpochSecrets::clone() const {
-    return EpochSecrets{sender_data.clone(),    encryption.clone(),          exporter.clone(),
-                        external.clone(),       confirmation_key.clone(),    membership_key.clone(),
-                        resumption_psk.clone(), epoch_authenticator.clone(), init_secret.clone()};
+    EpochSecrets e;
+    e.block_ = block_.clone();
+    return e;
 }
 
 void EpochSecrets::encode(Writer& w) const {
-    for (const SecretBytes* s :
-         {&sender_data, &encryption, &exporter, &external, &confirmation_key, &membership_key,
-          &resumption_psk, &epoch_authenticator, &init_secret}) {
-        encode_secret(w, *s);
-    }
+    encode_secret(w, block_);
 }
 
 EpochSecrets EpochSecrets::decode(Reader& r) {
     EpochSecrets e;
-    for (SecretBytes* s :
-         {&e.sender_data, &e.encryption, &e.exporter, &e.external, &e.confirmation_key,
-          &e.membership_key, &e.resumption_psk, &e.epoch_authenticator, &e.init_secret}) {
-        *s = decode_secret(r);
-        if (s->size() != kNh) fail(MlsErrc::decode, "epoch secret has the wrong length");
-    }
+    e.block_ = decode_secret(r);
+    if (e.block_.size() != kCount * kNh) fail(MlsErrc::decode, "epoch secrets of wrong length");
     return e;
 }
 
 EpochSecrets derive_epoch_secrets(ByteView epoch_secret) {
+    static constexpr std::string_view kLabels[EpochSecrets::kCount] = {
+        "sender data", "encryption", "exporter",       "external", "confirm",
+        "membership",  "resumption", "authentication", "init"};
     EpochSecrets e;
-    e.sender_data = derive_secret(epoch_secret, "sender data");
-    e.encryption = derive_secret(epoch_secret, "encryption");
-    e.exporter = derive_secret(epoch_secret, "exporter");
-    e.external = derive_secret(epoch_secret, "external");
-    e.confirmation_key = derive_secret(epoch_secret, "confirm");
-    e.membership_key = derive_secret(epoch_secret, "membership");
-    e.resumption_psk = derive_secret(epoch_secret, "resumption");
-    e.epoch_authenticator = derive_secret(epoch_secret, "authentication");
-    e.init_secret = derive_secret(epoch_secret, "init");
+    e.block_ = SecretBytes(EpochSecrets::kCount * kNh);
+    for (std::size_t i = 0; i < EpochSecrets::kCount; ++i) {
+        expand_label_into(epoch_secret, kLabels[i], {}, {e.block_.data() + i * kNh, kNh});
+    }
     return e;
 }
 
@@ -132,9 +136,11 @@ SecretTree::LeafRatchets& SecretTree::leaf_state(LeafIndex leaf) {
         nodes_.erase(node);
         const NodeIndex l = tm::left(p);
         const NodeIndex r = tm::right(p);
-        nodes_.emplace(l.value, expand_with_label(secret, "tree", Bytes{'l', 'e', 'f', 't'}, kNh));
-        nodes_.emplace(r.value,
-                       expand_with_label(secret, "tree", Bytes{'r', 'i', 'g', 'h', 't'}, kNh));
+        SecretBytes ls(kNh), rs(kNh);
+        expand_label_into(secret, "tree", Bytes{'l', 'e', 'f', 't'}, {ls.data(), kNh});
+        expand_label_into(secret, "tree", Bytes{'r', 'i', 'g', 'h', 't'}, {rs.data(), kNh});
+        nodes_.emplace(l.value, std::move(ls));
+        nodes_.emplace(r.value, std::move(rs));
     }
     auto node = nodes_.find(target.value);
     const SecretBytes leaf_secret = std::move(node->second);
@@ -153,45 +159,81 @@ SecretTree::Ratchet& SecretTree::ratchet(LeafIndex leaf, bool handshake) {
 }
 
 namespace {
-std::pair<SecretBytes, SecretBytes> key_nonce_at(ByteView secret, std::uint32_t generation) {
-    return {derive_tree_secret(secret, "key", generation, kNk),
-            derive_tree_secret(secret, "nonce", generation, kNn)};
+void tree_secret_into(ByteView secret, std::string_view label, std::uint32_t generation,
+                      std::span<std::uint8_t> out) {
+    const std::uint8_t g[4] = {
+        static_cast<std::uint8_t>(generation >> 24), static_cast<std::uint8_t>(generation >> 16),
+        static_cast<std::uint8_t>(generation >> 8), static_cast<std::uint8_t>(generation)};
+    expand_label_into(secret, label, g, out);
+}
+
+// Advances a ratchet by one generation in place (no allocation).
+void advance(SecretBytes& secret, std::uint32_t generation) {
+    StackSecret<kNh> next;
+    tree_secret_into(secret, "secret", generation, next.span());
+    std::copy(next.view().begin(), next.view().end(), secret.data());
+}
+
+void key_nonce_into(ByteView secret, std::uint32_t generation, KeyNonce& out) {
+    tree_secret_into(secret, "key", generation, out.key.span());
+    tree_secret_into(secret, "nonce", generation, out.nonce.span());
+    out.generation = generation;
 }
 }  // namespace
 
-KeyNonce SecretTree::next(LeafIndex leaf, bool handshake) {
+void SecretTree::next(LeafIndex leaf, bool handshake, KeyNonce& out) {
     Ratchet& r = ratchet(leaf, handshake);
     if (r.next_generation == UINT32_MAX) fail(MlsErrc::invalid_state, "ratchet exhausted");
-    auto [key, nonce] = key_nonce_at(r.secret, r.next_generation);
-    KeyNonce out{std::move(key), std::move(nonce), r.next_generation};
-    r.secret = derive_tree_secret(r.secret, "secret", r.next_generation, kNh);
+    key_nonce_into(r.secret, r.next_generation, out);
+    advance(r.secret, r.next_generation);
     ++r.next_generation;
-    return out;
 }
 
-KeyNonce SecretTree::peek(LeafIndex leaf, bool handshake, std::uint32_t generation,
-                          const RatchetLimits& limits) {
+void SecretTree::peek(LeafIndex leaf, bool handshake, std::uint32_t generation,
+                      const RatchetLimits& limits, KeyNonce& out) {
     Ratchet& r = ratchet(leaf, handshake);
+    auto take_skipped = [&](const SecretBytes& kn) {
+        std::copy_n(kn.data(), kNk, out.key.data());
+        std::copy_n(kn.data() + kNk, kNn, out.nonce.data());
+        out.generation = generation;
+    };
     if (generation < r.next_generation) {
         auto it = r.skipped.find(generation);
         if (it == r.skipped.end()) {
             fail(MlsErrc::generation_too_old, "generation already used or outside the window");
         }
-        return KeyNonce{it->second.first.clone(), it->second.second.clone(), generation};
+        take_skipped(it->second);
+        return;
     }
     if (generation - r.next_generation >= limits.max_forward) {
         fail(MlsErrc::generation_too_far, "generation beyond the forward-ratchet window");
     }
-    // Advance to generation + 1, keeping each intermediate key for out-of-order delivery.
-    while (r.next_generation <= generation) {
-        r.skipped.emplace(r.next_generation, key_nonce_at(r.secret, r.next_generation));
-        r.secret = derive_tree_secret(r.secret, "secret", r.next_generation, kNh);
+    // Advance past `generation`, keeping the skipped keys for out-of-order delivery (at
+    // most the window's worth, oldest dropped first).
+    while (r.next_generation < generation) {
+        if (generation - r.next_generation <= limits.out_of_order_window) {
+            KeyNonce kn;
+            key_nonce_into(r.secret, r.next_generation, kn);
+            SecretBytes packed(kNk + kNn);
+            std::copy(kn.key.view().begin(), kn.key.view().end(), packed.data());
+            std::copy(kn.nonce.view().begin(), kn.nonce.view().end(), packed.data() + kNk);
+            r.skipped.emplace(r.next_generation, std::move(packed));
+        }
+        advance(r.secret, r.next_generation);
         ++r.next_generation;
     }
-    while (r.skipped.size() > limits.out_of_order_window + 1) r.skipped.erase(r.skipped.begin());
-    auto it = r.skipped.find(generation);
-    if (it == r.skipped.end()) fail(MlsErrc::generation_too_old, "generation outside the window");
-    return KeyNonce{it->second.first.clone(), it->second.second.clone(), generation};
+    // The requested generation itself: kept as "skipped" until consume() so that a
+    // message that fails to decrypt does not burn the key.
+    KeyNonce kn;
+    key_nonce_into(r.secret, r.next_generation, kn);
+    SecretBytes packed(kNk + kNn);
+    std::copy(kn.key.view().begin(), kn.key.view().end(), packed.data());
+    std::copy(kn.nonce.view().begin(), kn.nonce.view().end(), packed.data() + kNk);
+    advance(r.secret, r.next_generation);
+    ++r.next_generation;
+    while (r.skipped.size() > limits.out_of_order_window) r.skipped.erase(r.skipped.begin());
+    auto it = r.skipped.emplace(generation, std::move(packed)).first;
+    take_skipped(it->second);
 }
 
 void SecretTree::consume(LeafIndex leaf, bool handshake, std::uint32_t generation) {
@@ -210,9 +252,7 @@ SecretTree SecretTree::clone() const {
             dst.started = src.started;
             dst.next_generation = src.next_generation;
             dst.secret = src.secret.clone();
-            for (const auto& [g, kn] : src.skipped) {
-                dst.skipped.emplace(g, std::make_pair(kn.first.clone(), kn.second.clone()));
-            }
+            for (const auto& [g, kn] : src.skipped) dst.skipped.emplace(g, kn.clone());
         }
         t.leaves_.emplace(k, std::move(lr));
     }
@@ -236,8 +276,7 @@ void SecretTree::encode(Writer& w) const {
                 v.vector([&](Writer& s) {
                     for (const auto& [g, kn] : r->skipped) {
                         s.u32(g);
-                        encode_secret(s, kn.first);
-                        encode_secret(s, kn.second);
+                        encode_secret(s, kn);
                     }
                 });
             }
@@ -265,9 +304,9 @@ SecretTree SecretTree::decode(Reader& r) {
             rt->secret = decode_secret(v);
             v.vector([&](Reader& s) {
                 const std::uint32_t g = s.u32();
-                SecretBytes key = decode_secret(s);
-                SecretBytes nonce = decode_secret(s);
-                rt->skipped.emplace(g, std::make_pair(std::move(key), std::move(nonce)));
+                SecretBytes kn = decode_secret(s);
+                if (kn.size() != kNk + kNn) fail(MlsErrc::decode, "bad stored ratchet key");
+                rt->skipped.emplace(g, std::move(kn));
             });
         }
         t.leaves_.emplace(k, std::move(lr));

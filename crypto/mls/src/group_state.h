@@ -48,8 +48,9 @@ struct Group::State {
     bool active = true;
     std::unique_ptr<State> pending;  // our own commit, built but not merged
 
-    // Everything except `pending`.
-    std::unique_ptr<State> clone() const;
+    // Everything except `pending`; for_next_epoch also skips what the next epoch
+    // replaces (epoch secrets, secret tree, proposal cache).
+    std::unique_ptr<State> clone(bool for_next_epoch = false) const;
 
     void encode(Writer& w) const;
     static std::unique_ptr<State> decode(Reader& r, GroupConfig config);
