@@ -23,6 +23,8 @@ constexpr std::size_t kMaxIdentifier = 256;  // organisation / member id strings
 constexpr std::size_t kMaxKeyPackagesPerCall = 1000;
 constexpr std::size_t kStreamBatch = 64;
 constexpr std::size_t kStreamBatchBytes = 4 * 1024 * 1024;
+constexpr auto kSessionCacheTtl = std::chrono::seconds(5);
+constexpr std::size_t kMaxCachedSessions = 100000;
 
 Bytes to_bytes(const std::string& s) {
     return Bytes(s.begin(), s.end());
@@ -221,16 +223,36 @@ Status RelayService::authenticate(grpc::ServerContext* ctx, Caller& caller) {
     auto raw = unhex(token);
     if (!raw) return Status(StatusCode::UNAUTHENTICATED, "malformed session token");
     const Bytes token_hash = crypto::sha256(*raw);
-    auto found = storage_.find_session(token_hash, clock_());
-    if (!found.ok()) return from_store(ctx, found.error());
-    if (!found.value()) return Status(StatusCode::UNAUTHENTICATED, "unknown or expired session");
-    caller.session = std::move(*found.value());
+    const std::int64_t now_s = clock_();
+    bool cached = false;
+    {
+        std::lock_guard lock(session_mu_);
+        auto hit = session_cache_.find(token_hash);
+        if (hit != session_cache_.end() &&
+            std::chrono::steady_clock::now() - hit->second.cached_at < kSessionCacheTtl &&
+            hit->second.session.expires_at > now_s) {
+            caller.session = hit->second.session;
+            cached = true;
+        }
+    }
+    if (!cached) {
+        auto found = storage_.find_session(token_hash, now_s);
+        if (!found.ok()) return from_store(ctx, found.error());
+        if (!found.value())
+            return Status(StatusCode::UNAUTHENTICATED, "unknown or expired session");
+        caller.session = std::move(*found.value());
+        std::lock_guard lock(session_mu_);
+        if (session_cache_.size() >= kMaxCachedSessions) session_cache_.clear();
+        session_cache_[token_hash] =
+            CachedSession{caller.session, std::chrono::steady_clock::now()};
+    }
     if (trust_.is_revoked(caller.session.organisation_id, caller.session.serial,
                           caller.session.device_id)) {
         return Status(StatusCode::UNAUTHENTICATED, "certificate revoked");
     }
     // Token bucket per session token.
     std::lock_guard lock(rate_mu_);
+    if (buckets_.size() >= kMaxCachedSessions) buckets_.clear();  // bound memory; refills
     const auto now = std::chrono::steady_clock::now();
     auto [b, inserted] = buckets_.try_emplace(token_hash, Bucket{config_.rate_burst, now});
     if (!inserted) {
@@ -549,6 +571,8 @@ Status RelayService::Subscribe(grpc::ServerContext* ctx, const v1::SubscribeRequ
     Caller c;
     if (auto st = authenticate(ctx, c); !st.ok()) return finish("Subscribe", ctx, st);
     const Bytes device = c.session.device_id;
+    // Tells the client the stream is authenticated and live before any delivery exists.
+    writer->SendInitialMetadata();
     std::uint64_t cursor = req->after_seq();
     std::uint64_t seen = notifier_.generation(device);
     v1::Delivery out;
@@ -572,8 +596,11 @@ Status RelayService::Subscribe(grpc::ServerContext* ctx, const v1::SubscribeRequ
             if (!writer->Write(out)) return Status(StatusCode::CANCELLED, "stream closed");
             cursor = d.seq;
         }
-        if (!batch.value().empty()) continue;
-        // Bounded wait only so cancellation is noticed (the sync API has no callback).
+        // A full batch may have more behind it: read again at once. Otherwise everything
+        // present at read time was sent, and the wait returns immediately if anything was
+        // committed since `seen` was taken. The bounded wait is only so cancellation is
+        // noticed (the sync API has no cancellation callback).
+        if (batch.value().size() >= kStreamBatch) continue;
         notifier_.wait(device, seen, std::chrono::milliseconds(500));
     }
     return Status(StatusCode::CANCELLED, "cancelled");
@@ -607,6 +634,10 @@ Status RelayService::PublishRevocationList(grpc::ServerContext* ctx,
                                        body.revoked_serials().end());
     std::vector<Bytes> keys;
     for (const auto& k : body.revoked_device_keys()) keys.push_back(to_bytes(k));
+    {
+        std::lock_guard lock(session_mu_);
+        session_cache_.clear();
+    }
     auto rs = storage_.revoke_sessions(body.organisation_id(), serials, keys);
     if (!rs.ok()) return finish("PublishRevocationList", ctx, from_store(ctx, rs.error()));
     log_.info("revocation_list", {{"organisation", body.organisation_id()},

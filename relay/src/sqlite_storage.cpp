@@ -11,6 +11,8 @@ namespace lagrum::relay {
 namespace {
 
 constexpr std::size_t kMaxBatch = 512;
+constexpr std::size_t kMaxReaders = 8;
+constexpr int kCheckpointPages = 1000;
 
 // Versioned migrations: index i moves the schema from version i to i + 1. Never edit
 // an applied step; append a new one.
@@ -142,6 +144,7 @@ class Db {
     std::int64_t changes() const { return sqlite3_changes(db_); }
     std::int64_t last_rowid() const { return sqlite3_last_insert_rowid(db_); }
     const char* errmsg() const { return sqlite3_errmsg(db_); }
+    sqlite3* handle() const { return db_; }
 
   private:
     sqlite3* db_ = nullptr;
@@ -236,7 +239,13 @@ SqliteStorage::SqliteStorage(const std::string& path, StorageLimits limits)
             throw;
         }
     }
+    // Checkpoints run on their own thread and connection so the writer (and everyone
+    // waiting for a commit) never pays for copying the WAL back into the database.
+    db.exec("PRAGMA wal_autocheckpoint=0");
+    checkpoint_db_ = std::make_unique<Db>(path);
+    sqlite3_wal_hook(db.handle(), &SqliteStorage::wal_hook, this);
     writer_ = std::thread([this] { writer_loop(); });
+    checkpointer_ = std::thread([this] { checkpoint_loop(); });
 }
 
 SqliteStorage::~SqliteStorage() {
@@ -256,6 +265,42 @@ void SqliteStorage::close() {
     }
     queue_cv_.notify_all();
     if (writer_.joinable()) writer_.join();
+    {
+        std::lock_guard lock(ckpt_mu_);
+        ckpt_stop_ = true;
+    }
+    ckpt_cv_.notify_all();
+    if (checkpointer_.joinable()) checkpointer_.join();
+    // Everything is committed; fold the WAL into the database on a clean shutdown.
+    if (writer_db_) {
+        std::string ignored;
+        writer_db_->try_exec("PRAGMA wal_checkpoint(TRUNCATE)", ignored);
+    }
+}
+
+int SqliteStorage::wal_hook(void* self, sqlite3*, const char*, int pages) {
+    auto* s = static_cast<SqliteStorage*>(self);
+    if (pages >= kCheckpointPages) {
+        std::lock_guard lock(s->ckpt_mu_);
+        s->ckpt_wanted_ = true;
+        s->ckpt_cv_.notify_one();
+    }
+    return SQLITE_OK;
+}
+
+void SqliteStorage::checkpoint_loop() {
+    for (;;) {
+        {
+            std::unique_lock lock(ckpt_mu_);
+            ckpt_cv_.wait(lock, [&] { return ckpt_stop_ || ckpt_wanted_; });
+            if (ckpt_stop_) return;
+            ckpt_wanted_ = false;
+        }
+        // PASSIVE never blocks the writer or readers; frames still in use are copied
+        // by a later round.
+        sqlite3_wal_checkpoint_v2(checkpoint_db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                  nullptr, nullptr);
+    }
 }
 
 std::uint64_t SqliteStorage::commits() const {
@@ -284,7 +329,7 @@ void SqliteStorage::writer_loop() {
         bool ok = db.try_exec("BEGIN IMMEDIATE", error);
         if (ok) {
             for (auto& op : batch) {
-                db.exec("SAVEPOINT op");
+                Stmt(db, "SAVEPOINT op").run();
                 bool keep = false;
                 try {
                     keep = op.run(db);
@@ -292,8 +337,8 @@ void SqliteStorage::writer_loop() {
                     // run() converts its own errors; this is the last line of defence.
                     keep = false;
                 }
-                if (!keep) db.exec("ROLLBACK TO op");
-                db.exec("RELEASE op");
+                if (!keep) Stmt(db, "ROLLBACK TO op").run();
+                Stmt(db, "RELEASE op").run();
             }
             ok = db.try_exec("COMMIT", error);
             if (!ok) {
@@ -342,21 +387,36 @@ StoreResult<T> SqliteStorage::write(std::function<StoreResult<T>(Db&)> fn) {
 
 template <class T>
 StoreResult<T> SqliteStorage::read(const std::function<StoreResult<T>(Db&)>& fn) {
+    // A bounded pool: at most kMaxReaders connections exist; further readers wait for
+    // one (opening a connection per read would parse the schema every time).
     std::unique_ptr<Db> db;
     {
-        std::lock_guard lock(pool_mu_);
+        std::unique_lock lock(pool_mu_);
+        pool_cv_.wait(lock, [&] { return !pool_.empty() || readers_open_ < kMaxReaders; });
         if (!pool_.empty()) {
             db = std::move(pool_.back());
             pool_.pop_back();
+        } else {
+            ++readers_open_;
         }
     }
+    auto give_back = [&] {
+        std::lock_guard lock(pool_mu_);
+        if (db) {
+            pool_.push_back(std::move(db));
+        } else {
+            --readers_open_;
+        }
+        pool_cv_.notify_one();
+    };
     try {
         if (!db) db = std::make_unique<Db>(path_);
         auto result = fn(*db);
-        std::lock_guard lock(pool_mu_);
-        if (pool_.size() < 16) pool_.push_back(std::move(db));
+        give_back();
         return result;
     } catch (const std::exception& e) {
+        db.reset();  // a connection in an unknown state is not reused
+        give_back();
         return internal(e.what());
     }
 }

@@ -104,6 +104,15 @@ class RelayService final : public v1::Relay::Service {
     std::mutex challenge_mu_;
     std::map<Bytes, std::int64_t> challenges_;  // challenge -> expiry
 
+    // Recently validated sessions, so a busy device does not cost a database read per
+    // call. Entries live briefly; revocation is still checked on every call (in memory).
+    struct CachedSession {
+        Session session;
+        std::chrono::steady_clock::time_point cached_at;
+    };
+    std::mutex session_mu_;
+    std::map<Bytes, CachedSession> session_cache_;
+
     struct Bucket {
         double tokens;
         std::chrono::steady_clock::time_point last;

@@ -75,6 +75,8 @@ class SqliteStorage final : public Storage {
     template <class T>
     StoreResult<T> read(const std::function<StoreResult<T>(Db&)>& fn);
     void writer_loop();
+    void checkpoint_loop();
+    static int wal_hook(void* self, sqlite3* db, const char* name, int pages);
     StoreResult<Unit> fan_out(Db& db, const std::vector<Bytes>& recipients, ByteView envelope_id,
                               ByteView group_id, DeliveryKind kind, ByteView sender,
                               std::uint64_t epoch, ByteView payload, std::int64_t now);
@@ -91,8 +93,17 @@ class SqliteStorage final : public Storage {
     std::uint64_t batched_ = 0;
     std::thread writer_;
 
+    std::unique_ptr<Db> checkpoint_db_;
+    std::mutex ckpt_mu_;
+    std::condition_variable ckpt_cv_;
+    bool ckpt_wanted_ = false;
+    bool ckpt_stop_ = false;
+    std::thread checkpointer_;
+
     std::mutex pool_mu_;
+    std::condition_variable pool_cv_;
     std::vector<std::unique_ptr<Db>> pool_;
+    std::size_t readers_open_ = 0;
 };
 
 }  // namespace lagrum::relay
