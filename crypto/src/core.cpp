@@ -9,6 +9,7 @@
 #include "lagrum/crypto/random.h"
 #include "lagrum/crypto/result.h"
 #include "lagrum/crypto/secret.h"
+#include "secure_arena.h"
 
 namespace lagrum::crypto {
 
@@ -22,13 +23,20 @@ void ensure_sodium() {
 
 const char* errc_name(Errc code) noexcept {
     switch (code) {
-        case Errc::invalid_argument: return "invalid_argument";
-        case Errc::invalid_key: return "invalid_key";
-        case Errc::verification_failed: return "verification_failed";
-        case Errc::decryption_failed: return "decryption_failed";
-        case Errc::limit_exceeded: return "limit_exceeded";
-        case Errc::out_of_memory: return "out_of_memory";
-        case Errc::internal: return "internal";
+        case Errc::invalid_argument:
+            return "invalid_argument";
+        case Errc::invalid_key:
+            return "invalid_key";
+        case Errc::verification_failed:
+            return "verification_failed";
+        case Errc::decryption_failed:
+            return "decryption_failed";
+        case Errc::limit_exceeded:
+            return "limit_exceeded";
+        case Errc::out_of_memory:
+            return "out_of_memory";
+        case Errc::internal:
+            return "internal";
     }
     return "unknown";
 }
@@ -46,9 +54,7 @@ void wipe(void* data, std::size_t len) noexcept {
 SecretBytes::SecretBytes(std::size_t size) {
     detail::ensure_sodium();
     if (size == 0) return;
-    data_ = static_cast<std::uint8_t*>(sodium_malloc(size));
-    if (data_ == nullptr) throw std::bad_alloc();
-    std::memset(data_, 0, size);
+    data_ = detail::secure_alloc(size);
     size_ = size;
 }
 
@@ -81,10 +87,12 @@ SecretBytes& SecretBytes::operator=(SecretBytes&& other) noexcept {
     return *this;
 }
 
-SecretBytes::~SecretBytes() { release(); }
+SecretBytes::~SecretBytes() {
+    release();
+}
 
 void SecretBytes::release() noexcept {
-    if (data_ != nullptr) sodium_free(data_);  // sodium_free wipes before freeing
+    detail::secure_free(data_, size_);  // wipes before releasing
     data_ = nullptr;
     size_ = 0;
 }

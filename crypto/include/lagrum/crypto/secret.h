@@ -1,7 +1,9 @@
 // SecretBytes: key material in libsodium secure memory.
 //
-// Allocated with sodium_malloc (guard pages, mlock'd where the OS allows), wiped and
-// freed on destruction. Copies are explicit (clone()); moves leave the source empty.
+// Memory comes from sodium_malloc (mlock'd, excluded from core dumps): secrets larger
+// than 1 KiB get their own allocation with a guard page behind it; smaller ones share
+// sodium_malloc'd chunks (crypto/src/secure_arena.h explains why). Every byte is wiped
+// on destruction. Copies are explicit (clone()); moves leave the source empty.
 #pragma once
 
 #include <cstddef>
