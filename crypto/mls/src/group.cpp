@@ -461,6 +461,18 @@ EpochKeys start_epoch(Group::State& next, const Group::State& old, Authenticated
     return keys;
 }
 
+// Moves the epoch that `old` ends into next.past (bounded).
+void retire_epoch(Group::State& next, Group::State& old) {
+    next.past = std::move(old.past);
+    if (next.config.past_epochs == 0) {
+        next.past.clear();
+        return;
+    }
+    next.past.push_back(PastEpoch{old.ctx, std::move(old.tree), std::move(old.secrets),
+                                  std::move(old.secret_tree)});
+    while (next.past.size() > next.config.past_epochs) next.past.erase(next.past.begin());
+}
+
 GroupInfo make_group_info(const Group::State& s, bool with_tree) {
     GroupInfo gi;
     gi.group_context = s.ctx;
@@ -540,9 +552,25 @@ Bytes encrypt_private(Group::State& s, const AuthenticatedContent& ac) {
 AuthenticatedContent decrypt_private(Group::State& s, ByteView body) {
     const PrivateMessage pm = decode_exact<PrivateMessage>(body);
     if (pm.group_id != s.ctx.group_id) fail(MlsErrc::wrong_group, "message for another group");
-    if (pm.epoch != s.ctx.epoch) fail(MlsErrc::wrong_epoch, "message for another epoch");
+    // The epoch whose keys apply: the current one, or (application data only) a kept
+    // past epoch.
+    const GroupContext* ctx = &s.ctx;
+    const RatchetTree* tree = &s.tree;
+    const EpochSecrets* secrets = &s.secrets;
+    SecretTree* secret_tree = &s.secret_tree;
+    if (pm.epoch != s.ctx.epoch) {
+        auto it = std::find_if(s.past.begin(), s.past.end(),
+                               [&](const PastEpoch& p) { return p.ctx.epoch == pm.epoch; });
+        if (it == s.past.end() || pm.content_type != ContentType::application) {
+            fail(MlsErrc::wrong_epoch, "message for another epoch");
+        }
+        ctx = &it->ctx;
+        tree = &it->tree;
+        secrets = &it->secrets;
+        secret_tree = &it->secret_tree;
+    }
     SenderDataKey sk;
-    sender_data_key(s.secrets.sender_data(), pm.ciphertext, sk);
+    sender_data_key(secrets->sender_data(), pm.ciphertext, sk);
     auto sd_plain = crypto::ChaCha20Poly1305::open(
         sk.key.view(), sk.nonce.view(), sender_data_aad(pm.group_id, pm.epoch, pm.content_type),
         pm.encrypted_sender_data);
@@ -552,11 +580,11 @@ AuthenticatedContent decrypt_private(Group::State& s, ByteView body) {
     const std::uint32_t generation = sdr.u32();
     const ByteView guard = sdr.raw(4);
     sdr.finish();
-    const LeafNode& sender_leaf = member_leaf(s.tree, sender);
+    const LeafNode& sender_leaf = member_leaf(*tree, sender);
     if (sender == s.me) fail(MlsErrc::generation_too_old, "our own message");
     const bool handshake = pm.content_type != ContentType::application;
     KeyNonce kn;
-    s.secret_tree.peek(sender, handshake, generation, limits_of(s.config), kn);
+    secret_tree->peek(sender, handshake, generation, limits_of(s.config), kn);
     std::uint8_t* nonce = kn.nonce.data();
     for (int i = 0; i < 4; ++i) nonce[i] ^= guard[i];
     auto plain = crypto::ChaCha20Poly1305::open(
@@ -577,10 +605,10 @@ AuthenticatedContent decrypt_private(Group::State& s, ByteView body) {
         if (r.u8() != 0) fail(MlsErrc::decode, "non-zero padding in PrivateMessage");
     }
     crypto::wipe(plain.value());
-    if (!ac.verify(sender_leaf.signature_key, &s.ctx)) {
+    if (!ac.verify(sender_leaf.signature_key, ctx)) {
         fail(MlsErrc::bad_signature, "PrivateMessage signature does not verify");
     }
-    s.secret_tree.consume(sender, handshake, generation);  // replay protection
+    secret_tree->consume(sender, handshake, generation);  // replay protection
     return ac;
 }
 
@@ -636,7 +664,7 @@ Bytes wrap_handshake(Group::State& s, const AuthenticatedContent& ac) {
 
 namespace group_detail {
 CachedProposal CachedProposal::clone() const {
-    CachedProposal c{ref, proposal, sender, std::nullopt};
+    CachedProposal c{ref, own_message_hash, proposal, sender, std::nullopt};
     if (update_private) c.update_private = update_private->clone();
     return c;
 }
@@ -661,6 +689,7 @@ std::unique_ptr<Group::State> Group::State::clone(bool for_next_epoch) const {
     }
     for (const auto& [k, v] : resumption_psks) c->resumption_psks.emplace(k, v.clone());
     for (const auto& [k, v] : external_psks) c->external_psks.emplace(k, v.clone());
+    for (const auto& p : past) c->past.push_back(p.clone());
     c->active = active;
     return c;
 }
@@ -878,8 +907,9 @@ Bytes send_proposal(Group::State& s, Proposal p, ByteView aad,
     ac.content.proposal = std::move(p);
     ac.sign(s.signature_private, &s.ctx);
     Bytes msg = wrap_handshake(s, ac);
-    s.proposals.push_back(CachedProposal{make_proposal_ref(encode(ac)), *ac.content.proposal,
-                                         ac.content.sender, std::move(update_private)});
+    s.proposals.push_back(CachedProposal{make_proposal_ref(encode(ac)), hash(msg),
+                                         *ac.content.proposal, ac.content.sender,
+                                         std::move(update_private)});
     return msg;
 }
 
@@ -1013,7 +1043,9 @@ bool Group::has_pending_commit() const {
 
 void Group::merge_pending_commit() {
     if (!s_->pending) fail(MlsErrc::invalid_state, "no pending commit");
-    s_ = std::move(s_->pending);
+    std::unique_ptr<State> next = std::move(s_->pending);
+    retire_epoch(*next, *s_);
+    s_ = std::move(next);
 }
 
 void Group::discard_pending_commit() {
@@ -1024,6 +1056,13 @@ void Group::discard_pending_commit() {
 
 Group::HandleResult Group::handle(ByteView mls_message) {
     State& s = *s_;
+    // Our own proposal coming back (e.g. from the delivery service): already cached.
+    const Bytes message_hash = hash(mls_message);
+    for (const auto& p : s.proposals) {
+        if (!p.own_message_hash.empty() && p.own_message_hash == message_hash) {
+            return HandleResult{Received::proposal, s.me, false};
+        }
+    }
     AuthenticatedContent ac = unwrap(s, mls_message);
     const FramedContent& content = ac.content;
     HandleResult result;
@@ -1038,7 +1077,7 @@ Group::HandleResult Group::handle(ByteView mls_message) {
             if (p.ref == ref) fail(MlsErrc::invalid_proposal, "duplicate proposal");
         }
         s.proposals.push_back(
-            CachedProposal{std::move(ref), *content.proposal, content.sender, std::nullopt});
+            CachedProposal{std::move(ref), {}, *content.proposal, content.sender, std::nullopt});
         result.kind = Received::proposal;
         return result;
     }
@@ -1078,6 +1117,7 @@ Group::HandleResult Group::handle(ByteView mls_message) {
     if (c.path) commit_secret = apply_path(*next, *c.path, result.sender, applied.added);
     start_epoch(*next, s, ac, c.path ? commit_secret.view() : zero.view(), applied.psks,
                 /*verify_tag=*/true);
+    retire_epoch(*next, s);
     s_ = std::move(next);
     return result;
 }

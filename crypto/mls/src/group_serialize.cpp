@@ -31,6 +31,7 @@ void Group::State::encode(Writer& w) const {
     w.vector([&](Writer& v) {
         for (const auto& p : proposals) {
             v.opaque(p.ref);
+            v.opaque(p.own_message_hash);
             p.proposal.encode(v);
             p.sender.encode(v);
             v.optional(p.update_private,
@@ -47,6 +48,14 @@ void Group::State::encode(Writer& w) const {
         for (const auto& [id, s] : external_psks) {
             v.opaque(id);
             encode_secret(v, s);
+        }
+    });
+    w.vector([&](Writer& v) {
+        for (const auto& p : past) {
+            p.ctx.encode(v);
+            p.tree.encode(v);
+            p.secrets.encode(v);
+            p.secret_tree.encode(v);
         }
     });
     w.u8(active ? 1 : 0);
@@ -78,6 +87,7 @@ std::unique_ptr<Group::State> Group::State::decode(Reader& r, GroupConfig config
     r.vector([&](Reader& v) {
         CachedProposal p;
         p.ref = v.opaque();
+        p.own_message_hash = v.opaque();
         p.proposal = Proposal::decode(v);
         p.sender = Sender::decode(v);
         p.update_private = v.optional<SecretBytes>([](Reader& rr) { return decode_secret(rr); });
@@ -90,6 +100,14 @@ std::unique_ptr<Group::State> Group::State::decode(Reader& r, GroupConfig config
     r.vector([&](Reader& v) {
         Bytes id = v.opaque();
         s->external_psks.emplace(std::move(id), decode_secret(v));
+    });
+    r.vector([&](Reader& v) {
+        PastEpoch p;
+        p.ctx = GroupContext::decode(v);
+        p.tree = RatchetTree::decode(v);
+        p.secrets = EpochSecrets::decode(v);
+        p.secret_tree = SecretTree::decode(v);
+        s->past.push_back(std::move(p));
     });
     const std::uint8_t active = r.u8();
     if (active > 1) fail(MlsErrc::decode, "bad active flag");

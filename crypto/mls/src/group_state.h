@@ -16,11 +16,23 @@ namespace group_detail {
 // A proposal received (or sent) in the current epoch, cached by ProposalRef (§12.4).
 struct CachedProposal {
     Bytes ref;
+    Bytes own_message_hash;  // our own proposals: hash of the sent MLSMessage
     Proposal proposal;
     Sender sender;
     std::optional<SecretBytes> update_private;  // our own Update: the new leaf's HPKE key
 
     CachedProposal clone() const;
+};
+
+// What is kept of an earlier epoch to read its late application messages (§15.2: a
+// bounded number of past epochs, so that messages crossing a commit are not lost).
+struct PastEpoch {
+    GroupContext ctx;
+    RatchetTree tree;  // the senders' signature keys of that epoch
+    EpochSecrets secrets;
+    SecretTree secret_tree;
+
+    PastEpoch clone() const { return PastEpoch{ctx, tree, secrets.clone(), secret_tree.clone()}; }
 };
 
 struct NodeKey {
@@ -45,6 +57,7 @@ struct Group::State {
     std::vector<group_detail::CachedProposal> proposals;
     std::map<std::uint64_t, SecretBytes> resumption_psks;  // by epoch
     ExternalPsks external_psks;
+    std::vector<group_detail::PastEpoch> past;  // oldest first
     bool active = true;
     std::unique_ptr<State> pending;  // our own commit, built but not merged
 

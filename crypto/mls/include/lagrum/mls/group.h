@@ -40,6 +40,8 @@ struct GroupConfig {
     std::optional<std::uint64_t> now;
     // How many past epochs' resumption PSKs are kept (§8.6).
     std::uint32_t resumption_psk_epochs = 8;
+    // How many past epochs' application keys are kept for late messages (§15.2).
+    std::uint32_t past_epochs = 2;
     // Send handshake messages (proposals, commits) as PrivateMessage instead of
     // PublicMessage.
     bool encrypt_handshake = false;
