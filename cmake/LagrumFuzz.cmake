@@ -1,4 +1,4 @@
-# lagrum_fuzz_target(NAME SOURCES src... LIBS lib... [SEEDS_FROM fixture-test CORPUS dir])
+# lagrum_fuzz_target(NAME SOURCES src... LIBS lib... [SEEDS_FIXTURE fixture CORPUS dir...])
 #
 # One source, two builds:
 #  * -DLAGRUM_FUZZ=ON (clang): a libFuzzer binary; ctest runs it for
@@ -11,7 +11,8 @@ set(LAGRUM_FUZZ_SECONDS 20 CACHE STRING "Seconds each libFuzzer target runs unde
 set(LAGRUM_FUZZ_MUTANTS 300 CACHE STRING "Mutants per seed in the replay driver")
 
 function(lagrum_fuzz_target name)
-  cmake_parse_arguments(F "" "CORPUS;SEEDS_FIXTURE" "SOURCES;LIBS" ${ARGN})
+  # CORPUS takes several folders (a one-value keyword silently dropped all but the first).
+  cmake_parse_arguments(F "" "SEEDS_FIXTURE" "SOURCES;LIBS;CORPUS" ${ARGN})
   if(LAGRUM_FUZZ)
     add_executable(${name} ${F_SOURCES})
     target_compile_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
