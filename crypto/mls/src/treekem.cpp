@@ -56,6 +56,12 @@ const SecretBytes* TreeKemPrivate::key(NodeIndex node) const noexcept {
     return it == keys_.end() ? nullptr : &it->second;
 }
 
+void TreeKemPrivate::prune(const RatchetTree& tree) {
+    std::erase_if(keys_, [&](const auto& entry) {
+        return entry.first >= tree.width() || tree.is_blank(NodeIndex{entry.first});
+    });
+}
+
 void TreeKemPrivate::check_consistent(const RatchetTree& tree) const {
     for (const auto& [index, priv] : keys_) {
         if (index >= tree.width()) fail(MlsErrc::invalid_tree, "private key outside the tree");
@@ -162,6 +168,7 @@ UpdatePathResult create_update_path(RatchetTree& tree, TreeKemPrivate& priv,
     leaf.sign(input.signature_private_key, input.provisional_context.group_id, sender);
     tree.set_leaf(sender, leaf);
     priv.set_node_key(sender_node, std::move(leaf_kp.private_key));
+    priv.prune(tree);
 
     // Provisional GroupContext over the new tree, then encrypt (§7.6).
     result.group_context = input.provisional_context;
@@ -273,6 +280,7 @@ DecryptedPath decrypt_update_path(const RatchetTree& merged_tree, TreeKemPrivate
     out.commit_secret = next_path_secret(secret);
     for (auto p : tm::direct_path(tm::leaf_to_node(sender), merged_tree.n_leaves())) priv.forget(p);
     for (auto& [n, key] : new_keys) priv.set_node_key(n, std::move(key));
+    priv.prune(merged_tree);
     return out;
 }
 

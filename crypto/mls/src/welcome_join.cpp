@@ -6,6 +6,26 @@
 
 namespace lagrum::mls {
 
+Welcome create_welcome(const GroupInfo& signed_group_info, ByteView joiner_secret,
+                       ByteView psk_secret, const std::vector<PreSharedKeyId>& psks,
+                       const std::vector<WelcomeRecipient>& recipients) {
+    Welcome w;
+    w.cipher_suite = signed_group_info.group_context.cipher_suite;
+    const SecretBytes welcome_secret = compute_welcome_secret(joiner_secret, psk_secret);
+    w.encrypted_group_info = encrypt_group_info(welcome_secret, signed_group_info);
+    for (const auto& r : recipients) {
+        if (r.key_package == nullptr)
+            fail(MlsErrc::invalid_state, "Welcome recipient without KeyPackage");
+        GroupSecrets gs;
+        gs.joiner_secret = SecretBytes::copy_of(joiner_secret);
+        if (r.path_secret != nullptr) gs.path_secret = r.path_secret->clone();
+        gs.psks = psks;
+        w.secrets.push_back(encrypt_group_secrets(r.key_package->ref(), r.key_package->init_key,
+                                                  w.encrypted_group_info, gs));
+    }
+    return w;
+}
+
 JoinedGroup join_from_welcome(const WelcomeJoinInput& in) {
     if (in.welcome == nullptr || in.key_package == nullptr) {
         fail(MlsErrc::invalid_state, "join_from_welcome without Welcome or KeyPackage");

@@ -40,6 +40,9 @@ class TreeKemPrivate {
     void set_path_secret(NodeIndex node, ByteView path_secret);
     const SecretBytes* key(NodeIndex node) const noexcept;
     void forget(NodeIndex node) { keys_.erase(node.value); }
+    // Drops keys of nodes that are now blank or outside the tree (after Update/Remove
+    // blanking and truncation). create/decrypt_update_path call it themselves.
+    void prune(const RatchetTree& tree);
     std::size_t size() const noexcept { return keys_.size(); }
 
     // Every held key belongs to a non-blank node whose public key matches. invalid_tree.

@@ -41,6 +41,18 @@ struct JoinedGroup {
     std::vector<PreSharedKeyId> psks;
 };
 
+// Committer side of §12.4.3.1: one EncryptedGroupSecrets per new member (with the path
+// secret of its common ancestor with the committer, if the Commit had a path), the
+// GroupInfo (already signed) encrypted under the welcome_secret of (joiner_secret,
+// psk_secret). Throws MlsError.
+struct WelcomeRecipient {
+    const KeyPackage* key_package = nullptr;
+    const SecretBytes* path_secret = nullptr;  // nullptr: no path in the Commit
+};
+Welcome create_welcome(const GroupInfo& signed_group_info, ByteView joiner_secret,
+                       ByteView psk_secret, const std::vector<PreSharedKeyId>& psks,
+                       const std::vector<WelcomeRecipient>& recipients);
+
 // Throws MlsError: unsupported (suite/version), invalid_state (Welcome not for this
 // KeyPackage, missing PSK, no tree available), decryption_failed, decode, bad_signature
 // (GroupInfo), not_member (signer leaf blank), invalid_tree / invalid_path /
