@@ -1,0 +1,505 @@
+// Two lagrum-mls-interop processes driven through the MLS WG interop scenarios
+// (../shared/mls-interop/configs/{welcome_join,commit,application}.json), each script run
+// twice with the actors' assignment to the two instances swapped. After every commit the
+// test checks that every member reports the same state_auth and export, and that
+// application messages go through in both directions.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lagrum/test/shared.h"
+#include "mls_client.grpc.pb.h"
+
+extern char** environ;
+
+namespace {
+
+using nlohmann::json;
+
+int free_loopback_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof addr;
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        if (fd >= 0) ::close(fd);
+        return -1;
+    }
+    const int port = ntohs(addr.sin_port);
+    ::close(fd);
+    return port;
+}
+
+// One server process and a stub connected to it.
+class Instance {
+  public:
+    Instance() {
+        port_ = free_loopback_port();
+        if (port_ <= 0) throw std::runtime_error("no free loopback port");
+        const std::string port = std::to_string(port_);
+        std::vector<std::string> args{LAGRUM_MLS_INTEROP_SERVER, "--port", port};
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        if (posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) != 0) {
+            throw std::runtime_error("cannot start " + args[0]);
+        }
+        channel_ = grpc::CreateChannel("127.0.0.1:" + port, grpc::InsecureChannelCredentials());
+        // Readiness: retry the connection until a bounded deadline (no fixed sleeps).
+        const auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(60);
+        while (!channel_->WaitForConnected(std::chrono::system_clock::now() +
+                                           std::chrono::milliseconds(500))) {
+            int status = 0;
+            if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+                pid_ = -1;
+                throw std::runtime_error("interop server exited during start-up");
+            }
+            if (std::chrono::system_clock::now() > deadline) {
+                throw std::runtime_error("interop server not ready on port " + port);
+            }
+        }
+        stub = mls_client::MLSClient::NewStub(channel_);
+    }
+    ~Instance() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGTERM);
+            int status = 0;
+            ::waitpid(pid_, &status, 0);
+        }
+    }
+    Instance(const Instance&) = delete;
+    Instance& operator=(const Instance&) = delete;
+
+    std::unique_ptr<mls_client::MLSClient::Stub> stub;
+
+  private:
+    pid_t pid_ = -1;
+    int port_ = -1;
+    std::shared_ptr<grpc::Channel> channel_;
+};
+
+bool flag(const json& step, const char* name) {
+    auto it = step.find(name);
+    return it != step.end() && it->is_boolean() && it->get<bool>();
+}
+
+std::string b64decode(const std::string& in) {
+    static const std::string chars =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    unsigned buf = 0;
+    int bits = 0;
+    for (char c : in) {
+        if (c == '=') break;
+        const auto pos = chars.find(c);
+        if (pos == std::string::npos) throw std::runtime_error("bad base64");
+        buf = (buf << 6) | static_cast<unsigned>(pos);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<char>((buf >> bits) & 0xff));
+        }
+    }
+    return out;
+}
+
+#define RPC(inst, method, req, resp)                                                    \
+    do {                                                                                \
+        grpc::ClientContext ctx_;                                                       \
+        ctx_.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60)); \
+        const grpc::Status st_ = (inst).stub->method(&ctx_, (req), &(resp));            \
+        ASSERT_TRUE(st_.ok()) << #method << " failed: " << st_.error_code() << " "      \
+                              << st_.error_message() << " (" << where_ << ")";          \
+    } while (0)
+
+// Runs one script with a given actor -> instance assignment.
+class ScriptRun {
+  public:
+    ScriptRun(std::vector<Instance*> instances, std::string name, int rotation)
+        : instances_(std::move(instances)), name_(std::move(name)), rotation_(rotation) {}
+
+    void run(const json& steps) {
+        outputs_.assign(steps.size(), std::string());
+        for (std::size_t i = 0; i < steps.size(); ++i) {
+            where_ = name_ + " (rotation " + std::to_string(rotation_) + ") step " +
+                     std::to_string(i) + " " + steps[i]["action"].get<std::string>();
+            ASSERT_NO_FATAL_FAILURE(step(i, steps[i]));
+        }
+    }
+
+    int checks() const { return checks_; }
+
+  private:
+    struct Actor {
+        Instance* inst = nullptr;
+        std::optional<std::uint32_t> state;
+        std::optional<std::uint32_t> transaction;
+    };
+
+    Actor& actor(const std::string& name) {
+        auto it = actors_.find(name);
+        if (it != actors_.end()) return it->second;
+        Actor a;
+        a.inst = instances_[(order_++ + static_cast<std::size_t>(rotation_)) % instances_.size()];
+        return actors_.emplace(name, a).first->second;
+    }
+
+    void step(std::size_t i, const json& s) {
+        const std::string action = s["action"];
+        if (action == "createGroup") {
+            Actor& a = actor(s["actor"]);
+            mls_client::CreateGroupRequest req;
+            req.set_group_id(name_ + "-" + std::to_string(rotation_));
+            req.set_cipher_suite(3);
+            req.set_identity(s["actor"].get<std::string>());
+            mls_client::CreateGroupResponse resp;
+            RPC(*a.inst, CreateGroup, req, resp);
+            a.state = resp.state_id();
+            members_ = {s["actor"]};
+            if (s.contains("members")) {
+                for (const auto& m : s["members"])
+                    ASSERT_NO_FATAL_FAILURE(add_member(s["actor"], m));
+            }
+        } else if (action == "createKeyPackage") {
+            outputs_[i] = create_key_package(s["actor"]);
+        } else if (action == "addProposal") {
+            mls_client::AddProposalRequest req;
+            req.set_state_id(*actor(s["actor"]).state);
+            req.set_key_package(outputs_.at(s["keyPackage"].get<std::size_t>()));
+            mls_client::ProposalResponse resp;
+            RPC(*actor(s["actor"]).inst, AddProposal, req, resp);
+            outputs_[i] = resp.proposal();
+        } else if (action == "updateProposal") {
+            mls_client::UpdateProposalRequest req;
+            req.set_state_id(*actor(s["actor"]).state);
+            mls_client::ProposalResponse resp;
+            RPC(*actor(s["actor"]).inst, UpdateProposal, req, resp);
+            outputs_[i] = resp.proposal();
+        } else if (action == "removeProposal") {
+            mls_client::RemoveProposalRequest req;
+            req.set_state_id(*actor(s["actor"]).state);
+            req.set_removed_id(s["removed"].get<std::string>());
+            mls_client::ProposalResponse resp;
+            RPC(*actor(s["actor"]).inst, RemoveProposal, req, resp);
+            outputs_[i] = resp.proposal();
+        } else if (action == "groupContextExtensionsProposal") {
+            mls_client::GroupContextExtensionsProposalRequest req;
+            req.set_state_id(*actor(s["actor"]).state);
+            for (const auto& e : s["extensions"]) {
+                auto* x = req.add_extensions();
+                x->set_extension_type(e["extension_type"].get<std::uint32_t>());
+                x->set_extension_data(b64decode(e["extension_data"]));
+            }
+            mls_client::ProposalResponse resp;
+            RPC(*actor(s["actor"]).inst, GroupContextExtensionsProposal, req, resp);
+            outputs_[i] = resp.proposal();
+        } else if (action == "installExternalPSK") {
+            const std::string id = "psk-" + std::to_string(i);
+            const std::string secret = "secret-of-" + id + "-0123456789abcdef";
+            for (const auto& c : s["clients"]) {
+                Actor& a = actor(c);
+                mls_client::StorePSKRequest req;
+                req.set_state_or_transaction_id(a.state ? *a.state : a.transaction.value());
+                req.set_psk_id(id);
+                req.set_psk_secret(secret);
+                mls_client::StorePSKResponse resp;
+                RPC(*a.inst, StorePSK, req, resp);
+            }
+            outputs_[i] = id;
+        } else if (action == "externalPSKProposal") {
+            mls_client::ExternalPSKProposalRequest req;
+            req.set_state_id(*actor(s["actor"]).state);
+            req.set_psk_id(outputs_.at(s["pskID"].get<std::size_t>()));
+            mls_client::ProposalResponse resp;
+            RPC(*actor(s["actor"]).inst, ExternalPSKProposal, req, resp);
+            outputs_[i] = resp.proposal();
+        } else if (action == "resumptionPSKProposal") {
+            mls_client::ResumptionPSKProposalRequest req;
+            req.set_state_id(*actor(s["actor"]).state);
+            req.set_epoch_id(s["epochID"].get<std::uint64_t>());
+            mls_client::ProposalResponse resp;
+            RPC(*actor(s["actor"]).inst, ResumptionPSKProposal, req, resp);
+            outputs_[i] = resp.proposal();
+        } else if (action == "fullCommit") {
+            ASSERT_NO_FATAL_FAILURE(full_commit(s));
+        } else if (action == "protect") {
+            mls_client::ProtectRequest req;
+            req.set_state_id(*actor(s["actor"]).state);
+            req.set_authenticated_data(s["authenticatedData"].get<std::string>());
+            req.set_plaintext(s["plaintext"].get<std::string>());
+            mls_client::ProtectResponse resp;
+            RPC(*actor(s["actor"]).inst, Protect, req, resp);
+            outputs_[i] = resp.ciphertext();
+            sent_[i] = {req.authenticated_data(), req.plaintext()};
+        } else if (action == "unprotect") {
+            const auto idx = s["ciphertext"].get<std::size_t>();
+            mls_client::UnprotectRequest req;
+            req.set_state_id(*actor(s["actor"]).state);
+            req.set_ciphertext(outputs_.at(idx));
+            mls_client::UnprotectResponse resp;
+            RPC(*actor(s["actor"]).inst, Unprotect, req, resp);
+            EXPECT_EQ(resp.authenticated_data(), sent_.at(idx).first) << where_;
+            EXPECT_EQ(resp.plaintext(), sent_.at(idx).second) << where_;
+        } else {
+            FAIL() << "unsupported action " << action << " (" << where_ << ")";
+        }
+    }
+
+    std::string create_key_package(const std::string& who) {
+        Actor& a = actor(who);
+        mls_client::CreateKeyPackageRequest req;
+        req.set_cipher_suite(3);
+        req.set_identity(who);
+        mls_client::CreateKeyPackageResponse resp;
+        [&] { RPC(*a.inst, CreateKeyPackage, req, resp); }();
+        a.transaction = resp.transaction_id();
+        return resp.key_package();
+    }
+
+    void add_member(const std::string& committer, const std::string& who) {
+        const std::string kp = create_key_package(who);
+        if (::testing::Test::HasFatalFailure()) return;
+        mls_client::AddProposalRequest preq;
+        preq.set_state_id(*actor(committer).state);
+        preq.set_key_package(kp);
+        mls_client::ProposalResponse presp;
+        RPC(*actor(committer).inst, AddProposal, preq, presp);
+        json commit = {{"actor", committer}, {"joiners", {who}}};
+        json others = json::array();
+        for (const auto& m : members_) {
+            if (m != committer) others.push_back(m);
+        }
+        commit["members"] = others;
+        extra_refs_ = {presp.proposal()};
+        ASSERT_NO_FATAL_FAILURE(full_commit(commit));
+    }
+
+    void full_commit(const json& s) {
+        const std::string committer = s["actor"];
+        Actor& c = actor(committer);
+        std::vector<std::string> refs = extra_refs_;
+        extra_refs_.clear();
+        if (s.contains("byReference")) {
+            for (const auto& r : s["byReference"])
+                refs.push_back(outputs_.at(r.get<std::size_t>()));
+        }
+        mls_client::CommitRequest req;
+        req.set_state_id(*c.state);
+        for (const auto& r : refs) req.add_by_reference(r);
+        if (s.contains("byValue")) {
+            for (const auto& v : s["byValue"]) {
+                auto* d = req.add_by_value();
+                const std::string type = v["proposalType"];
+                d->set_proposal_type(type);
+                if (v.contains("keyPackage"))
+                    d->set_key_package(outputs_.at(v["keyPackage"].get<std::size_t>()));
+                if (v.contains("removed")) d->set_removed_id(v["removed"].get<std::string>());
+                if (v.contains("pskID")) d->set_psk_id(outputs_.at(v["pskID"].get<std::size_t>()));
+                if (v.contains("epochID")) d->set_epoch_id(v["epochID"].get<std::uint64_t>());
+                if (v.contains("extensions")) {
+                    for (const auto& e : v["extensions"]) {
+                        auto* x = d->add_extensions();
+                        x->set_extension_type(e["extension_type"].get<std::uint32_t>());
+                        x->set_extension_data(b64decode(e["extension_data"]));
+                    }
+                }
+            }
+        }
+        req.set_force_path(flag(s, "force_path"));
+        const bool external_tree = flag(s, "external_tree");
+        req.set_external_tree(external_tree);
+        mls_client::CommitResponse resp;
+        RPC(*c.inst, Commit, req, resp);
+
+        std::vector<std::string> group{committer};
+        if (s.contains("members")) {
+            for (const auto& m : s["members"]) {
+                Actor& a = actor(m);
+                mls_client::HandleCommitRequest hreq;
+                hreq.set_state_id(*a.state);
+                for (const auto& r : refs) hreq.add_proposal(r);
+                hreq.set_commit(resp.commit());
+                mls_client::HandleCommitResponse hresp;
+                RPC(*a.inst, HandleCommit, hreq, hresp);
+                a.state = hresp.state_id();
+                group.push_back(m);
+            }
+        }
+        mls_client::HandlePendingCommitRequest preq;
+        preq.set_state_id(*c.state);
+        mls_client::HandleCommitResponse presp;
+        RPC(*c.inst, HandlePendingCommit, preq, presp);
+        c.state = presp.state_id();
+        if (s.contains("joiners")) {
+            ASSERT_FALSE(resp.welcome().empty()) << where_;
+            for (const auto& j : s["joiners"]) {
+                Actor& a = actor(j);
+                mls_client::JoinGroupRequest jreq;
+                jreq.set_transaction_id(a.transaction.value());
+                jreq.set_welcome(resp.welcome());
+                jreq.set_identity(j.get<std::string>());
+                if (external_tree) jreq.set_ratchet_tree(resp.ratchet_tree());
+                mls_client::JoinGroupResponse jresp;
+                RPC(*a.inst, JoinGroup, jreq, jresp);
+                a.state = jresp.state_id();
+                group.push_back(j);
+            }
+        }
+        members_ = group;
+        ASSERT_NO_FATAL_FAILURE(check_agreement());
+    }
+
+    // Every member: same state_auth and export; committer <-> each member messages.
+    void check_agreement() {
+        std::optional<std::string> auth, exported;
+        for (const auto& m : members_) {
+            Actor& a = actor(m);
+            mls_client::StateAuthRequest areq;
+            areq.set_state_id(*a.state);
+            mls_client::StateAuthResponse aresp;
+            RPC(*a.inst, StateAuth, areq, aresp);
+            if (!auth) auth = aresp.state_auth_secret();
+            EXPECT_EQ(aresp.state_auth_secret(), *auth) << m << " disagrees (" << where_ << ")";
+            mls_client::ExportRequest ereq;
+            ereq.set_state_id(*a.state);
+            ereq.set_label("interop");
+            ereq.set_context("ctx");
+            ereq.set_key_length(32);
+            mls_client::ExportResponse eresp;
+            RPC(*a.inst, Export, ereq, eresp);
+            if (!exported) exported = eresp.exported_secret();
+            EXPECT_EQ(eresp.exported_secret(), *exported) << m << " export (" << where_ << ")";
+        }
+        for (std::size_t i = 1; i < members_.size(); ++i) {
+            ASSERT_NO_FATAL_FAILURE(message(members_[0], members_[i]));
+            ASSERT_NO_FATAL_FAILURE(message(members_[i], members_[0]));
+        }
+        ++checks_;
+    }
+
+    void message(const std::string& from, const std::string& to) {
+        mls_client::ProtectRequest preq;
+        preq.set_state_id(*actor(from).state);
+        preq.set_plaintext("check " + from + "->" + to);
+        preq.set_authenticated_data("aad");
+        mls_client::ProtectResponse presp;
+        RPC(*actor(from).inst, Protect, preq, presp);
+        mls_client::UnprotectRequest ureq;
+        ureq.set_state_id(*actor(to).state);
+        ureq.set_ciphertext(presp.ciphertext());
+        mls_client::UnprotectResponse uresp;
+        RPC(*actor(to).inst, Unprotect, ureq, uresp);
+        EXPECT_EQ(uresp.plaintext(), preq.plaintext()) << where_;
+        EXPECT_EQ(uresp.authenticated_data(), "aad") << where_;
+    }
+
+    std::vector<Instance*> instances_;
+    std::string name_;
+    int rotation_;
+    std::string where_;
+    std::map<std::string, Actor> actors_;
+    std::size_t order_ = 0;
+    std::vector<std::string> outputs_;
+    std::map<std::size_t, std::pair<std::string, std::string>> sent_;
+    std::vector<std::string> members_;
+    std::vector<std::string> extra_refs_;
+    int checks_ = 0;
+};
+
+class MlsInterop : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        a_ = new Instance();
+        b_ = new Instance();
+    }
+    static void TearDownTestSuite() {
+        delete a_;
+        delete b_;
+        a_ = b_ = nullptr;
+    }
+
+    void run_config(const std::string& file) {
+        const json cfg = lagrum::test::load_shared_json("mls-interop/configs/" + file);
+        int scripts = 0, checks = 0;
+        for (const auto& [name, steps] : cfg["scripts"].items()) {
+            for (int rotation = 0; rotation < 2; ++rotation) {
+                ScriptRun run({a_, b_}, name, rotation);
+                ASSERT_NO_FATAL_FAILURE(run.run(steps)) << file << " " << name;
+                checks += run.checks();
+            }
+            ++scripts;
+        }
+        std::cout << "[mls interop] " << file << ": " << scripts
+                  << " script(s) x 2 actor assignments, " << checks << " agreement checks"
+                  << std::endl;
+        EXPECT_GT(scripts, 0);
+    }
+
+    static Instance* a_;
+    static Instance* b_;
+};
+
+Instance* MlsInterop::a_ = nullptr;
+Instance* MlsInterop::b_ = nullptr;
+
+TEST_F(MlsInterop, NameAndSuites) {
+    for (Instance* inst : {a_, b_}) {
+        grpc::ClientContext ctx;
+        mls_client::NameResponse name;
+        ASSERT_TRUE(inst->stub->Name(&ctx, mls_client::NameRequest(), &name).ok());
+        EXPECT_EQ(name.name(), "Lagrum");
+        grpc::ClientContext ctx2;
+        mls_client::SupportedCiphersuitesResponse suites;
+        ASSERT_TRUE(
+            inst->stub
+                ->SupportedCiphersuites(&ctx2, mls_client::SupportedCiphersuitesRequest(), &suites)
+                .ok());
+        ASSERT_EQ(suites.ciphersuites_size(), 1);
+        EXPECT_EQ(suites.ciphersuites(0), 3u);
+        // Unsupported RPCs answer UNIMPLEMENTED; unknown states NOT_FOUND; bad suites are
+        // refused.
+        grpc::ClientContext ctx3;
+        mls_client::ExternalJoinResponse ej;
+        EXPECT_EQ(
+            inst->stub->ExternalJoin(&ctx3, mls_client::ExternalJoinRequest(), &ej).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+        grpc::ClientContext ctx4;
+        mls_client::StateAuthRequest sa;
+        sa.set_state_id(987654);
+        mls_client::StateAuthResponse sar;
+        EXPECT_EQ(inst->stub->StateAuth(&ctx4, sa, &sar).error_code(), grpc::StatusCode::NOT_FOUND);
+        grpc::ClientContext ctx5;
+        mls_client::CreateGroupRequest cg;
+        cg.set_cipher_suite(1);
+        mls_client::CreateGroupResponse cgr;
+        EXPECT_NE(inst->stub->CreateGroup(&ctx5, cg, &cgr).error_code(), grpc::StatusCode::OK);
+    }
+}
+
+TEST_F(MlsInterop, WelcomeJoin) {
+    run_config("welcome_join.json");
+}
+TEST_F(MlsInterop, Commit) {
+    run_config("commit.json");
+}
+TEST_F(MlsInterop, Application) {
+    run_config("application.json");
+}
+
+}  // namespace
