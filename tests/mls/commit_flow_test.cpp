@@ -208,4 +208,51 @@ TEST(MlsCommitFlow, AddJoinUpdateRemove) {
 
     // A replayed old Commit no longer applies (alice's path keys are now in the tree).
     EXPECT_THROW(process(bob, LeafIndex{0}, c4), MlsError);
+
+    // Epoch 5: erin joins by external Commit (§12.4.3.2) from the public tree: leftmost
+    // blank leaf, ExternalInit, path to everyone.
+    Client erin("erin");
+    erin.tree = alice.tree;
+    erin.context = alice.context;
+    const std::vector<CommittedProposal> ext_props{CommittedProposal{
+        Proposal{ExternalInit{Bytes(32, 9)}}, Sender{SenderType::new_member_commit, 0}, {}}};
+    ProposalListCheck pc;
+    pc.committer = Sender{SenderType::new_member_commit, 0};
+    pc.group_id = erin.context.group_id;
+    pc.policy = &kPolicy;
+    ExtensionList ext;
+    EXPECT_TRUE(apply_proposal_list(erin.tree, ext, ext_props, pc).path_required);
+    LeafNode erin_leaf = erin.kp.leaf_node;
+    erin.tree.check_new_leaf(erin_leaf, std::nullopt);
+    const LeafIndex erin_idx = erin.tree.add_leaf(erin_leaf);
+    EXPECT_EQ(erin_idx, LeafIndex{2});
+    erin.priv = TreeKemPrivate(erin_idx, erin.enc.private_key.clone());
+    UpdatePathInput in;
+    in.leaf_template = erin_leaf;
+    in.signature_private_key = erin.sig_priv();
+    in.provisional_context = erin.context;
+    in.provisional_context.epoch += 1;
+    const UpdatePathResult r = create_update_path(erin.tree, erin.priv, in);
+    for (Client* m : {&alice, &bob}) {
+        RatchetTree t = m->tree;
+        ExtensionList e2;
+        apply_proposal_list(t, e2, ext_props, pc);
+        LeafNodeCheck lc;
+        lc.expected_source = LeafNodeSource::commit;
+        lc.group_id = m->context.group_id;
+        lc.leaf_index = erin_idx;
+        lc.policy = &kPolicy;
+        validate_leaf_node(r.path.leaf_node, lc);
+        t.check_new_leaf(r.path.leaf_node, std::nullopt);
+        const LeafIndex placed = t.add_leaf(r.path.leaf_node);
+        ASSERT_EQ(placed, erin_idx);
+        merge_update_path(t, placed, r.path, {});
+        EXPECT_TRUE(t == erin.tree);
+        GroupContext provisional = m->context;
+        provisional.epoch += 1;
+        provisional.tree_hash = t.tree_hash();
+        EXPECT_EQ(provisional, r.group_context);
+        const auto d = decrypt_update_path(t, m->priv, placed, r.path, {}, encode(provisional));
+        EXPECT_EQ(d.commit_secret, r.commit_secret);
+    }
 }

@@ -268,6 +268,16 @@ TEST(MlsTreeKem, ParentHashMismatchIsInvalidPath) {
                   MlsErrc::invalid_path);
     }
     {
+        // The committer keeping its old leaf key: rejected by the §7.3 leaf check the
+        // caller runs before merging.
+        LeafNode leaf = r.path.leaf_node;
+        leaf.encryption_key = before.leaf(LeafIndex{0})->encryption_key;
+        leaf.sign(g.members[0].sig.private_key, kGroupId, LeafIndex{0});
+        EXPECT_EQ(code_of([&] { before.check_new_leaf(leaf, LeafIndex{0}); }),
+                  MlsErrc::invalid_leaf_node);
+        EXPECT_NO_THROW(before.check_new_leaf(r.path.leaf_node, LeafIndex{0}));
+    }
+    {
         // Tampered ciphertext: the merge is fine, decryption fails.
         auto path = r.path;
         path.nodes[0].encrypted_path_secret[0].ciphertext[0] ^= 1;

@@ -202,10 +202,14 @@ void merge_update_path(RatchetTree& tree, LeafIndex sender, const UpdatePath& pa
     }
     // §12.4.2: no public key of the UpdatePath may already appear in the tree (nor twice
     // in the path itself).
+    // The sender's own current leaf is left out: for an external Commit it is the new
+    // leaf itself (just added at the leftmost blank); for a regular Commit, reuse of the
+    // old leaf key is rejected by RatchetTree::check_new_leaf(leaf, sender).
     std::set<Bytes> keys;
+    const NodeIndex sender_node = tm::leaf_to_node(sender);
     for (std::uint32_t i = 0; i < tree.width(); ++i) {
         const auto& n = tree.node(NodeIndex{i});
-        if (n) keys.insert(n->encryption_key());
+        if (n && NodeIndex{i} != sender_node) keys.insert(n->encryption_key());
     }
     if (!keys.insert(path.leaf_node.encryption_key).second) {
         fail(MlsErrc::invalid_path, "UpdatePath leaf key already in the tree");

@@ -97,6 +97,8 @@ UpdatePathResult create_update_path(RatchetTree& tree, TreeKemPrivate& priv,
 // that the leaf is a commit leaf, merges the keys, recomputes parent hashes and checks
 // the leaf's parent_hash (invalid_path). The leaf's signature, credential and §7.3 rules
 // are the caller's (validate_leaf_node + RatchetTree::check_new_leaf, before merging).
+// External Commit (§12.4.3.2): the caller first runs check_new_leaf(leaf, nullopt) and
+// places the joiner with `sender = tree.add_leaf(path.leaf_node)`, then merges.
 void merge_update_path(RatchetTree& tree, LeafIndex sender, const UpdatePath& path,
                        const std::vector<LeafIndex>& new_members);
 
