@@ -175,7 +175,7 @@ void RelayService::begin_shutdown() {
     notifier_.shutdown();
 }
 
-Status RelayService::finish(const char* method, grpc::ServerContext* ctx, const Status& st,
+Status RelayService::finish(const char* method, grpc::ServerContextBase* ctx, const Status& st,
                             const Bytes& device) {
     (void)ctx;
     // Successful calls are not logged one by one (volume); failures are, without payloads.
@@ -189,7 +189,7 @@ Status RelayService::finish(const char* method, grpc::ServerContext* ctx, const 
     return st;
 }
 
-Status RelayService::from_store(grpc::ServerContext* ctx, const StoreError& e) {
+Status RelayService::from_store(grpc::ServerContextBase* ctx, const StoreError& e) {
     switch (e.code) {
         case StoreErrc::invalid:
             return invalid(e.message);
@@ -213,7 +213,7 @@ Status RelayService::from_store(grpc::ServerContext* ctx, const StoreError& e) {
     return Status(StatusCode::INTERNAL, "storage error");
 }
 
-Status RelayService::authenticate(grpc::ServerContext* ctx, Caller& caller) {
+Status RelayService::authenticate(grpc::ServerContextBase* ctx, Caller& caller) {
     if (notifier_.is_shutdown()) return Status(StatusCode::UNAVAILABLE, "relay shutting down");
     const auto& md = ctx->client_metadata();
     auto it = md.find(kSessionMetadataKey);
@@ -526,44 +526,65 @@ Status RelayService::SendCommit(grpc::ServerContext* ctx, const v1::SendCommitRe
     return Status::OK;
 }
 
-Status RelayService::SendMessage(grpc::ServerContext* ctx, const v1::SendMessageRequest* req,
-                                 v1::SendMessageResponse* resp) {
-    Caller c;
-    if (auto st = authenticate(ctx, c); !st.ok()) return finish("SendMessage", ctx, st);
-    const Bytes& dev = c.session.device_id;
-    auto fail = [&](Status st) { return finish("SendMessage", ctx, st, dev); };
+Status RelayService::prepare_message(const v1::SendMessageRequest* req, const Bytes& sender,
+                                     MessageRequest& mr) {
     if (req->group_id().empty() || req->group_id().size() > kMaxGroupIdSize) {
-        return fail(invalid("group_id must be 1..255 bytes"));
+        return invalid("group_id must be 1..255 bytes");
     }
     if (req->envelope_id().size() != kEnvelopeIdSize)
-        return fail(invalid("envelope_id must be 16 bytes"));
+        return invalid("envelope_id must be 16 bytes");
     if (req->message().size() > config_.max_envelope_bytes) {
-        return fail(Status(StatusCode::RESOURCE_EXHAUSTED, "envelope too large"));
+        return Status(StatusCode::RESOURCE_EXHAUSTED, "envelope too large");
     }
     auto header = parse_mls_header(view(req->message()));
-    if (auto* e = std::get_if<std::string>(&header)) return fail(invalid("message: " + *e));
+    if (auto* e = std::get_if<std::string>(&header)) return invalid("message: " + *e);
     const auto& h = std::get<MlsHeader>(header);
     if (h.wire_format != WireFormat::public_message &&
         h.wire_format != WireFormat::private_message) {
-        return fail(invalid("message: not a PublicMessage or PrivateMessage"));
+        return invalid("message: not a PublicMessage or PrivateMessage");
     }
-    if (h.content_type == ContentType::commit)
-        return fail(invalid("message: commits go through SendCommit"));
-    if (h.group_id != to_bytes(req->group_id()))
-        return fail(invalid("message: group id differs from request"));
-    MessageRequest mr;
+    if (h.content_type == ContentType::commit) {
+        return invalid("message: commits go through SendCommit");
+    }
+    if (h.group_id != to_bytes(req->group_id())) {
+        return invalid("message: group id differs from request");
+    }
     mr.group_id = h.group_id;
-    mr.sender = dev;
+    mr.sender = sender;
     mr.envelope_id = to_bytes(req->envelope_id());
     mr.epoch = h.epoch;
     mr.payload = to_bytes(req->message());
     mr.now = clock_();
-    auto r = storage_.send(mr);
-    if (!r.ok()) return fail(from_store(ctx, r.error()));
-    notifier_.notify(r.value().notify);
-    resp->set_recipients(r.value().recipients);
-    resp->set_duplicate(r.value().duplicate);
     return Status::OK;
+}
+
+grpc::ServerUnaryReactor* RelayService::SendMessage(grpc::CallbackServerContext* ctx,
+                                                    const v1::SendMessageRequest* req,
+                                                    v1::SendMessageResponse* resp) {
+    auto* reactor = ctx->DefaultReactor();
+    Caller c;
+    if (auto st = authenticate(ctx, c); !st.ok()) {
+        reactor->Finish(finish("SendMessage", ctx, st));
+        return reactor;
+    }
+    MessageRequest mr;
+    if (auto st = prepare_message(req, c.session.device_id, mr); !st.ok()) {
+        reactor->Finish(finish("SendMessage", ctx, st, c.session.device_id));
+        return reactor;
+    }
+    // Completes on the storage writer thread once the fan-out is committed.
+    storage_.send_async(std::move(mr), [this, ctx, reactor, resp,
+                                        device = c.session.device_id](StoreResult<SendResult> r) {
+        if (!r.ok()) {
+            reactor->Finish(finish("SendMessage", ctx, from_store(ctx, r.error()), device));
+            return;
+        }
+        notifier_.notify(r.value().notify);
+        resp->set_recipients(r.value().recipients);
+        resp->set_duplicate(r.value().duplicate);
+        reactor->Finish(Status::OK);
+    });
+    return reactor;
 }
 
 Status RelayService::Subscribe(grpc::ServerContext* ctx, const v1::SubscribeRequest* req,

@@ -386,6 +386,37 @@ StoreResult<T> SqliteStorage::write(std::function<StoreResult<T>(Db&)> fn) {
 }
 
 template <class T>
+void SqliteStorage::write_async(std::function<StoreResult<T>(Db&)> fn,
+                                std::function<void(StoreResult<T>)> done) {
+    auto slot = std::make_shared<std::optional<StoreResult<T>>>();
+    Op op;
+    op.run = [fn = std::move(fn), slot](Db& db) {
+        try {
+            slot->emplace(fn(db));
+        } catch (const std::exception& e) {
+            slot->emplace(internal(e.what()));
+        }
+        return (*slot)->ok();
+    };
+    op.finish = [done, slot](const std::string* commit_error) {
+        if (commit_error) {
+            done(internal("commit failed: " + *commit_error));
+        } else {
+            done(std::move(**slot));
+        }
+    };
+    {
+        std::lock_guard lock(queue_mu_);
+        if (!closing_) {
+            queue_.push_back(std::move(op));
+            queue_cv_.notify_one();
+            return;
+        }
+    }
+    done(StoreError{StoreErrc::unavailable, "storage is closed"});
+}
+
+template <class T>
 StoreResult<T> SqliteStorage::read(const std::function<StoreResult<T>(Db&)>& fn) {
     // A bounded pool: at most kMaxReaders connections exist; further readers wait for
     // one (opening a connection per read would parse the schema every time).
@@ -664,28 +695,35 @@ StoreResult<Unit> SqliteStorage::fan_out(Db& db, const std::vector<Bytes>& recip
     return Unit{};
 }
 
+StoreResult<SendResult> SqliteStorage::send_in(Db& db, const MessageRequest& req) {
+    if (auto dup = accepted(db, req.sender, req.envelope_id)) return *dup;
+    if (!group_epoch(db, req.group_id)) return StoreError{StoreErrc::not_found, "unknown group"};
+    if (!is_member(db, req.group_id, req.sender)) {
+        return StoreError{StoreErrc::not_member, "sender is not a member of the group"};
+    }
+    std::vector<Bytes> recipients;
+    for (auto& m : group_members(db, req.group_id)) {
+        if (m != req.sender) recipients.push_back(std::move(m));
+    }
+    auto fo = fan_out(db, recipients, req.envelope_id, req.group_id, DeliveryKind::message,
+                      req.sender, req.epoch, req.payload, req.now);
+    if (!fo.ok()) return fo.error();
+    SendResult r;
+    r.recipients = recipients.size();
+    r.epoch = req.epoch;
+    remember(db, req.sender, req.envelope_id, r, req.now + limits_.ttl_seconds);
+    r.notify = std::move(recipients);
+    return r;
+}
+
 StoreResult<SendResult> SqliteStorage::send(const MessageRequest& req) {
-    return write<SendResult>([&](Db& db) -> StoreResult<SendResult> {
-        if (auto dup = accepted(db, req.sender, req.envelope_id)) return *dup;
-        if (!group_epoch(db, req.group_id))
-            return StoreError{StoreErrc::not_found, "unknown group"};
-        if (!is_member(db, req.group_id, req.sender)) {
-            return StoreError{StoreErrc::not_member, "sender is not a member of the group"};
-        }
-        std::vector<Bytes> recipients;
-        for (auto& m : group_members(db, req.group_id)) {
-            if (m != req.sender) recipients.push_back(std::move(m));
-        }
-        auto fo = fan_out(db, recipients, req.envelope_id, req.group_id, DeliveryKind::message,
-                          req.sender, req.epoch, req.payload, req.now);
-        if (!fo.ok()) return fo.error();
-        SendResult r;
-        r.recipients = recipients.size();
-        r.epoch = req.epoch;
-        remember(db, req.sender, req.envelope_id, r, req.now + limits_.ttl_seconds);
-        r.notify = std::move(recipients);
-        return r;
-    });
+    return write<SendResult>([&](Db& db) { return send_in(db, req); });
+}
+
+void SqliteStorage::send_async(MessageRequest req,
+                               std::function<void(StoreResult<SendResult>)> done) {
+    auto owned = std::make_shared<MessageRequest>(std::move(req));
+    write_async<SendResult>([this, owned](Db& db) { return send_in(db, *owned); }, std::move(done));
 }
 
 StoreResult<SendResult> SqliteStorage::commit(const CommitRequest& req) {

@@ -150,7 +150,8 @@ class SubReader final : public grpc::ClientReadReactor<rv1::Delivery> {
         std::memcpy(&sent, p.data() + (p.size() - kPayload), 8);
         latencies_.push_back(now_ns() - sent);
         max_seq_.store(d_.seq());
-        if (++stats_->delivered % 64 == 0) stats_->cv.notify_all();
+        ++stats_->delivered;
+        stats_->cv.notify_all();  // the driver waits for the last one
         StartRead(&d_);
     }
     void OnDone(const grpc::Status&) override {
@@ -220,6 +221,8 @@ RunResult drive(const Target& t, int n) {
     const auto start = Clock::now();
     const auto stop_at = start + std::chrono::seconds(kMaxSeconds);
     std::atomic<bool> acking{true};
+    std::mutex ack_mu;
+    std::condition_variable ack_cv;
     std::thread acker;
     if (t.ack) {
         // Subscribers acknowledge what they have seen, as real clients do.
@@ -233,8 +236,9 @@ RunResult drive(const Target& t, int n) {
                         acked[static_cast<std::size_t>(i)] = s;
                     }
                 }
-                std::unique_lock lock(stats.mu);
-                stats.cv.wait_for(lock, std::chrono::milliseconds(50));
+                std::unique_lock lock(ack_mu);
+                ack_cv.wait_for(lock, std::chrono::milliseconds(50),
+                                [&] { return !acking.load(); });
             }
         });
     }
@@ -307,8 +311,11 @@ RunResult drive(const Target& t, int n) {
                           [&] { return stats.delivered.load() >= sent.load(); });
     }
     const double secs = std::chrono::duration<double>(Clock::now() - start).count();
-    acking = false;
-    stats.cv.notify_all();
+    {
+        std::lock_guard lock(ack_mu);
+        acking = false;
+    }
+    ack_cv.notify_all();
     if (acker.joinable()) acker.join();
     std::vector<std::int64_t> all;
     for (auto& r : readers) {

@@ -49,7 +49,9 @@ using Clock = std::function<std::int64_t()>;
 // Real time, or (for tests) the Unix time written in a file.
 Clock make_clock(const std::string& test_clock_file);
 
-class RelayService final : public v1::Relay::Service {
+// SendMessage, the hot path, uses the callback API so that a request waiting for its
+// group commit does not hold a server thread; the other RPCs are synchronous.
+class RelayService final : public v1::Relay::WithCallbackMethod_SendMessage<v1::Relay::Service> {
   public:
     RelayService(const RelayConfig& config, Storage& storage, cert::TrustStore& trust, Logger& log,
                  Clock clock);
@@ -75,8 +77,9 @@ class RelayService final : public v1::Relay::Service {
                           v1::GetGroupResponse*) override;
     grpc::Status SendCommit(grpc::ServerContext*, const v1::SendCommitRequest*,
                             v1::SendCommitResponse*) override;
-    grpc::Status SendMessage(grpc::ServerContext*, const v1::SendMessageRequest*,
-                             v1::SendMessageResponse*) override;
+    grpc::ServerUnaryReactor* SendMessage(grpc::CallbackServerContext*,
+                                          const v1::SendMessageRequest*,
+                                          v1::SendMessageResponse*) override;
     grpc::Status Subscribe(grpc::ServerContext*, const v1::SubscribeRequest*,
                            grpc::ServerWriter<v1::Delivery>*) override;
     grpc::Status Ack(grpc::ServerContext*, const v1::AckRequest*, v1::AckResponse*) override;
@@ -89,10 +92,13 @@ class RelayService final : public v1::Relay::Service {
         Session session;
     };
     // Checks the session token and the rate limit; fills `caller` or returns the error.
-    grpc::Status authenticate(grpc::ServerContext* ctx, Caller& caller);
-    grpc::Status finish(const char* method, grpc::ServerContext* ctx, const grpc::Status& st,
+    grpc::Status authenticate(grpc::ServerContextBase* ctx, Caller& caller);
+    grpc::Status finish(const char* method, grpc::ServerContextBase* ctx, const grpc::Status& st,
                         const Bytes& device = {});
-    grpc::Status from_store(grpc::ServerContext* ctx, const StoreError& e);
+    grpc::Status from_store(grpc::ServerContextBase* ctx, const StoreError& e);
+    // Validates a SendMessage request; fills `out` or returns the error.
+    grpc::Status prepare_message(const v1::SendMessageRequest* req, const Bytes& sender,
+                                 MessageRequest& out);
 
     RelayConfig config_;
     Storage& storage_;

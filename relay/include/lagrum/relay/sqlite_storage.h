@@ -52,6 +52,8 @@ class SqliteStorage final : public Storage {
     StoreResult<GroupState> get_group(ByteView group_id) override;
     StoreResult<SendResult> commit(const CommitRequest& request) override;
     StoreResult<SendResult> send(const MessageRequest& request) override;
+    void send_async(MessageRequest request,
+                    std::function<void(StoreResult<SendResult>)> done) override;
     StoreResult<std::vector<StoredDelivery>> read_mailbox(ByteView device_id,
                                                           std::uint64_t after_seq,
                                                           std::size_t max_count,
@@ -72,6 +74,11 @@ class SqliteStorage final : public Storage {
     };
     template <class T>
     StoreResult<T> write(std::function<StoreResult<T>(Db&)> fn);
+    // Queues fn; `done` gets the result after COMMIT (on the writer thread).
+    template <class T>
+    void write_async(std::function<StoreResult<T>(Db&)> fn,
+                     std::function<void(StoreResult<T>)> done);
+    StoreResult<SendResult> send_in(Db& db, const MessageRequest& req);
     template <class T>
     StoreResult<T> read(const std::function<StoreResult<T>(Db&)>& fn);
     void writer_loop();

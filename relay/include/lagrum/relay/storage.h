@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -160,6 +161,12 @@ class Storage {
     virtual StoreResult<SendResult> commit(const CommitRequest& request) = 0;
     // Fan-out to every member but the sender: one transaction.
     virtual StoreResult<SendResult> send(const MessageRequest& request) = 0;
+    // The same without blocking the caller: `done` runs once the result is durable
+    // (possibly on a storage thread; it must not block). The default runs send() inline.
+    virtual void send_async(MessageRequest request,
+                            std::function<void(StoreResult<SendResult>)> done) {
+        done(send(request));
+    }
 
     // Deliveries with seq > after_seq that have not expired at `now`, in seq order,
     // at most max_count rows / roughly max_bytes payload bytes (always at least one).
