@@ -297,7 +297,7 @@ PathOutput create_path(Group::State& next, const std::vector<LeafIndex>& added) 
     leaf.source = LeafNodeSource::commit;
     leaf.lifetime = {};
     leaf.parent_hash = parent_hash;
-    leaf.sign(next.signature_private, next.ctx.group_id, next.me);
+    leaf.sign(*next.signature_private, next.ctx.group_id, next.me);
     next.tree.set_leaf(next.me, leaf);
     next.node_keys[tm::leaf_to_node(next.me).value] =
         NodeKey{std::move(leaf_kp.private_key), leaf_kp.public_key};
@@ -322,15 +322,21 @@ PathOutput create_path(Group::State& next, const std::vector<LeafIndex>& added) 
 // commit secret.
 SecretBytes absorb_path_secret(Group::State& s, const std::vector<RatchetTree::PathStep>& steps,
                                std::size_t first, SecretBytes ps) {
+    StackSecret<kNh> cur;  // path secrets stay on the stack (see StackSecret)
+    std::copy(ps.view().begin(), ps.view().end(), cur.data());
     for (std::size_t k = first; k < steps.size(); ++k) {
-        HpkeKeyPair kp = derive_hpke_key_pair(derive_secret(ps, "node"));
+        StackSecret<kNh> node;
+        expand_label_into(cur.view(), "node", {}, node.span());
+        HpkeKeyPair kp = derive_hpke_key_pair(node.view());
         if (kp.public_key != s.tree.node(steps[k].node)->encryption_key()) {
             fail(MlsErrc::invalid_path, "derived path key does not match the UpdatePath");
         }
         s.node_keys[steps[k].node.value] = NodeKey{std::move(kp.private_key), kp.public_key};
-        ps = derive_secret(ps, "path");
+        StackSecret<kNh> next;
+        expand_label_into(cur.view(), "path", {}, next.span());
+        std::copy(next.view().begin(), next.view().end(), cur.data());
     }
-    return ps;
+    return SecretBytes::copy_of(cur.view());
 }
 
 // The receiver's side of §12.4.2 for an UpdatePath from `sender`.
@@ -381,7 +387,7 @@ SecretBytes apply_path(Group::State& next, const UpdatePath& path, LeafIndex sen
         for (std::size_t j = 0; j < res.size(); ++j) {
             auto key = next.node_keys.find(res[j].value);
             if (key == next.node_keys.end()) continue;
-            SecretBytes ps = decrypt_with_label(key->second.private_key, "UpdatePathNode", ctx,
+            SecretBytes ps = decrypt_with_label(*key->second.private_key, "UpdatePathNode", ctx,
                                                 cts[j].kem_output, cts[j].ciphertext);
             return absorb_path_secret(next, steps, i, std::move(ps));
         }
@@ -408,14 +414,14 @@ std::vector<std::pair<PreSharedKeyId, SecretBytes>> resolve_psks(
             if (it == s.resumption_psks.end()) {
                 fail(MlsErrc::invalid_proposal, "resumption PSK of an epoch we do not keep");
             }
-            out.emplace_back(id, it->second.clone());
+            out.emplace_back(id, it->second->clone());
         }
     }
     return out;
 }
 
 void remember_resumption(Group::State& s) {
-    s.resumption_psks[s.ctx.epoch] = SecretBytes::copy_of(s.secrets.resumption_psk());
+    s.resumption_psks[s.ctx.epoch] = share(SecretBytes::copy_of(s.secrets.resumption_psk()));
     while (s.resumption_psks.size() > std::max<std::uint32_t>(1, s.config.resumption_psk_epochs)) {
         s.resumption_psks.erase(s.resumption_psks.begin());
     }
@@ -481,7 +487,7 @@ GroupInfo make_group_info(const Group::State& s, bool with_tree) {
         make_extension(ExternalPub{derive_hpke_key_pair(s.secrets.external()).public_key}));
     gi.confirmation_tag = s.confirmation_tag;
     gi.signer = s.me;
-    gi.sign(s.signature_private);
+    gi.sign(*s.signature_private);
     return gi;
 }
 
@@ -676,9 +682,9 @@ std::unique_ptr<Group::State> Group::State::clone(bool for_next_epoch) const {
     c->ctx = ctx;
     c->tree = tree;
     c->me = me;
-    c->signature_private = signature_private.clone();
+    c->signature_private = signature_private;
     for (const auto& [k, v] : node_keys)
-        c->node_keys.emplace(k, NodeKey{v.private_key.clone(), v.public_key});
+        c->node_keys.emplace(k, NodeKey{v.private_key, v.public_key});
     c->interim_transcript_hash = interim_transcript_hash;
     c->confirmation_tag = confirmation_tag;
     // The next epoch derives its own secrets, secret tree and proposal cache.
@@ -687,9 +693,11 @@ std::unique_ptr<Group::State> Group::State::clone(bool for_next_epoch) const {
         c->secret_tree = secret_tree.clone();
         for (const auto& p : proposals) c->proposals.push_back(p.clone());
     }
-    for (const auto& [k, v] : resumption_psks) c->resumption_psks.emplace(k, v.clone());
+    c->resumption_psks = resumption_psks;
     for (const auto& [k, v] : external_psks) c->external_psks.emplace(k, v.clone());
-    for (const auto& p : past) c->past.push_back(p.clone());
+    if (!for_next_epoch) {
+        for (const auto& p : past) c->past.push_back(p.clone());
+    }
     c->active = active;
     return c;
 }
@@ -729,7 +737,7 @@ Group Group::create(Bytes group_id, const Credential& credential, ByteView signa
                     const Capabilities& capabilities) {
     auto s = std::make_unique<State>();
     s->config = std::move(config);
-    s->signature_private = SecretBytes::copy_of(signature_private);
+    s->signature_private = share(SecretBytes::copy_of(signature_private));
     HpkeKeyPair enc = generate_hpke_key_pair();
     LeafNode leaf;
     leaf.encryption_key = enc.public_key;
@@ -817,7 +825,7 @@ Group Group::join(const Welcome& welcome, const KeyPackageBundle& kpb, GroupConf
     }
     if (!found) fail(MlsErrc::invalid_tree, "our leaf is not in the ratchet tree");
     s->ctx = gi.group_context;
-    s->signature_private = kpb.signature_private.clone();
+    s->signature_private = share(kpb.signature_private.clone());
     s->node_keys[tm::leaf_to_node(s->me).value] =
         NodeKey{kpb.encryption_private.clone(), kpb.key_package.leaf_node.encryption_key};
     if (gs.path_secret) {
@@ -885,7 +893,7 @@ Bytes Group::export_secret(std::string_view label, ByteView context, std::uint16
 std::optional<SecretBytes> Group::resumption_psk(std::uint64_t epoch) const {
     auto it = s_->resumption_psks.find(epoch);
     if (it == s_->resumption_psks.end()) return std::nullopt;
-    return it->second.clone();
+    return it->second->clone();
 }
 
 void Group::add_external_psk(Bytes psk_id, SecretBytes psk) {
@@ -905,7 +913,7 @@ Bytes send_proposal(Group::State& s, Proposal p, ByteView aad,
     if (s.pending) fail(MlsErrc::invalid_state, "a commit is pending");
     AuthenticatedContent ac = frame(s, ContentType::proposal, aad);
     ac.content.proposal = std::move(p);
-    ac.sign(s.signature_private, &s.ctx);
+    ac.sign(*s.signature_private, &s.ctx);
     Bytes msg = wrap_handshake(s, ac);
     s.proposals.push_back(CachedProposal{make_proposal_ref(encode(ac)), hash(msg),
                                          *ac.content.proposal, ac.content.sender,
@@ -932,7 +940,7 @@ Bytes Group::propose_update(ByteView aad) {
     leaf.source = LeafNodeSource::update;
     leaf.lifetime = {};
     leaf.parent_hash.clear();
-    leaf.sign(s_->signature_private, s_->ctx.group_id, s_->me);
+    leaf.sign(*s_->signature_private, s_->ctx.group_id, s_->me);
     return send_proposal(*s_, Proposal{Update{leaf}}, aad, std::move(kp.private_key));
 }
 
@@ -1001,7 +1009,7 @@ Group::CommitOutput Group::commit(const CommitOptions& options) {
     if (options.tamper_commit_for_testing) options.tamper_commit_for_testing(c);
     AuthenticatedContent ac = frame(s, ContentType::commit, options.authenticated_data);
     ac.content.commit = c;
-    ac.sign(s.signature_private, &s.ctx);
+    ac.sign(*s.signature_private, &s.ctx);
     const SecretBytes zero(kNh);
     EpochKeys keys = start_epoch(*next, s, ac, path ? path->commit_secret.view() : zero.view(),
                                  applied.psks, /*verify_tag=*/false);
@@ -1128,7 +1136,7 @@ Bytes Group::protect(ByteView application_data, ByteView aad) {
     AuthenticatedContent ac = frame(s, ContentType::application, aad);
     ac.wire_format = WireFormat::private_message;
     ac.content.application_data = to_bytes(application_data);
-    ac.sign(s.signature_private, &s.ctx);
+    ac.sign(*s.signature_private, &s.ctx);
     return encrypt_private(s, ac);
 }
 

@@ -16,11 +16,11 @@ void Group::State::encode(Writer& w) const {
     ctx.encode(w);
     tree.encode(w);
     w.u32(me.value);
-    encode_secret(w, signature_private);
+    encode_secret(w, *signature_private);
     w.vector([&](Writer& v) {
         for (const auto& [k, nk] : node_keys) {
             v.u32(k);
-            encode_secret(v, nk.private_key);
+            encode_secret(v, *nk.private_key);
             v.opaque(nk.public_key);
         }
     });
@@ -41,7 +41,7 @@ void Group::State::encode(Writer& w) const {
     w.vector([&](Writer& v) {
         for (const auto& [e, s] : resumption_psks) {
             v.u64(e);
-            encode_secret(v, s);
+            encode_secret(v, *s);
         }
     });
     w.vector([&](Writer& v) {
@@ -73,7 +73,7 @@ std::unique_ptr<Group::State> Group::State::decode(Reader& r, GroupConfig config
     s->tree = RatchetTree::decode(r);
     s->me = LeafIndex{r.u32()};
     if (s->tree.leaf(s->me) == nullptr) fail(MlsErrc::decode, "stored own leaf is blank");
-    s->signature_private = decode_secret(r);
+    s->signature_private = share(decode_secret(r));
     r.vector([&](Reader& v) {
         const std::uint32_t k = v.u32();
         SecretBytes priv = decode_secret(v);
@@ -95,7 +95,7 @@ std::unique_ptr<Group::State> Group::State::decode(Reader& r, GroupConfig config
     });
     r.vector([&](Reader& v) {
         const std::uint64_t e = v.u64();
-        s->resumption_psks.emplace(e, decode_secret(v));
+        s->resumption_psks.emplace(e, share(decode_secret(v)));
     });
     r.vector([&](Reader& v) {
         Bytes id = v.opaque();

@@ -35,8 +35,19 @@ struct PastEpoch {
     PastEpoch clone() const { return PastEpoch{ctx, tree, secrets.clone(), secret_tree.clone()}; }
 };
 
+// Immutable secrets are shared between an epoch's state and the next (no copy in secure
+// memory per commit); they are wiped when the last state holding them goes.
+using SharedSecret = std::shared_ptr<const SecretBytes>;
+inline SharedSecret share(SecretBytes s) {
+    return std::make_shared<const SecretBytes>(std::move(s));
+}
+
 struct NodeKey {
-    SecretBytes private_key;
+    NodeKey() = default;
+    NodeKey(SecretBytes k, Bytes pub)
+        : private_key(share(std::move(k))), public_key(std::move(pub)) {}
+    NodeKey(SharedSecret k, Bytes pub) : private_key(std::move(k)), public_key(std::move(pub)) {}
+    SharedSecret private_key;
     Bytes public_key;
 };
 
@@ -47,7 +58,7 @@ struct Group::State {
     GroupContext ctx;
     RatchetTree tree;
     LeafIndex me;
-    SecretBytes signature_private;
+    group_detail::SharedSecret signature_private;
     // HPKE private keys we hold, by node index (our leaf and parents on our direct path).
     std::map<std::uint32_t, group_detail::NodeKey> node_keys;
     Bytes interim_transcript_hash;
@@ -55,7 +66,7 @@ struct Group::State {
     group_detail::EpochSecrets secrets;
     group_detail::SecretTree secret_tree;
     std::vector<group_detail::CachedProposal> proposals;
-    std::map<std::uint64_t, SecretBytes> resumption_psks;  // by epoch
+    std::map<std::uint64_t, group_detail::SharedSecret> resumption_psks;  // by epoch
     ExternalPsks external_psks;
     std::vector<group_detail::PastEpoch> past;  // oldest first
     bool active = true;
