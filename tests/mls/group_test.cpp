@@ -271,6 +271,40 @@ TEST(GroupNegative, WelcomeNotForUs) {
     EXPECT_EQ(joined.epoch_authenticator(), ms[0]->group->epoch_authenticator());
 }
 
+TEST(GroupNegative, WelcomeWithWrongExternalTree) {
+    auto ms = make_group(2);
+    const RatchetTree stale = ms[0]->group->tree();  // the tree before the commit
+    Member c;
+    auto kc = create_key_package(cred("c"), c.sig.private_key);
+    Group::CommitOptions opts;
+    opts.by_value = {Proposal{Add{kc.key_package}}};
+    opts.ratchet_tree_in_welcome = false;
+    auto out = ms[0]->group->commit(opts);
+    expect_errc(
+        MlsErrc::invalid_tree,
+        [&] { Group::join_from_message(*out.welcome, kc, config(), &stale); },
+        "tree hash mismatch");
+}
+
+TEST(GroupNegative, RemovedMemberIsInactive) {
+    auto ms = make_group(3);
+    Group::CommitOptions opts;
+    opts.by_value = {Proposal{Remove{ms[2]->group->own_leaf()}}};
+    auto out = ms[0]->group->commit(opts);
+    ms[0]->group->merge_pending_commit();
+    ms[1]->group->handle(out.commit);
+    const auto r = ms[2]->group->handle(out.commit);
+    EXPECT_TRUE(r.removed_self);
+    EXPECT_FALSE(ms[2]->group->active());
+    expect_errc(
+        MlsErrc::invalid_state, [&] { ms[2]->group->protect(bytes("x")); }, "removed");
+    // The remaining members cannot be read by the removed one.
+    const Bytes ct = ms[0]->group->protect(bytes("secret"));
+    EXPECT_EQ(ms[1]->group->unprotect(ct).data, bytes("secret"));
+    expect_errc(
+        MlsErrc::invalid_state, [&] { ms[2]->group->unprotect(ct); }, "removed reads");
+}
+
 // ---- PSKs, extensions, exporter ------------------------------------------------------
 
 TEST(Group, PskAndGroupContextExtensions) {
