@@ -1,0 +1,63 @@
+// Fuzz target: a Welcome processed by a fixed joiner (Group::join_from_message).
+// Property: any input either yields a group or throws MlsError; anything else aborts.
+// Each input is tried twice: as raw MLSMessage bytes, and written over a valid Welcome
+// for the fixed joiner (see fuzz::patch) so decryption and GroupInfo/tree checks are hit.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+
+#include "fuzz_fixture.h"
+
+using namespace lagrum::mls;
+
+namespace {
+
+struct Fixture {
+    KeyPackageBundle joiner;
+    Bytes welcome;  // MLSMessage(Welcome) adding `joiner` to a 2-member group
+
+    Fixture() {
+        const auto alice_sig = generate_signature_key_pair();
+        const auto bob_sig = generate_signature_key_pair();
+        const auto carol_sig = generate_signature_key_pair();
+        joiner = create_key_package(fuzz::credential("carol"), carol_sig.private_key);
+        auto alice = Group::create(Bytes{'f', 'u', 'z', 'z'}, fuzz::credential("alice"),
+                                   alice_sig.private_key, fuzz::accept_all());
+        const auto bob = create_key_package(fuzz::credential("bob"), bob_sig.private_key);
+        Group::CommitOptions opts;
+        opts.by_value.push_back(Proposal{Add{bob.key_package}});
+        opts.by_value.push_back(Proposal{Add{joiner.key_package}});
+        auto out = alice.commit(opts);
+        alice.merge_pending_commit();
+        welcome = *out.welcome;
+        // The fixture itself must work, or the target would only test error paths.
+        (void)Group::join_from_message(welcome, joiner, fuzz::accept_all());
+    }
+};
+
+const Fixture& fixture() {
+    static const Fixture f;
+    return f;
+}
+
+void run(ByteView in) {
+    try {
+        (void)Group::join_from_message(in, fixture().joiner, fuzz::accept_all());
+    } catch (const MlsError&) {
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "non-MlsError exception: %s\n", e.what());
+        std::abort();
+    } catch (...) {
+        std::abort();
+    }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    run(ByteView(data, size));
+    const Bytes patched = fuzz::patch(fixture().welcome, data, size);
+    run(patched);
+    return 0;
+}
