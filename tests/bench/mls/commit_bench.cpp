@@ -1,0 +1,196 @@
+// Group operations (group.h) versus a baseline measured in the same run: one Ed25519
+// sign+verify plus one HPKE (DHKEM-X25519, HKDF-SHA256, ChaCha20-Poly1305) base-mode
+// seal+open of 32 bytes, i.e. the public-key work a commit cannot avoid per recipient.
+//  * BM_CommitWithPath/n: in an n-member group, member 0 makes an empty commit with a
+//    forced UpdatePath, merges it, and member 1 processes it (both advance one epoch).
+//    The group is built by one bulk Add commit, so intermediate tree nodes are blank and
+//    the copath resolutions hold many leaves: the committer encrypts to ~n-1 HPKE keys
+//    (commit_bytes grows by one HPKECiphertext per member), the receiver decrypts one.
+//  * BM_JoinWelcome/50: a joiner processes a Welcome into a 50-member group (timed: only
+//    Group::join_from_message; that includes verifying every leaf signature and the
+//    tree hash, both O(n)).
+// Only members 0 and 1 hold state; the others exist as leaves only (their key packages).
+// Prints every row as a ratio to the baseline (CPU time) after Google Benchmark's table.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lagrum/crypto/ed25519.h"
+#include "lagrum/crypto/hpke.h"
+#include "lagrum/crypto/random.h"
+#include "lagrum/mls/group.h"
+
+namespace {
+
+using namespace lagrum;
+using namespace lagrum::mls;
+
+constexpr const char* kBaselineName = "BM_Baseline_Ed25519SignVerify_HpkeSealOpen";
+
+void BM_Baseline_Ed25519SignVerify_HpkeSealOpen(benchmark::State& state) {
+    const auto kp = crypto::ed25519_generate();
+    const auto hk = crypto::hpke::generate_key_pair();
+    const Bytes msg = crypto::random_bytes(32);
+    const Bytes info = {'b', 'e', 'n', 'c', 'h'};
+    for (auto _ : state) {
+        auto sig = crypto::ed25519_sign(kp.seed, msg);
+        bool ok = crypto::ed25519_verify(kp.public_key, msg, *sig);
+        auto sealed = crypto::hpke::seal_base(hk.public_key, info, {}, msg);
+        auto pt =
+            crypto::hpke::open_base(sealed->enc, hk.private_key, info, {}, sealed->ciphertext);
+        if (!ok || !pt) state.SkipWithError("baseline crypto failed");
+        benchmark::DoNotOptimize(pt);
+    }
+}
+BENCHMARK(BM_Baseline_Ed25519SignVerify_HpkeSealOpen)->Unit(benchmark::kMicrosecond);
+
+Credential cred(const std::string& name) {
+    return Credential::basic(Bytes(name.begin(), name.end()));
+}
+
+GroupConfig config() {
+    GroupConfig c;
+    c.credential_policy = [](const Credential&, ByteView) { return true; };
+    return c;
+}
+
+// Member 0 (creator) and member 1 live; members 2..n-1 are added leaves only.
+struct Fixture {
+    std::optional<Group> a;
+    std::optional<Group> b;
+    std::optional<KeyPackageBundle> joiner;
+    Bytes welcome;  // for BM_JoinWelcome: adds `joiner` as the last member
+
+    // `n` members in the group; with `extra_joiner`, one more pending Add + its Welcome.
+    Fixture(int n, bool extra_joiner) {
+        const auto sa = generate_signature_key_pair();
+        a = Group::create(Bytes{'b', 'e', 'n', 'c', 'h'}, cred("m0"), sa.private_key, config());
+        Group::CommitOptions add;
+        std::optional<KeyPackageBundle> b_kp;
+        for (int i = 1; i < n; ++i) {
+            const auto s = generate_signature_key_pair();
+            std::string name = "m";  // not "m" + to_string: GCC 12 -O3 false -Wrestrict
+            name += std::to_string(i);
+            auto kp = create_key_package(cred(name), s.private_key);
+            add.by_value.push_back(Proposal{Add{kp.key_package}});
+            if (i == 1) b_kp.emplace(std::move(kp));
+        }
+        if (n > 1) {
+            auto out = a->commit(add);
+            a->merge_pending_commit();
+            if (!extra_joiner) b = Group::join_from_message(*out.welcome, *b_kp, config());
+        }
+        if (extra_joiner) {
+            const auto s = generate_signature_key_pair();
+            joiner.emplace(create_key_package(cred("joiner"), s.private_key));
+            Group::CommitOptions one;
+            one.by_value.push_back(Proposal{Add{joiner->key_package}});
+            welcome = *a->commit(one).welcome;  // left pending: only the Welcome is needed
+        }
+    }
+};
+
+// Fixtures are built once per size (Google Benchmark calls the function several times).
+Fixture& fixture(int n, bool extra_joiner) {
+    static std::map<std::pair<int, bool>, std::unique_ptr<Fixture>> cache;
+    auto& f = cache[{n, extra_joiner}];
+    if (!f) f = std::make_unique<Fixture>(n, extra_joiner);
+    return *f;
+}
+
+void BM_CommitWithPath(benchmark::State& state) {
+    auto& f = fixture(static_cast<int>(state.range(0)), false);
+    Group::CommitOptions opts;
+    opts.force_path = true;
+    std::size_t commit_bytes = 0;
+    for (auto _ : state) {
+        auto out = f.a->commit(opts);
+        f.a->merge_pending_commit();
+        f.b->handle(out.commit);
+        commit_bytes = out.commit.size();
+    }
+    if (f.a->epoch_authenticator() != f.b->epoch_authenticator()) {
+        state.SkipWithError("members diverged");
+    }
+    state.counters["members"] = static_cast<double>(state.range(0));
+    state.counters["commit_bytes"] = static_cast<double>(commit_bytes);
+}
+BENCHMARK(BM_CommitWithPath)->Arg(2)->Arg(10)->Arg(50)->Arg(200)->Unit(benchmark::kMillisecond);
+
+void BM_JoinWelcome(benchmark::State& state) {
+    // range(0) is the group size after the join.
+    auto& f = fixture(static_cast<int>(state.range(0)) - 1, true);
+    for (auto _ : state) {
+        auto g = Group::join_from_message(f.welcome, *f.joiner, config());
+        benchmark::DoNotOptimize(g);
+    }
+    state.counters["members"] = static_cast<double>(state.range(0));
+    state.counters["welcome_bytes"] = static_cast<double>(f.welcome.size());
+}
+BENCHMARK(BM_JoinWelcome)->Arg(50)->Unit(benchmark::kMillisecond);
+
+class RatioReporter : public benchmark::ConsoleReporter {
+  public:
+    RatioReporter() : ConsoleReporter(OO_Tabular) {}
+    void ReportRuns(const std::vector<Run>& runs) override {
+        ConsoleReporter::ReportRuns(runs);
+        for (const auto& run : runs) {
+            if (run.error_occurred || run.run_type != Run::RT_Iteration) continue;
+            const double to_ns = 1e9 / benchmark::GetTimeUnitMultiplier(run.time_unit);
+            rows_.push_back({run.benchmark_name(), run.GetAdjustedRealTime() * to_ns,
+                             run.GetAdjustedCPUTime() * to_ns,
+                             static_cast<long long>(run.iterations)});
+        }
+    }
+    void Finalize() override {
+        ConsoleReporter::Finalize();
+        double base = 0;
+        for (const auto& r : rows_) {
+            if (r.name == kBaselineName) base = r.cpu_ns;
+        }
+        std::printf("\n%-46s %12s %12s %8s %14s\n", "benchmark", "wall/op", "cpu/op", "iters",
+                    "cpu x baseline");
+        for (const auto& r : rows_) {
+            std::printf("%-46s %12s %12s %8lld %14s\n", r.name.c_str(), human(r.real_ns).c_str(),
+                        human(r.cpu_ns).c_str(), r.iterations,
+                        base > 0 ? fmt("%.1f", r.cpu_ns / base).c_str() : "n/a");
+        }
+        std::printf("(baseline: %s)\n", kBaselineName);
+    }
+
+  private:
+    struct Row {
+        std::string name;
+        double real_ns;
+        double cpu_ns;
+        long long iterations;
+    };
+    static std::string fmt(const char* f, double v) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, f, v);
+        return buf;
+    }
+    static std::string human(double ns) {
+        if (ns >= 1e9) return fmt("%.3f s", ns / 1e9);
+        if (ns >= 1e6) return fmt("%.2f ms", ns / 1e6);
+        if (ns >= 1e3) return fmt("%.2f us", ns / 1e3);
+        return fmt("%.0f ns", ns);
+    }
+    std::vector<Row> rows_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    RatioReporter reporter;
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    benchmark::Shutdown();
+    return 0;
+}
