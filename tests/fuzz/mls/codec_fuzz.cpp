@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         Writer w;
         w.varint(v);
         // Minimal encodings only: the re-encoding must equal the consumed prefix.
-        if (w.bytes() != Bytes(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(r.position()))) {
+        if (w.bytes() !=
+            Bytes(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(r.position()))) {
             std::abort();
         }
     } catch (const MlsError&) {
