@@ -13,6 +13,8 @@
 // Prints every row as a ratio to the baseline (CPU time) after Google Benchmark's table.
 #include <benchmark/benchmark.h>
 
+#include "lagrum/bench/ratio_reporter.h"
+
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -134,63 +136,8 @@ void BM_JoinWelcome(benchmark::State& state) {
 }
 BENCHMARK(BM_JoinWelcome)->Arg(50)->Unit(benchmark::kMillisecond);
 
-class RatioReporter : public benchmark::ConsoleReporter {
-  public:
-    RatioReporter() : ConsoleReporter(OO_Tabular) {}
-    void ReportRuns(const std::vector<Run>& runs) override {
-        ConsoleReporter::ReportRuns(runs);
-        for (const auto& run : runs) {
-            if (run.error_occurred || run.run_type != Run::RT_Iteration) continue;
-            const double to_ns = 1e9 / benchmark::GetTimeUnitMultiplier(run.time_unit);
-            rows_.push_back({run.benchmark_name(), run.GetAdjustedRealTime() * to_ns,
-                             run.GetAdjustedCPUTime() * to_ns,
-                             static_cast<long long>(run.iterations)});
-        }
-    }
-    void Finalize() override {
-        ConsoleReporter::Finalize();
-        double base = 0;
-        for (const auto& r : rows_) {
-            if (r.name == kBaselineName) base = r.cpu_ns;
-        }
-        std::printf("\n%-46s %12s %12s %8s %14s\n", "benchmark", "wall/op", "cpu/op", "iters",
-                    "cpu x baseline");
-        for (const auto& r : rows_) {
-            std::printf("%-46s %12s %12s %8lld %14s\n", r.name.c_str(), human(r.real_ns).c_str(),
-                        human(r.cpu_ns).c_str(), r.iterations,
-                        base > 0 ? fmt("%.1f", r.cpu_ns / base).c_str() : "n/a");
-        }
-        std::printf("(baseline: %s)\n", kBaselineName);
-    }
-
-  private:
-    struct Row {
-        std::string name;
-        double real_ns;
-        double cpu_ns;
-        long long iterations;
-    };
-    static std::string fmt(const char* f, double v) {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, f, v);
-        return buf;
-    }
-    static std::string human(double ns) {
-        if (ns >= 1e9) return fmt("%.3f s", ns / 1e9);
-        if (ns >= 1e6) return fmt("%.2f ms", ns / 1e6);
-        if (ns >= 1e3) return fmt("%.2f us", ns / 1e3);
-        return fmt("%.0f ns", ns);
-    }
-    std::vector<Row> rows_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    RatioReporter reporter;
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    benchmark::Shutdown();
-    return 0;
+    return lagrum::bench::run_with_ratios(argc, argv, kBaselineName);
 }
