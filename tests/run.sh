@@ -40,5 +40,6 @@ cmake --build "$build" -j "$jobs" --target "$target"
 # ASan: leak checks on; stop at the first UBSan report so it fails the test.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp}
 cd "$build"
 exec ctest --output-on-failure -j "$jobs" --timeout 900 "${ctest_args[@]}"

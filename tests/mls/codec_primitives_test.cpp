@@ -70,12 +70,15 @@ TEST(MlsCodecPrimitives, OversizedLengthPrefixesFailBeforeAllocation) {
 }
 
 TEST(MlsCodecPrimitives, TruncationTrailingBytesAndOptionals) {
-    Reader r(Bytes{0x01});
+    const Bytes buf_r{0x01};
+    Reader r(buf_r);
     EXPECT_EQ(code_of([&] { (void)r.u16(); }), MlsErrc::decode);
-    Reader r2(Bytes{0x00, 0x01, 0x02});
+    const Bytes buf_r2{0x00, 0x01, 0x02};
+    Reader r2(buf_r2);
     (void)r2.u16();
     EXPECT_EQ(code_of([&] { r2.finish(); }), MlsErrc::decode);
-    Reader r3(Bytes{0x02, 0x00});
+    const Bytes buf_r3{0x02, 0x00};
+    Reader r3(buf_r3);
     EXPECT_EQ(code_of([&] { (void)r3.optional<std::uint8_t>([](Reader& in) { return in.u8(); }); }),
               MlsErrc::decode);
     // Extension lists: duplicates rejected; a truncated extension body is a decode error.
@@ -87,7 +90,8 @@ TEST(MlsCodecPrimitives, TruncationTrailingBytesAndOptionals) {
     Reader r4(w.bytes());
     EXPECT_EQ(code_of([&] { (void)decode_extensions(r4); }), MlsErrc::decode);
     // Sender with an unknown type.
-    Reader r5(Bytes{0x05, 0, 0, 0, 0});
+    const Bytes buf_r5{0x05, 0, 0, 0, 0};
+    Reader r5(buf_r5);
     EXPECT_EQ(code_of([&] { (void)Sender::decode(r5); }), MlsErrc::decode);
     // GroupContext with an unknown version.
     GroupContext gc;
