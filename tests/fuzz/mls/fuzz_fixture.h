@@ -3,6 +3,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <string>
 
 #include "lagrum/mls/group.h"
@@ -29,6 +32,20 @@ inline Bytes patch(const Bytes& valid, const std::uint8_t* data, std::size_t siz
     const std::size_t off = ((std::size_t{data[0]} << 8) | data[1]) % out.size();
     for (std::size_t i = 2; i < size && off + i - 2 < out.size(); ++i) out[off + i - 2] = data[i];
     return out;
+}
+
+// Runs body(); the only failure allowed is MlsError. Anything else aborts the fuzzer.
+template <class F>
+void only_mls_errors(F&& body) {
+    try {
+        body();
+    } catch (const MlsError&) {
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "non-MlsError exception: %s\n", e.what());
+        std::abort();
+    } catch (...) {
+        std::abort();
+    }
 }
 
 }  // namespace lagrum::mls::fuzz
