@@ -123,7 +123,7 @@ TEST(MlsWelcomeJoin, Rejections) {
             {  // tree missing
                 JoinCase jc = load_case(c);
                 jc.tree.reset();
-                EXPECT_EQ(code_of([&] { join_from_welcome(jc.input()); }), MlsErrc::invalid_state);
+                EXPECT_EQ(code_of([&] { join_from_welcome(jc.input()); }), MlsErrc::invalid_tree);
             }
             {  // a different tree (a leaf's signature flipped): hash no longer matches
                 JoinCase jc = load_case(c);

@@ -404,7 +404,8 @@ PrivateMessage encrypt_private_message(const AuthenticatedContent& content, Secr
 AuthenticatedContent decrypt_private_message(const PrivateMessage& message,
                                              const GroupContext& context, SecretTree& secret_tree,
                                              ByteView sender_data_secret,
-                                             const SignatureKeyLookup& signature_key) {
+                                             const SignatureKeyLookup& signature_key,
+                                             const SenderCheck& check_sender) {
     check_group_and_epoch(message.group_id, message.epoch, context);
 
     // §6.3.2 sender data.
@@ -418,6 +419,7 @@ AuthenticatedContent decrypt_private_message(const PrivateMessage& message,
     if (sd.leaf_index >= secret_tree.leaf_count()) {
         fail(MlsErrc::not_member, "sender leaf outside the tree");
     }
+    if (check_sender) check_sender(sender);
 
     // §6.3.1 content.
     const RatchetType rt = ratchet_for(message.content_type);

@@ -2,28 +2,28 @@
 // MLS codec for every field, with a format tag so a future layout can be recognised.
 // Secrets are written in the clear: the client store encrypts the whole blob.
 #include "group_state.h"
-#include "lagrum/mls/tree_math.h"
 
 namespace lagrum::mls {
 
 using namespace group_detail;
 
 namespace {
-constexpr std::uint32_t kStateFormat = 0x4c4d5331;  // "LMS1"
+// "LMS2": the state is built from the public RFC components (LMS1 was the private copy).
+constexpr std::uint32_t kStateFormat = 0x4c4d5332;
+
+void encode_secret(Writer& w, const SecretBytes& s) {
+    w.opaque(s.view());
+}
+SecretBytes decode_secret(Reader& r) {
+    return SecretBytes::copy_of(r.opaque_view());
+}
 }  // namespace
 
 void Group::State::encode(Writer& w) const {
     ctx.encode(w);
     tree.encode(w);
-    w.u32(me.value);
+    priv.encode(w);
     encode_secret(w, *signature_private);
-    w.vector([&](Writer& v) {
-        for (const auto& [k, nk] : node_keys) {
-            v.u32(k);
-            encode_secret(v, *nk.private_key);
-            v.opaque(nk.public_key);
-        }
-    });
     w.opaque(interim_transcript_hash);
     w.opaque(confirmation_tag);
     secrets.encode(w);
@@ -54,7 +54,7 @@ void Group::State::encode(Writer& w) const {
         for (const auto& p : past) {
             p.ctx.encode(v);
             p.tree.encode(v);
-            p.secrets.encode(v);
+            encode_secret(v, p.sender_data_secret);
             p.secret_tree.encode(v);
         }
     });
@@ -71,15 +71,10 @@ std::unique_ptr<Group::State> Group::State::decode(Reader& r, GroupConfig config
         fail(MlsErrc::unsupported, "stored group of another cipher suite");
     }
     s->tree = RatchetTree::decode(r);
-    s->me = LeafIndex{r.u32()};
-    if (s->tree.leaf(s->me) == nullptr) fail(MlsErrc::decode, "stored own leaf is blank");
+    s->priv = TreeKemPrivate::decode(r);
+    if (s->tree.leaf(s->me()) == nullptr) fail(MlsErrc::decode, "stored own leaf is blank");
+    s->priv.check_consistent(s->tree);
     s->signature_private = share(decode_secret(r));
-    r.vector([&](Reader& v) {
-        const std::uint32_t k = v.u32();
-        SecretBytes priv = decode_secret(v);
-        Bytes pub = v.opaque();
-        s->node_keys.emplace(k, NodeKey{std::move(priv), std::move(pub)});
-    });
     s->interim_transcript_hash = r.opaque();
     s->confirmation_tag = r.opaque();
     s->secrets = EpochSecrets::decode(r);
@@ -105,7 +100,7 @@ std::unique_ptr<Group::State> Group::State::decode(Reader& r, GroupConfig config
         PastEpoch p;
         p.ctx = GroupContext::decode(v);
         p.tree = RatchetTree::decode(v);
-        p.secrets = EpochSecrets::decode(v);
+        p.sender_data_secret = decode_secret(v);
         p.secret_tree = SecretTree::decode(v);
         s->past.push_back(std::move(p));
     });

@@ -1,4 +1,10 @@
 // Group::State: the complete per-epoch state of one member (private to group*.cpp).
+//
+// It is made only of the public RFC components: the ratchet tree (ratchet_tree.h), the
+// member's TreeKEM private keys (treekem.h), the key schedule's epoch secrets
+// (key_schedule.h) and the secret tree (secret_tree.h). The state machine adds what
+// belongs to a member rather than to an RFC structure: the proposal cache, kept
+// resumption PSKs and past epochs, and the pending commit.
 #pragma once
 
 #include <map>
@@ -6,8 +12,10 @@
 #include <optional>
 #include <vector>
 
-#include "group_internal.h"
 #include "lagrum/mls/group.h"
+#include "lagrum/mls/key_schedule.h"
+#include "lagrum/mls/secret_tree.h"
+#include "lagrum/mls/treekem.h"
 
 namespace lagrum::mls {
 
@@ -20,8 +28,6 @@ struct CachedProposal {
     Proposal proposal;
     Sender sender;
     std::optional<SecretBytes> update_private;  // our own Update: the new leaf's HPKE key
-
-    CachedProposal clone() const;
 };
 
 // What is kept of an earlier epoch to read its late application messages (§15.2: a
@@ -29,27 +35,16 @@ struct CachedProposal {
 struct PastEpoch {
     GroupContext ctx;
     RatchetTree tree;  // the senders' signature keys of that epoch
-    EpochSecrets secrets;
+    SecretBytes sender_data_secret;
     SecretTree secret_tree;
-
-    PastEpoch clone() const { return PastEpoch{ctx, tree, secrets.clone(), secret_tree.clone()}; }
 };
 
-// Immutable secrets are shared between an epoch's state and the next (no copy in secure
-// memory per commit); they are wiped when the last state holding them goes.
+// Immutable secrets shared between an epoch's state and the next (no copy per commit);
+// wiped when the last state holding them goes.
 using SharedSecret = std::shared_ptr<const SecretBytes>;
 inline SharedSecret share(SecretBytes s) {
     return std::make_shared<const SecretBytes>(std::move(s));
 }
-
-struct NodeKey {
-    NodeKey() = default;
-    NodeKey(SecretBytes k, Bytes pub)
-        : private_key(share(std::move(k))), public_key(std::move(pub)) {}
-    NodeKey(SharedSecret k, Bytes pub) : private_key(std::move(k)), public_key(std::move(pub)) {}
-    SharedSecret private_key;
-    Bytes public_key;
-};
 
 }  // namespace group_detail
 
@@ -57,14 +52,13 @@ struct Group::State {
     GroupConfig config;
     GroupContext ctx;
     RatchetTree tree;
-    LeafIndex me;
+    TreeKemPrivate priv;  // our leaf index and the HPKE private keys we hold (§7.4)
     group_detail::SharedSecret signature_private;
-    // HPKE private keys we hold, by node index (our leaf and parents on our direct path).
-    std::map<std::uint32_t, group_detail::NodeKey> node_keys;
     Bytes interim_transcript_hash;
     Bytes confirmation_tag;  // of the commit that started this epoch
-    group_detail::EpochSecrets secrets;
-    group_detail::SecretTree secret_tree;
+    // joiner_secret and welcome_secret are emptied once the epoch's Welcome is built.
+    EpochSecrets secrets;
+    SecretTree secret_tree;
     std::vector<group_detail::CachedProposal> proposals;
     std::map<std::uint64_t, group_detail::SharedSecret> resumption_psks;  // by epoch
     ExternalPsks external_psks;
@@ -72,9 +66,12 @@ struct Group::State {
     bool active = true;
     std::unique_ptr<State> pending;  // our own commit, built but not merged
 
-    // Everything except `pending`; for_next_epoch also skips what the next epoch
-    // replaces (epoch secrets, secret tree, proposal cache).
-    std::unique_ptr<State> clone(bool for_next_epoch = false) const;
+    LeafIndex me() const noexcept { return priv.index(); }
+
+    // The parts the next epoch starts from: everything except what it derives anew
+    // (epoch secrets, secret tree, proposal cache), the past epochs (moved on merge) and
+    // the pending commit.
+    std::unique_ptr<State> clone_for_next_epoch() const;
 
     void encode(Writer& w) const;
     static std::unique_ptr<State> decode(Reader& r, GroupConfig config);

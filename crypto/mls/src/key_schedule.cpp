@@ -3,6 +3,8 @@
 
 #include <array>
 
+#include "lagrum/crypto/hpke.h"
+
 namespace lagrum::mls {
 
 namespace {
@@ -72,6 +74,34 @@ SecretBytes welcome_nonce(ByteView welcome_secret) {
 
 HpkeKeyPair external_key_pair(ByteView external_secret) {
     return derive_hpke_key_pair(external_secret);
+}
+
+namespace {
+constexpr std::string_view kExternalInitLabel = "MLS 1.0 external init secret";
+ByteView external_init_label() {
+    return {reinterpret_cast<const std::uint8_t*>(kExternalInitLabel.data()),
+            kExternalInitLabel.size()};
+}
+}  // namespace
+
+ExternalInitSecret external_init_sender(ByteView external_pub) {
+    auto setup = crypto::hpke::setup_base_s(external_pub, {});
+    if (!setup.ok()) fail(MlsErrc::crypto, "external init: " + setup.error().message);
+    auto init = setup.value().context.export_secret(external_init_label(), kNh);
+    if (!init.ok()) fail(MlsErrc::crypto, "external init export: " + init.error().message);
+    return ExternalInitSecret{std::move(setup.value().enc), std::move(init).value()};
+}
+
+SecretBytes external_init_receiver(ByteView external_secret, ByteView kem_output) {
+    if (kem_output.size() != crypto::hpke::kNenc) {
+        fail(MlsErrc::invalid_proposal, "ExternalInit kem_output has the wrong length");
+    }
+    const HpkeKeyPair kp = external_key_pair(external_secret);
+    auto ctx = crypto::hpke::setup_base_r(kem_output, kp.private_key, {});
+    if (!ctx.ok()) fail(MlsErrc::decryption_failed, "ExternalInit kem_output does not open");
+    auto init = ctx.value().export_secret(external_init_label(), kNh);
+    if (!init.ok()) fail(MlsErrc::crypto, "external init export: " + init.error().message);
+    return std::move(init).value();
 }
 
 SecretBytes mls_exporter(ByteView exporter_secret, std::string_view label, ByteView context,

@@ -78,7 +78,7 @@ JoinedGroup join_from_welcome(const WelcomeJoinInput& in) {
     } else if (in.external_tree != nullptr) {
         tree = *in.external_tree;
     } else {
-        fail(MlsErrc::invalid_state, "no ratchet tree in the GroupInfo and none supplied");
+        fail(MlsErrc::invalid_tree, "no ratchet tree in the GroupInfo and none supplied");
     }
 
     // GroupInfo signature by a member.

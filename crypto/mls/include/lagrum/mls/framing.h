@@ -163,11 +163,17 @@ inline constexpr std::size_t kMaxPadding = 1u << 16;
 PrivateMessage encrypt_private_message(const AuthenticatedContent& content, SecretTree& secret_tree,
                                        ByteView sender_data_secret, std::size_t padding = 0);
 
+// Called with the sender's leaf as soon as the sender data is decrypted, before any
+// ratchet key is derived; throws to refuse the sender (a blank leaf, our own leaf) so
+// that a refused message leaves the secret tree untouched.
+using SenderCheck = std::function<void(LeafIndex sender)>;
+
 // Decrypts, checks and verifies a PrivateMessage.
 AuthenticatedContent decrypt_private_message(const PrivateMessage& message,
                                              const GroupContext& context, SecretTree& secret_tree,
                                              ByteView sender_data_secret,
-                                             const SignatureKeyLookup& signature_key);
+                                             const SignatureKeyLookup& signature_key,
+                                             const SenderCheck& check_sender = {});
 
 // §6 MLSMessage. Welcome, GroupInfo and KeyPackage are MLS-2's types (welcome.h,
 // key_package.h). Decoding rejects version != mls10 and unknown wire formats

@@ -45,6 +45,10 @@ struct GroupConfig {
     // Send handshake messages (proposals, commits) as PrivateMessage instead of
     // PublicMessage.
     bool encrypt_handshake = false;
+    // Accept external Commits (§12.4.3.2) from holders of a GroupInfo. The joiner's
+    // credential still goes through credential_policy; a resync (external Commit with a
+    // Remove) must carry the removed member's credential.
+    bool accept_external_commits = true;
 };
 
 // A KeyPackage with its private keys (§10).
@@ -64,6 +68,8 @@ KeyPackageBundle create_key_package(
 // An external PSK known to the client (§8.4), by psk_id.
 using ExternalPsks = std::map<Bytes, SecretBytes>;
 
+struct ExternalJoinOutput;
+
 class Group {
   public:
     // ---- Creation and joining ----------------------------------------------------
@@ -82,6 +88,24 @@ class Group {
     static Group join_from_message(ByteView mls_message, const KeyPackageBundle& key_package,
                                    GroupConfig config, const RatchetTree* external_tree = nullptr,
                                    const ExternalPsks& psks = {});
+
+    // §12.4.3.2: join by external Commit from a GroupInfo (MLSMessage or bare) that
+    // carries external_pub. The returned group is already in the new epoch; send
+    // `commit` to the members (it is a PublicMessage from a new_member_commit sender).
+    struct ExternalJoinOptions {
+        const RatchetTree* external_tree = nullptr;  // if the GroupInfo has no ratchet_tree
+        // Resync: remove our earlier appearance, the member whose credential equals ours.
+        bool remove_prior = false;
+        // External PSKs to inject (PreSharedKey proposals), by psk_id; the values must be
+        // in `psks` (members need them too).
+        std::vector<Bytes> inject_psks;
+        ExternalPsks psks;
+        ByteView authenticated_data = {};
+        Capabilities capabilities = Capabilities::lagrum_default();
+    };
+    static ExternalJoinOutput join_external(ByteView group_info, const Credential& credential,
+                                            ByteView signature_private, GroupConfig config,
+                                            const ExternalJoinOptions& options);
 
     Group(Group&&) noexcept;
     Group& operator=(Group&&) noexcept;
@@ -149,8 +173,11 @@ class Group {
     enum class Received { proposal, commit };
     struct HandleResult {
         Received kind = Received::proposal;
+        // The sender's leaf; for an external Commit the leaf the joiner now occupies.
+        // Proposals from external senders report index 0 with external_sender set.
         LeafIndex sender;
-        bool removed_self = false;  // the commit removed this member
+        bool external_sender = false;  // §12.1.8 external proposal or external Commit
+        bool removed_self = false;     // the commit removed this member
     };
     // A PublicMessage or PrivateMessage carrying a proposal or commit of the current epoch.
     HandleResult handle(ByteView mls_message);
@@ -176,6 +203,11 @@ class Group {
   private:
     explicit Group(std::unique_ptr<State> s);
     std::unique_ptr<State> s_;
+};
+
+struct ExternalJoinOutput {
+    Group group;
+    Bytes commit;  // MLSMessage (PublicMessage) to send to the group
 };
 
 }  // namespace lagrum::mls

@@ -63,6 +63,18 @@ SecretBytes welcome_nonce(ByteView welcome_secret);
 // §8: external_priv, external_pub = KEM.DeriveKeyPair(external_secret).
 HpkeKeyPair external_key_pair(ByteView external_secret);
 
+// §8.3 External initialisation. The joiner encapsulates to the group's external_pub:
+//   kem_output, context = SetupBaseS(external_pub, "")
+//   init_secret = context.export("MLS 1.0 external init secret", KDF.Nh)
+// and members recover the same init_secret from kem_output with external_priv.
+// Throws MlsError(crypto) for a malformed key, decryption_failed for a bad kem_output.
+struct ExternalInitSecret {
+    Bytes kem_output;
+    SecretBytes init_secret;
+};
+ExternalInitSecret external_init_sender(ByteView external_pub);
+SecretBytes external_init_receiver(ByteView external_secret, ByteView kem_output);
+
 // §8.5 MLS-Exporter(Label, Context, Length)
 //   = ExpandWithLabel(DeriveSecret(exporter_secret, Label), "exported", Hash(Context), Length).
 SecretBytes mls_exporter(ByteView exporter_secret, std::string_view label, ByteView context,

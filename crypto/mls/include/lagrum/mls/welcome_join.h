@@ -54,8 +54,8 @@ Welcome create_welcome(const GroupInfo& signed_group_info, ByteView joiner_secre
                        const std::vector<WelcomeRecipient>& recipients);
 
 // Throws MlsError: unsupported (suite/version), invalid_state (Welcome not for this
-// KeyPackage, missing PSK, no tree available), decryption_failed, decode, bad_signature
-// (GroupInfo), not_member (signer leaf blank), invalid_tree / invalid_path /
+// KeyPackage, missing PSK), decryption_failed, decode, bad_signature (GroupInfo),
+// not_member (signer leaf blank), invalid_tree (no tree available, or a bad one) / invalid_path /
 // invalid_leaf_node / credential_rejected (tree integrity), invalid_commit (confirmation
 // tag mismatch, reinit/branch PSK rules).
 JoinedGroup join_from_welcome(const WelcomeJoinInput& input);
