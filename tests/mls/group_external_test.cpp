@@ -1,0 +1,282 @@
+// External Commits (RFC 9420 §12.4.3.2, external init §8.3): joining from a GroupInfo
+// without a Welcome, with the tree in the GroupInfo or out of band, with a PSK, and the
+// "resync" flavour that replaces the joiner's earlier appearance; then every way the
+// joiner or a member must refuse one.
+#include <gtest/gtest.h>
+
+#include "group_util.h"
+#include "lagrum/mls/extensions.h"
+#include "lagrum/mls/framing.h"
+
+namespace lagrum::mls {
+namespace {
+
+using namespace group_test;
+
+// All groups agree on the epoch, the epoch authenticator and an export, and every
+// member reads every other's application message.
+void expect_converged(const std::vector<Group*>& gs) {
+    ASSERT_FALSE(gs.empty());
+    for (Group* g : gs) {
+        EXPECT_EQ(g->epoch(), gs[0]->epoch());
+        EXPECT_EQ(g->epoch_authenticator(), gs[0]->epoch_authenticator());
+        EXPECT_EQ(g->export_secret("ext", bytes("c"), 32),
+                  gs[0]->export_secret("ext", bytes("c"), 32));
+        EXPECT_EQ(g->tree(), gs[0]->tree());
+    }
+    for (Group* from : gs) {
+        const Bytes msg = from->protect(bytes("hej"));
+        for (Group* to : gs) {
+            if (to != from) {
+                EXPECT_EQ(to->unprotect(msg).data, bytes("hej"));
+            }
+        }
+    }
+}
+
+std::vector<Group*> groups_of(std::vector<std::unique_ptr<Member>>& ms) {
+    std::vector<Group*> out;
+    for (auto& m : ms) out.push_back(&*m->group);
+    return out;
+}
+
+GroupInfo decode_group_info(const Bytes& message) {
+    MlsMessage m = decode_exact<MlsMessage>(message);
+    return std::get<GroupInfo>(m.body);
+}
+
+Bytes encode_group_info(const GroupInfo& gi) {
+    return encode(MlsMessage{gi});
+}
+
+TEST(ExternalJoin, JoinerGetsLeftmostFreeLeafAndAllConverge) {
+    auto ms = make_group(4);
+    // Free leaf 1, so that the joiner must take it rather than extend the tree.
+    Group::CommitOptions opts;
+    opts.by_value = {Proposal{Remove{LeafIndex{1}}}};
+    auto removal = ms[0]->group->commit(opts);
+    ms[0]->group->merge_pending_commit();
+    ms[2]->group->handle(removal.commit);
+    ms[3]->group->handle(removal.commit);
+    ms.erase(ms.begin() + 1);
+
+    Member erin;
+    erin.name = "erin";
+    auto joined = Group::join_external(ms[1]->group->group_info(true), cred("erin"),
+                                       erin.sig.private_key, config(), {});
+    EXPECT_EQ(joined.group.own_leaf(), LeafIndex{1});
+    for (auto& m : ms) {
+        const auto r = m->group->handle(joined.commit);
+        EXPECT_EQ(r.kind, Group::Received::commit);
+        EXPECT_TRUE(r.external_sender);
+        EXPECT_EQ(r.sender, LeafIndex{1});
+    }
+    auto gs = groups_of(ms);
+    gs.push_back(&joined.group);
+    expect_converged(gs);
+
+    // The joiner is a full member: it commits, and the state survives a restore.
+    Group restored = Group::restore(joined.group.serialize(), config());
+    auto c = restored.commit();
+    restored.merge_pending_commit();
+    for (auto& m : ms) m->group->handle(c.commit);
+    gs.back() = &restored;
+    expect_converged(gs);
+}
+
+TEST(ExternalJoin, TreeOutOfBandAndEncryptedHandshakeGroups) {
+    auto ms = make_group(3, config(/*encrypt_handshake=*/true));
+    const RatchetTree tree = ms[2]->group->tree();
+    Member erin;
+    Group::ExternalJoinOptions opts;
+    expect_errc(
+        MlsErrc::invalid_tree,
+        [&] {
+            Group::join_external(ms[2]->group->group_info(false), cred("erin"),
+                                 erin.sig.private_key, config(true), opts);
+        },
+        "GroupInfo without tree and no tree supplied");
+    opts.external_tree = &tree;
+    auto joined = Group::join_external(ms[2]->group->group_info(false), cred("erin"),
+                                       erin.sig.private_key, config(true), opts);
+    for (auto& m : ms) m->group->handle(joined.commit);
+    auto gs = groups_of(ms);
+    gs.push_back(&joined.group);
+    expect_converged(gs);
+}
+
+TEST(ExternalJoin, InjectsAnExternalPsk) {
+    auto ms = make_group(3);
+    const Bytes psk_id = bytes("psk-ext");
+    for (std::size_t i = 0; i < 2; ++i) {
+        ms[i]->group->add_external_psk(psk_id, SecretBytes::copy_of(bytes("0123456789abcdef")));
+    }
+    Member erin;
+    Group::ExternalJoinOptions opts;
+    opts.inject_psks = {psk_id};
+    opts.psks.emplace(psk_id, SecretBytes::copy_of(bytes("0123456789abcdef")));
+    auto joined = Group::join_external(ms[0]->group->group_info(true), cred("erin"),
+                                       erin.sig.private_key, config(), opts);
+    ms[0]->group->handle(joined.commit);
+    ms[1]->group->handle(joined.commit);
+    // Member 2 lacks the PSK: it cannot follow, and its state is unchanged.
+    const auto before = ms[2]->group->epoch_authenticator();
+    expect_errc(
+        MlsErrc::invalid_proposal, [&] { ms[2]->group->handle(joined.commit); }, "PSK missing");
+    EXPECT_EQ(ms[2]->group->epoch_authenticator(), before);
+    expect_converged({&*ms[0]->group, &*ms[1]->group, &joined.group});
+
+    // A PSK the joiner does not hold cannot be injected.
+    Group::ExternalJoinOptions missing;
+    missing.inject_psks = {bytes("unknown")};
+    expect_errc(
+        MlsErrc::invalid_proposal,
+        [&] {
+            Group::join_external(ms[0]->group->group_info(true), cred("frank"),
+                                 erin.sig.private_key, config(), missing);
+        },
+        "unknown PSK");
+}
+
+TEST(ExternalJoin, ResyncReplacesThePriorAppearance) {
+    auto ms = make_group(3);
+    // Member 2 lost its state; it comes back with a new signature key, same credential.
+    Member again;
+    Group::ExternalJoinOptions opts;
+    opts.remove_prior = true;
+    auto joined = Group::join_external(ms[0]->group->group_info(true), cred(ms[2]->name),
+                                       again.sig.private_key, config(), opts);
+    ms[0]->group->handle(joined.commit);
+    ms[1]->group->handle(joined.commit);
+    const auto r = ms[2]->group->handle(joined.commit);  // the old state sees itself removed
+    EXPECT_TRUE(r.removed_self);
+    EXPECT_EQ(joined.group.own_leaf(), LeafIndex{2});  // the freed leaf is the leftmost
+    EXPECT_EQ(joined.group.tree().members().size(), 3u);
+    expect_converged({&*ms[0]->group, &*ms[1]->group, &joined.group});
+
+    // Without an earlier appearance there is nothing to resync.
+    Member stranger;
+    expect_errc(
+        MlsErrc::invalid_state,
+        [&] {
+            Group::join_external(ms[0]->group->group_info(true), cred("stranger"),
+                                 stranger.sig.private_key, config(), opts);
+        },
+        "no prior appearance");
+}
+
+TEST(ExternalJoinNegative, JoinerChecksTheGroupInfo) {
+    auto ms = make_group(2);
+    Member erin;
+    const Bytes gi_message = ms[0]->group->group_info(true);
+
+    // Bad signature.
+    GroupInfo gi = decode_group_info(gi_message);
+    gi.signature.back() ^= 1;
+    expect_errc(
+        MlsErrc::bad_signature,
+        [&] {
+            Group::join_external(encode_group_info(gi), cred("erin"), erin.sig.private_key,
+                                 config(), {});
+        },
+        "GroupInfo signature");
+
+    // Validly signed, but without external_pub.
+    gi = decode_group_info(gi_message);
+    std::erase_if(gi.extensions,
+                  [](const Extension& e) { return e.type == extension_type::external_pub; });
+    gi.sign(ms[0]->sig.private_key);
+    expect_errc(
+        MlsErrc::invalid_state,
+        [&] {
+            Group::join_external(encode_group_info(gi), cred("erin"), erin.sig.private_key,
+                                 config(), {});
+        },
+        "no external_pub");
+
+    // Validly signed, but the tree does not match the GroupContext's tree hash.
+    gi = decode_group_info(gi_message);
+    gi.group_context.tree_hash.back() ^= 1;
+    gi.sign(ms[0]->sig.private_key);
+    expect_errc(
+        MlsErrc::invalid_tree,
+        [&] {
+            Group::join_external(encode_group_info(gi), cred("erin"), erin.sig.private_key,
+                                 config(), {});
+        },
+        "tree hash");
+
+    // Truncated and trailing bytes.
+    Bytes cut(gi_message.begin(), gi_message.end() - 1);
+    EXPECT_THROW(Group::join_external(cut, cred("erin"), erin.sig.private_key, config(), {}),
+                 MlsError);
+    Bytes longer = gi_message;
+    longer.push_back(0);
+    expect_errc(
+        MlsErrc::decode,
+        [&] { Group::join_external(longer, cred("erin"), erin.sig.private_key, config(), {}); },
+        "trailing byte");
+
+    // The joiner's own policy applies to itself, and it cannot join twice.
+    expect_errc(
+        MlsErrc::credential_rejected,
+        [&] {
+            Group::join_external(gi_message, cred("mallory"), erin.sig.private_key, config(), {});
+        },
+        "own credential");
+    EXPECT_THROW(
+        Group::join_external(gi_message, cred(ms[1]->name), ms[1]->sig.private_key, config(), {}),
+        MlsError);
+}
+
+TEST(ExternalJoinNegative, MembersRefuseBadExternalCommits) {
+    auto ms = make_group(3);
+    Member mallory;
+    GroupConfig permissive = config();
+    permissive.credential_policy = [](const Credential&, ByteView) { return true; };
+
+    // The members' credential policy vets the joiner.
+    auto rejected = Group::join_external(ms[0]->group->group_info(true), cred("mallory"),
+                                         mallory.sig.private_key, permissive, {});
+    expect_errc(
+        MlsErrc::credential_rejected, [&] { ms[1]->group->handle(rejected.commit); }, "policy");
+
+    // A group that does not accept external Commits.
+    Member erin;
+    GroupConfig closed = config();
+    closed.accept_external_commits = false;
+    Group closed_group = Group::restore(ms[2]->group->serialize(), closed);
+    auto joined = Group::join_external(ms[0]->group->group_info(true), cred("erin"),
+                                       erin.sig.private_key, config(), {});
+    expect_errc(
+        MlsErrc::unsupported, [&] { closed_group.handle(joined.commit); }, "closed group");
+
+    // Tampered signature: the joiner signs with its path leaf's key.
+    Bytes tampered = joined.commit;
+    MlsMessage m = decode_exact<MlsMessage>(tampered);
+    auto& pub = std::get<PublicMessage>(m.body);
+    pub.auth.signature.back() ^= 1;
+    expect_errc(
+        MlsErrc::bad_signature, [&] { ms[1]->group->handle(encode(m)); }, "signature");
+
+    // Wrong confirmation tag.
+    m = decode_exact<MlsMessage>(joined.commit);
+    std::get<PublicMessage>(m.body).auth.confirmation_tag->back() ^= 1;
+    expect_errc(
+        MlsErrc::invalid_commit, [&] { ms[1]->group->handle(encode(m)); }, "confirmation tag");
+
+    // Accepted once; the same commit again is for an old epoch.
+    ms[1]->group->handle(joined.commit);
+    expect_errc(
+        MlsErrc::wrong_epoch, [&] { ms[1]->group->handle(joined.commit); }, "replay");
+
+    // A GroupInfo of an epoch that has moved on gives a commit for the wrong epoch.
+    Member frank;
+    auto stale = Group::join_external(ms[2]->group->group_info(true), cred("frank"),
+                                      frank.sig.private_key, config(), {});
+    expect_errc(
+        MlsErrc::wrong_epoch, [&] { ms[1]->group->handle(stale.commit); }, "stale GroupInfo");
+}
+
+}  // namespace
+}  // namespace lagrum::mls
