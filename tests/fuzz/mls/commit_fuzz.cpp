@@ -1,8 +1,9 @@
 // Fuzz target: a member of a fixed 3-member group handles fuzzed handshake messages
-// (Group::handle). The member's state is restored from a snapshot for every input, so a
-// message that is accepted (or half-processed) cannot change the fixture.
-// Property: any input is accepted or throws MlsError; anything else aborts.
-// Each input is tried raw and written over a valid commit-with-path (see fuzz::patch).
+// (Group::handle), member Commits and external Commits (§12.4.3.2) alike. The member's state is
+// restored from a snapshot for every input, so a message that is accepted (or half-processed)
+// cannot change the fixture. Property: any input is accepted or throws MlsError; anything else
+// aborts. Each input is tried raw and written over a valid commit-with-path and a valid external
+// Commit (see fuzz::patch).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +18,7 @@ namespace {
 struct Fixture {
     Bytes member_state;  // bob's serialized state, epoch 1
     Bytes commit;        // alice's commit to epoch 2 (forced path), MLSMessage
+    Bytes external;      // dave's external Commit to epoch 2, MLSMessage
 
     Fixture() {
         const auto alice_sig = generate_signature_key_pair();
@@ -34,6 +36,10 @@ struct Fixture {
         const auto bob_group = Group::join_from_message(*out.welcome, bob, fuzz::accept_all());
         member_state = bob_group.serialize();
 
+        const auto dave_sig = generate_signature_key_pair();
+        external = Group::join_external(alice.group_info(true), fuzz::credential("dave"),
+                                        dave_sig.private_key, fuzz::accept_all(), {})
+                       .commit;
         Group::CommitOptions empty;
         empty.force_path = true;
         commit = alice.commit(empty).commit;
@@ -41,6 +47,9 @@ struct Fixture {
         auto check = Group::restore(member_state, fuzz::accept_all());
         (void)check.handle(commit);
         if (check.epoch() != 2) std::abort();
+        auto check_external = Group::restore(member_state, fuzz::accept_all());
+        (void)check_external.handle(external);
+        if (check_external.epoch() != 2) std::abort();
     }
 };
 
@@ -62,5 +71,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     run(ByteView(data, size));
     const Bytes patched = fuzz::patch(fixture().commit, data, size);
     run(patched);
+    run(fuzz::patch(fixture().external, data, size));
     return 0;
 }

@@ -1,7 +1,9 @@
-// Fuzz target: a Welcome processed by a fixed joiner (Group::join_from_message).
+// Fuzz target: the two ways in. A Welcome processed by a fixed joiner
+// (Group::join_from_message), and a GroupInfo used for an external Commit join
+// (Group::join_external, §12.4.3.2: GroupInfo, tree and external_pub checks).
 // Property: any input either yields a group or throws MlsError; anything else aborts.
-// Each input is tried twice: as raw MLSMessage bytes, and written over a valid Welcome
-// for the fixed joiner (see fuzz::patch) so decryption and GroupInfo/tree checks are hit.
+// Each input is tried raw and written over the valid Welcome / GroupInfo of the fixture
+// (see fuzz::patch) so that decryption, signature and tree checks are reached.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -15,7 +17,9 @@ namespace {
 
 struct Fixture {
     KeyPackageBundle joiner;
-    Bytes welcome;  // MLSMessage(Welcome) adding `joiner` to a 2-member group
+    Bytes welcome;     // MLSMessage(Welcome) adding `joiner` to a 2-member group
+    Bytes group_info;  // MLSMessage(GroupInfo) of the 3-member group, with tree
+    SignatureKeyPair external_sig = generate_signature_key_pair();
 
     Fixture() {
         const auto alice_sig = generate_signature_key_pair();
@@ -33,6 +37,9 @@ struct Fixture {
         welcome = *out.welcome;
         // The fixture itself must work, or the target would only test error paths.
         (void)Group::join_from_message(welcome, joiner, fuzz::accept_all());
+        group_info = alice.group_info(true);
+        (void)Group::join_external(group_info, fuzz::credential("dave"), external_sig.private_key,
+                                   fuzz::accept_all(), {});
     }
 };
 
@@ -46,11 +53,20 @@ void run(ByteView in) {
         [&] { (void)Group::join_from_message(in, fixture().joiner, fuzz::accept_all()); });
 }
 
+void run_external(ByteView in) {
+    fuzz::only_mls_errors([&] {
+        (void)Group::join_external(in, fuzz::credential("dave"), fixture().external_sig.private_key,
+                                   fuzz::accept_all(), {});
+    });
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     run(ByteView(data, size));
     const Bytes patched = fuzz::patch(fixture().welcome, data, size);
     run(patched);
+    run_external(ByteView(data, size));
+    run_external(fuzz::patch(fixture().group_info, data, size));
     return 0;
 }
