@@ -2,8 +2,8 @@
 // of lagrum::mls::Group, so that other MLS implementations' test runners can drive
 // Lagrum. Usage: lagrum-mls-interop --port N [--host ADDRESS]   (default 127.0.0.1)
 //
-// Cipher suite 0x0003 only. RPCs not listed in the issue (ExternalJoin, ReInit*, branch,
-// external signers) answer UNIMPLEMENTED (the generated base class does that).
+// Cipher suite 0x0003 only. RPCs not implemented here (ReInit*, branch, external signers,
+// NewMemberAddProposal) answer UNIMPLEMENTED (the generated base class does that).
 // Credentials are basic credentials carrying the runner's identity; the interop runner is
 // the authentication service here, so the credential policy accepts every identity.
 #include <grpcpp/grpcpp.h>
@@ -143,6 +143,36 @@ class Service final : public mls_client::MLSClient::Service {
                                                tree ? &*tree : nullptr, it->second.psks);
             out->set_epoch_authenticator(to_string(g.epoch_authenticator()));
             out->set_state_id(add_state(std::move(g)));
+        });
+    }
+
+    // §12.4.3.2 join by external Commit. The runner hands the PSKs it installed at the
+    // members; every one is injected (a PreSharedKey proposal in the commit).
+    Status ExternalJoin(ServerContext*, const mls_client::ExternalJoinRequest* in,
+                        mls_client::ExternalJoinResponse* out) override {
+        return run([&] {
+            std::optional<mls::RatchetTree> tree;
+            if (!in->ratchet_tree().empty()) {
+                tree = mls::decode_exact<mls::RatchetTree>(view(in->ratchet_tree()));
+            }
+            Group::ExternalJoinOptions opts;
+            opts.external_tree = tree ? &*tree : nullptr;
+            opts.remove_prior = in->remove_prior();
+            for (const auto& p : in->psks()) {
+                Bytes id = to_bytes(p.psk_id());
+                // A repeated psk_id would inject the same PSK twice (an invalid commit).
+                if (opts.psks.count(id) != 0)
+                    mls::fail(MlsErrc::invalid_proposal, "repeated psk_id");
+                opts.psks.emplace(id, mls::SecretBytes::copy_of(view(p.psk_secret())));
+                opts.inject_psks.push_back(std::move(id));
+            }
+            const auto sig = mls::generate_signature_key_pair();
+            auto joined = Group::join_external(
+                view(in->group_info()), mls::Credential::basic(to_bytes(in->identity())),
+                sig.private_key, config(in->encrypt_handshake()), opts);
+            out->set_commit(to_string(joined.commit));
+            out->set_epoch_authenticator(to_string(joined.group.epoch_authenticator()));
+            out->set_state_id(add_state(std::move(joined.group)));
         });
     }
 

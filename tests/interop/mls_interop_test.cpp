@@ -1,8 +1,12 @@
 // Two lagrum-mls-interop processes driven through the MLS WG interop scenarios
-// (../shared/mls-interop/configs/{welcome_join,commit,application}.json), each script run
-// twice with the actors' assignment to the two instances swapped. After every commit the
-// test checks that every member reports the same state_auth and export, and that
-// application messages go through in both directions.
+// (../shared/mls-interop/configs/{welcome_join,commit,application,external_join}.json),
+// each script run twice with the actors' assignment to the two instances swapped
+// (external_join.json also with plaintext and encrypted handshakes). After every commit
+// the test checks that every member reports the same state_auth and export, and that
+// application messages go through in both directions. externalJoin follows the WG test
+// runner: the actor publishes a GroupInfo (tree outside it if externalTree), the joiner
+// calls ExternalJoin with the PSKs of the listed installExternalPSK steps, and the actor
+// and `members` HandleCommit the commit, each reporting the joiner's epoch_authenticator.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -131,14 +135,19 @@ std::string b64decode(const std::string& in) {
 // Runs one script with a given actor -> instance assignment.
 class ScriptRun {
   public:
-    ScriptRun(std::vector<Instance*> instances, std::string name, int rotation)
-        : instances_(std::move(instances)), name_(std::move(name)), rotation_(rotation) {}
+    ScriptRun(std::vector<Instance*> instances, std::string name, int rotation,
+              bool encrypt_handshake = false)
+        : instances_(std::move(instances)),
+          name_(std::move(name)),
+          rotation_(rotation),
+          encrypt_(encrypt_handshake) {}
 
     void run(const json& steps) {
         outputs_.assign(steps.size(), std::string());
         for (std::size_t i = 0; i < steps.size(); ++i) {
-            where_ = name_ + " (rotation " + std::to_string(rotation_) + ") step " +
-                     std::to_string(i) + " " + steps[i]["action"].get<std::string>();
+            where_ = name_ + " (rotation " + std::to_string(rotation_) +
+                     (encrypt_ ? ", encrypted handshake" : "") + ") step " + std::to_string(i) +
+                     " " + steps[i]["action"].get<std::string>();
             ASSERT_NO_FATAL_FAILURE(step(i, steps[i]));
         }
     }
@@ -168,6 +177,7 @@ class ScriptRun {
             req.set_group_id(name_ + "-" + std::to_string(rotation_));
             req.set_cipher_suite(3);
             req.set_identity(s["actor"].get<std::string>());
+            req.set_encrypt_handshake(encrypt_);
             mls_client::CreateGroupResponse resp;
             RPC(*a.inst, CreateGroup, req, resp);
             a.state = resp.state_id();
@@ -222,6 +232,7 @@ class ScriptRun {
                 RPC(*a.inst, StorePSK, req, resp);
             }
             outputs_[i] = id;
+            psk_secrets_[i] = secret;
         } else if (action == "externalPSKProposal") {
             mls_client::ExternalPSKProposalRequest req;
             req.set_state_id(*actor(s["actor"]).state);
@@ -236,6 +247,8 @@ class ScriptRun {
             mls_client::ProposalResponse resp;
             RPC(*actor(s["actor"]).inst, ResumptionPSKProposal, req, resp);
             outputs_[i] = resp.proposal();
+        } else if (action == "externalJoin") {
+            ASSERT_NO_FATAL_FAILURE(external_join(s));
         } else if (action == "fullCommit") {
             ASSERT_NO_FATAL_FAILURE(full_commit(s));
         } else if (action == "protect") {
@@ -354,6 +367,7 @@ class ScriptRun {
                 jreq.set_transaction_id(a.transaction.value());
                 jreq.set_welcome(resp.welcome());
                 jreq.set_identity(j.get<std::string>());
+                jreq.set_encrypt_handshake(encrypt_);
                 if (external_tree) jreq.set_ratchet_tree(resp.ratchet_tree());
                 mls_client::JoinGroupResponse jresp;
                 RPC(*a.inst, JoinGroup, jreq, jresp);
@@ -362,6 +376,90 @@ class ScriptRun {
             }
         }
         members_ = group;
+        ASSERT_NO_FATAL_FAILURE(check_agreement());
+    }
+
+    void external_join(const json& s) {
+        const std::string owner = s["actor"];
+        const std::string joiner = s["joiner"];
+        const bool external_tree = flag(s, "externalTree");
+        Actor& o = actor(owner);
+        mls_client::GroupInfoRequest greq;
+        greq.set_state_id(*o.state);
+        greq.set_external_tree(external_tree);
+        mls_client::GroupInfoResponse gresp;
+        RPC(*o.inst, GroupInfo, greq, gresp);
+        ASSERT_FALSE(gresp.group_info().empty()) << where_;
+        EXPECT_EQ(gresp.ratchet_tree().empty(), !external_tree) << where_;
+
+        mls_client::ExternalJoinRequest req;
+        req.set_group_info(gresp.group_info());
+        req.set_ratchet_tree(gresp.ratchet_tree());
+        req.set_encrypt_handshake(encrypt_);
+        req.set_identity(joiner);
+        req.set_remove_prior(flag(s, "removePrior"));
+        if (s.contains("psks")) {
+            for (const auto& p : s["psks"]) {
+                const auto idx = p.get<std::size_t>();
+                auto* psk = req.add_psks();
+                psk->set_psk_id(outputs_.at(idx));
+                psk->set_psk_secret(psk_secrets_.at(idx));
+            }
+        }
+        Actor& j = actor(joiner);
+        const std::optional<std::uint32_t> prior = j.state;  // removePrior: the old state
+        if (external_tree) {
+            // The GroupInfo really lacks the tree: without it the join is refused.
+            mls_client::ExternalJoinRequest no_tree = req;
+            no_tree.clear_ratchet_tree();
+            grpc::ClientContext ctx;
+            mls_client::ExternalJoinResponse ignored;
+            EXPECT_EQ(j.inst->stub->ExternalJoin(&ctx, no_tree, &ignored).error_code(),
+                      grpc::StatusCode::INVALID_ARGUMENT)
+                << where_;
+        }
+        mls_client::ExternalJoinResponse resp;
+        RPC(*j.inst, ExternalJoin, req, resp);
+        ASSERT_FALSE(resp.commit().empty()) << where_;
+        ASSERT_FALSE(resp.epoch_authenticator().empty()) << where_;
+        j.state = resp.state_id();
+
+        std::vector<std::string> handlers;
+        if (s.contains("members")) {
+            for (const auto& m : s["members"]) handlers.push_back(m);
+        }
+        handlers.push_back(owner);
+        for (const auto& m : handlers) {
+            Actor& a = actor(m);
+            mls_client::HandleCommitRequest hreq;
+            hreq.set_state_id(*a.state);
+            hreq.set_commit(resp.commit());
+            mls_client::HandleCommitResponse hresp;
+            RPC(*a.inst, HandleCommit, hreq, hresp);
+            EXPECT_EQ(hresp.epoch_authenticator(), resp.epoch_authenticator())
+                << m << " (" << where_ << ")";
+            a.state = hresp.state_id();
+        }
+        // A removePrior join replaces the joiner's earlier state. The WG runner does not
+        // involve it; here it also processes the commit, which must have removed it.
+        if (flag(s, "removePrior")) {
+            ASSERT_TRUE(prior.has_value()) << where_;
+            mls_client::HandleCommitRequest hreq;
+            hreq.set_state_id(*prior);
+            hreq.set_commit(resp.commit());
+            mls_client::HandleCommitResponse hresp;
+            RPC(*j.inst, HandleCommit, hreq, hresp);
+            mls_client::ProtectRequest preq;
+            preq.set_state_id(*prior);
+            preq.set_plaintext("from a removed member");
+            mls_client::ProtectResponse presp;
+            grpc::ClientContext ctx;
+            EXPECT_EQ(j.inst->stub->Protect(&ctx, preq, &presp).error_code(),
+                      grpc::StatusCode::FAILED_PRECONDITION)
+                << "the prior appearance was not removed (" << where_ << ")";
+        }
+        handlers.push_back(joiner);
+        members_ = handlers;
         ASSERT_NO_FATAL_FAILURE(check_agreement());
     }
 
@@ -412,11 +510,13 @@ class ScriptRun {
     std::vector<Instance*> instances_;
     std::string name_;
     int rotation_;
+    bool encrypt_;
     std::string where_;
     std::map<std::string, Actor> actors_;
     std::size_t order_ = 0;
     std::vector<std::string> outputs_;
     std::map<std::size_t, std::pair<std::string, std::string>> sent_;
+    std::map<std::size_t, std::string> psk_secrets_;  // installExternalPSK step -> secret
     std::vector<std::string> members_;
     std::vector<std::string> extra_refs_;
     int checks_ = 0;
@@ -434,20 +534,26 @@ class MlsInterop : public ::testing::Test {
         a_ = b_ = nullptr;
     }
 
-    void run_config(const std::string& file) {
+    // Runs every script of `file` in both actor assignments (and, if both_handshakes,
+    // with plaintext and with encrypted handshake messages).
+    void run_config(const std::string& file, bool both_handshakes = false) {
         const json cfg = lagrum::test::load_shared_json("mls-interop/configs/" + file);
-        int scripts = 0, checks = 0;
+        int scripts = 0, runs = 0, checks = 0;
         for (const auto& [name, steps] : cfg["scripts"].items()) {
-            for (int rotation = 0; rotation < 2; ++rotation) {
-                ScriptRun run({a_, b_}, name, rotation);
-                ASSERT_NO_FATAL_FAILURE(run.run(steps)) << file << " " << name;
-                checks += run.checks();
+            for (int encrypt = 0; encrypt < (both_handshakes ? 2 : 1); ++encrypt) {
+                for (int rotation = 0; rotation < 2; ++rotation) {
+                    ScriptRun run({a_, b_}, name, rotation, encrypt == 1);
+                    ASSERT_NO_FATAL_FAILURE(run.run(steps)) << file << " " << name;
+                    checks += run.checks();
+                    ++runs;
+                }
             }
             ++scripts;
         }
         std::cout << "[mls interop] " << file << ": " << scripts
-                  << " script(s) x 2 actor assignments, " << checks << " agreement checks"
-                  << std::endl;
+                  << " script(s) x 2 actor assignments"
+                  << (both_handshakes ? " x 2 handshake modes" : "") << " = " << runs
+                  << " runs passed, " << checks << " agreement checks" << std::endl;
         EXPECT_GT(scripts, 0);
     }
 
@@ -475,10 +581,10 @@ TEST_F(MlsInterop, NameAndSuites) {
         // Unsupported RPCs answer UNIMPLEMENTED; unknown states NOT_FOUND; bad suites are
         // refused.
         grpc::ClientContext ctx3;
-        mls_client::ExternalJoinResponse ej;
-        EXPECT_EQ(
-            inst->stub->ExternalJoin(&ctx3, mls_client::ExternalJoinRequest(), &ej).error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
+        mls_client::ReInitProposalRequest ri;
+        mls_client::ProposalResponse rir;
+        EXPECT_EQ(inst->stub->ReInitProposal(&ctx3, ri, &rir).error_code(),
+                  grpc::StatusCode::UNIMPLEMENTED);
         grpc::ClientContext ctx4;
         mls_client::StateAuthRequest sa;
         sa.set_state_id(987654);
@@ -500,6 +606,136 @@ TEST_F(MlsInterop, Commit) {
 }
 TEST_F(MlsInterop, Application) {
     run_config("application.json");
+}
+TEST_F(MlsInterop, ExternalJoin) {
+    run_config("external_join.json", /*both_handshakes=*/true);
+}
+
+// The PSKs given to ExternalJoin are injected into the commit: a member without the
+// PSK, or with a different value, cannot process it; with the right value it can (a
+// failed HandleCommit leaves the member's state usable).
+TEST_F(MlsInterop, ExternalJoinPskIsInjected) {
+    mls_client::CreateGroupRequest cg;
+    cg.set_group_id("psk-injected");
+    cg.set_cipher_suite(3);
+    cg.set_identity("alice");
+    mls_client::CreateGroupResponse cgr;
+    {
+        grpc::ClientContext ctx;
+        ASSERT_TRUE(a_->stub->CreateGroup(&ctx, cg, &cgr).ok());
+    }
+    mls_client::GroupInfoRequest greq;
+    greq.set_state_id(cgr.state_id());
+    mls_client::GroupInfoResponse gresp;
+    {
+        grpc::ClientContext ctx;
+        ASSERT_TRUE(a_->stub->GroupInfo(&ctx, greq, &gresp).ok());
+    }
+    mls_client::ExternalJoinRequest req;
+    req.set_group_info(gresp.group_info());
+    req.set_identity("bob");
+    auto* psk = req.add_psks();
+    psk->set_psk_id("injected-psk");
+    psk->set_psk_secret("the right secret");
+    mls_client::ExternalJoinResponse resp;
+    {
+        grpc::ClientContext ctx;
+        ASSERT_TRUE(b_->stub->ExternalJoin(&ctx, req, &resp).ok());
+    }
+    auto handle = [&](mls_client::HandleCommitResponse* out) {
+        mls_client::HandleCommitRequest hreq;
+        hreq.set_state_id(cgr.state_id());
+        hreq.set_commit(resp.commit());
+        grpc::ClientContext ctx;
+        return a_->stub->HandleCommit(&ctx, hreq, out).error_code();
+    };
+    auto store = [&](const std::string& secret) {
+        mls_client::StorePSKRequest sreq;
+        sreq.set_state_or_transaction_id(cgr.state_id());
+        sreq.set_psk_id("injected-psk");
+        sreq.set_psk_secret(secret);
+        mls_client::StorePSKResponse sresp;
+        grpc::ClientContext ctx;
+        return a_->stub->StorePSK(&ctx, sreq, &sresp).ok();
+    };
+    mls_client::HandleCommitResponse hresp;
+    const auto unknown = handle(&hresp);
+    EXPECT_NE(unknown, grpc::StatusCode::OK) << "PSK unknown to the member";
+    EXPECT_NE(unknown, grpc::StatusCode::INTERNAL);
+    ASSERT_TRUE(store("a wrong secret"));
+    const auto wrong = handle(&hresp);
+    EXPECT_NE(wrong, grpc::StatusCode::OK) << "member holds a different PSK value";
+    EXPECT_NE(wrong, grpc::StatusCode::INTERNAL);
+    ASSERT_TRUE(store("the right secret"));
+    ASSERT_EQ(handle(&hresp), grpc::StatusCode::OK);
+    EXPECT_EQ(hresp.epoch_authenticator(), resp.epoch_authenticator());
+}
+
+// Malformed or unusable ExternalJoin input gets an error status, never a crash (the
+// server answers the next request) and never OK.
+TEST_F(MlsInterop, ExternalJoinRejectsBadInput) {
+    mls_client::CreateGroupRequest cg;
+    cg.set_group_id("bad-input");
+    cg.set_cipher_suite(3);
+    cg.set_identity("alice");
+    mls_client::CreateGroupResponse cgr;
+    {
+        grpc::ClientContext ctx;
+        ASSERT_TRUE(a_->stub->CreateGroup(&ctx, cg, &cgr).ok());
+    }
+    std::string info[2];  // with and without the tree inside
+    std::string tree;
+    for (int external = 0; external < 2; ++external) {
+        mls_client::GroupInfoRequest req;
+        req.set_state_id(cgr.state_id());
+        req.set_external_tree(external == 1);
+        mls_client::GroupInfoResponse resp;
+        grpc::ClientContext ctx;
+        ASSERT_TRUE(a_->stub->GroupInfo(&ctx, req, &resp).ok());
+        info[external] = resp.group_info();
+        if (external == 1) tree = resp.ratchet_tree();
+    }
+    ASSERT_FALSE(tree.empty());
+    ASSERT_LT(info[1].size(), info[0].size());
+
+    auto join = [&](const std::string& group_info, const std::string& ratchet_tree,
+                    bool remove_prior = false, int repeated_psks = 0) {
+        mls_client::ExternalJoinRequest req;
+        req.set_group_info(group_info);
+        req.set_ratchet_tree(ratchet_tree);
+        req.set_identity("bob");
+        req.set_remove_prior(remove_prior);
+        for (int i = 0; i < repeated_psks; ++i) {
+            auto* psk = req.add_psks();
+            psk->set_psk_id("same-id");
+            psk->set_psk_secret("secret");
+        }
+        mls_client::ExternalJoinResponse resp;
+        grpc::ClientContext ctx;
+        return b_->stub->ExternalJoin(&ctx, req, &resp).error_code();
+    };
+    const auto invalid = grpc::StatusCode::INVALID_ARGUMENT;
+    EXPECT_EQ(join("", ""), invalid);
+    // MLSMessage GroupInfo header, then a GroupContext cut short / of an unknown version
+    // (the server's mapping for an unsupported protocol version is UNIMPLEMENTED).
+    EXPECT_EQ(join(std::string("\x00\x01\x00\x04\x00\x01\x00\x03\x05", 9), ""), invalid);
+    EXPECT_EQ(join(std::string("\x00\x01\x00\x04garbage", 11), ""),
+              grpc::StatusCode::UNIMPLEMENTED);
+    EXPECT_EQ(join(std::string("\x00\x01\x00\x05", 4) + info[0].substr(4), ""), invalid);
+    EXPECT_EQ(join(info[0].substr(0, info[0].size() - 1), ""), invalid);
+    EXPECT_EQ(join(info[0] + "x", ""), invalid);
+    EXPECT_EQ(join(info[1], ""), invalid);                               // tree missing
+    EXPECT_EQ(join(info[1], "\x05junk"), invalid);                       // tree garbage
+    EXPECT_EQ(join(info[1], tree.substr(0, tree.size() - 1)), invalid);  // tree truncated
+    EXPECT_EQ(join(info[0], "", false, 2), invalid);                     // psk_id repeated
+    // Nothing of bob's to remove: refused (the library calls this a state error).
+    const auto no_prior = join(info[0], "", true);
+    EXPECT_NE(no_prior, grpc::StatusCode::OK);
+    EXPECT_NE(no_prior, grpc::StatusCode::INTERNAL);
+    EXPECT_NE(no_prior, grpc::StatusCode::UNKNOWN);
+    // Still serving, and the good inputs work.
+    EXPECT_EQ(join(info[0], ""), grpc::StatusCode::OK);
+    EXPECT_EQ(join(info[1], tree), grpc::StatusCode::OK);
 }
 
 }  // namespace
