@@ -336,6 +336,10 @@ class Convergence {
             empty_commit(pick());
         } else if (r < 50) {
             mixed_commit();
+        } else if (r < 55 && n < 30) {
+            external_join(/*resync=*/false);
+        } else if (r < 58) {
+            external_join(/*resync=*/true);
         } else {
             application_burst();
         }
@@ -344,6 +348,8 @@ class Convergence {
 
     int ops() const { return ops_; }
     int commits() const { return commits_; }
+    int external_joins() const { return external_joins_; }
+    int resyncs() const { return resyncs_; }
     std::size_t max_size() const { return max_size_; }
 
   private:
@@ -454,6 +460,34 @@ class Convergence {
         finish_commit(committer, members_[committer]->group->commit(opts), std::move(joiners));
     }
 
+    // §12.4.3.2: a newcomer joins by external Commit from a member's GroupInfo (tree in
+    // it or out of band), or a member that "lost its state" comes back with a new
+    // signature key and removes its earlier appearance (resync).
+    void external_join(bool resync) {
+        const std::size_t publisher = pick();
+        std::unique_ptr<Member> m = new_member();
+        if (resync) m->name = members_[pick()]->name;
+        const bool with_tree = coin();
+        const RatchetTree tree = members_[publisher]->group->tree();
+        Group::ExternalJoinOptions opts;
+        opts.remove_prior = resync;
+        if (!with_tree) opts.external_tree = &tree;
+        auto out = Group::join_external(members_[publisher]->group->group_info(with_tree),
+                                        cred(m->name), m->sig.private_key, config(coin()), opts);
+        std::vector<std::unique_ptr<Member>> keep;
+        for (auto& member : members_) {
+            if (member->group->handle(out.commit).removed_self) continue;
+            keep.push_back(std::move(member));
+        }
+        members_ = std::move(keep);
+        m->group = std::move(out.group);
+        members_.push_back(std::move(m));
+        ++commits_;
+        ++(resync ? resyncs_ : external_joins_);
+        max_size_ = std::max(max_size_, members_.size());
+        check();
+    }
+
     // A burst of application messages from one sender, delivered to each receiver in a
     // different random order (all within the out-of-order window).
     void application_burst() {
@@ -501,6 +535,8 @@ class Convergence {
     int next_id_ = 0;
     int ops_ = 0;
     int commits_ = 0;
+    int external_joins_ = 0;
+    int resyncs_ = 0;
     std::size_t max_size_ = 3;
 };
 
@@ -517,8 +553,9 @@ TEST(GroupConvergence, RandomOperations) {
     }
     const auto secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cout << "[convergence] " << c.ops() << " operations, " << c.commits()
-              << " commits, largest group " << c.max_size() << " members, " << secs << " s"
+    std::cout << "[convergence] " << c.ops() << " operations, " << c.commits() << " commits ("
+              << c.external_joins() << " external joins, " << c.resyncs()
+              << " resyncs), largest group " << c.max_size() << " members, " << secs << " s"
               << std::endl;
     EXPECT_GE(c.ops(), kOps);
 }
