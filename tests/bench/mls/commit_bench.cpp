@@ -6,6 +6,9 @@
 //    The group is built by one bulk Add commit, so intermediate tree nodes are blank and
 //    the copath resolutions hold many leaves: the committer encrypts to ~n-1 HPKE keys
 //    (commit_bytes grows by one HPKECiphertext per member), the receiver decrypts one.
+//  * BM_CommitWithPathPopulated/n: the same after every even leaf has committed once,
+//    so every parent node holds a key: each copath resolution is one node and the
+//    committer encrypts to ~log2(n) keys. What remains O(n) is the tree hash.
 //  * BM_JoinWelcome/50: a joiner processes a Welcome into a 50-member group (timed: only
 //    Group::join_from_message; that includes verifying every leaf signature and the
 //    tree hash, both O(n)).
@@ -20,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "lagrum/crypto/ed25519.h"
@@ -68,24 +72,46 @@ struct Fixture {
     std::optional<KeyPackageBundle> joiner;
     Bytes welcome;  // for BM_JoinWelcome: adds `joiner` as the last member
 
-    // `n` members in the group; with `extra_joiner`, one more pending Add + its Welcome.
-    Fixture(int n, bool extra_joiner) {
+    // `n` members in the group; with `extra_joiner`, one more pending Add + its Welcome;
+    // with `populated`, every even leaf from 2 on commits once (filling the tree).
+    Fixture(int n, bool extra_joiner, bool populated = false) {
         const auto sa = generate_signature_key_pair();
         a = Group::create(Bytes{'b', 'e', 'n', 'c', 'h'}, cred("m0"), sa.private_key, config());
         Group::CommitOptions add;
         std::optional<KeyPackageBundle> b_kp;
+        std::map<int, KeyPackageBundle> committers;  // populated: even leaves >= 2
         for (int i = 1; i < n; ++i) {
             const auto s = generate_signature_key_pair();
             std::string name = "m";  // not "m" + to_string: GCC 12 -O3 false -Wrestrict
             name += std::to_string(i);
             auto kp = create_key_package(cred(name), s.private_key);
             add.by_value.push_back(Proposal{Add{kp.key_package}});
-            if (i == 1) b_kp.emplace(std::move(kp));
+            if (i == 1)
+                b_kp.emplace(std::move(kp));
+            else if (populated && i % 2 == 0)
+                committers.emplace(i, std::move(kp));
         }
         if (n > 1) {
             auto out = a->commit(add);
             a->merge_pending_commit();
             if (!extra_joiner) b = Group::join_from_message(*out.welcome, *b_kp, config());
+            std::map<int, Group> states;
+            for (auto& [i, kp] : committers) {
+                states.emplace(i, Group::join_from_message(*out.welcome, kp, config()));
+            }
+            // Each committer fills its direct path; everyone still to commit (and the
+            // two benchmarked members) follows.
+            Group::CommitOptions path;
+            path.force_path = true;
+            for (auto it = states.begin(); it != states.end(); it = states.erase(it)) {
+                auto c = it->second.commit(path);
+                it->second.merge_pending_commit();
+                a->handle(c.commit);
+                b->handle(c.commit);
+                for (auto later = std::next(it); later != states.end(); ++later) {
+                    later->second.handle(c.commit);
+                }
+            }
         }
         if (extra_joiner) {
             const auto s = generate_signature_key_pair();
@@ -98,15 +124,14 @@ struct Fixture {
 };
 
 // Fixtures are built once per size (Google Benchmark calls the function several times).
-Fixture& fixture(int n, bool extra_joiner) {
-    static std::map<std::pair<int, bool>, std::unique_ptr<Fixture>> cache;
-    auto& f = cache[{n, extra_joiner}];
-    if (!f) f = std::make_unique<Fixture>(n, extra_joiner);
+Fixture& fixture(int n, bool extra_joiner, bool populated = false) {
+    static std::map<std::tuple<int, bool, bool>, std::unique_ptr<Fixture>> cache;
+    auto& f = cache[{n, extra_joiner, populated}];
+    if (!f) f = std::make_unique<Fixture>(n, extra_joiner, populated);
     return *f;
 }
 
-void BM_CommitWithPath(benchmark::State& state) {
-    auto& f = fixture(static_cast<int>(state.range(0)), false);
+void commit_and_process(benchmark::State& state, Fixture& f) {
     Group::CommitOptions opts;
     opts.force_path = true;
     std::size_t commit_bytes = 0;
@@ -122,7 +147,16 @@ void BM_CommitWithPath(benchmark::State& state) {
     state.counters["members"] = static_cast<double>(state.range(0));
     state.counters["commit_bytes"] = static_cast<double>(commit_bytes);
 }
+
+void BM_CommitWithPath(benchmark::State& state) {
+    commit_and_process(state, fixture(static_cast<int>(state.range(0)), false));
+}
 BENCHMARK(BM_CommitWithPath)->Arg(2)->Arg(10)->Arg(50)->Arg(200)->Unit(benchmark::kMillisecond);
+
+void BM_CommitWithPathPopulated(benchmark::State& state) {
+    commit_and_process(state, fixture(static_cast<int>(state.range(0)), false, true));
+}
+BENCHMARK(BM_CommitWithPathPopulated)->Arg(10)->Arg(50)->Arg(200)->Unit(benchmark::kMillisecond);
 
 void BM_JoinWelcome(benchmark::State& state) {
     // range(0) is the group size after the join.
