@@ -278,5 +278,93 @@ TEST(ExternalJoinNegative, MembersRefuseBadExternalCommits) {
         MlsErrc::wrong_epoch, [&] { ms[1]->group->handle(stale.commit); }, "stale GroupInfo");
 }
 
+// §12.1.8: proposals from outside the group. An external sender listed in the group's
+// external_senders extension (here a delivery service "ds") proposes a Remove; a
+// prospective member proposes its own Add (new_member_proposal). Members cache both and
+// a member commits them by reference.
+Bytes non_member_proposal(const Group& g, Sender sender, Proposal p, ByteView key) {
+    FramedContent c;
+    c.group_id = g.group_id();
+    c.epoch = g.epoch();
+    c.sender = sender;
+    c.body = std::move(p);
+    AuthenticatedContent ac =
+        sign_content(WireFormat::public_message, std::move(c), g.context(), key);
+    return encode(MlsMessage{make_public_message(std::move(ac), g.context(), {})});
+}
+
+TEST(ExternalProposals, ExternalSenderAndNewMemberProposalsAreCommitted) {
+    const SignatureKeyPair ds = generate_signature_key_pair();
+    GroupConfig cfg = config();
+    std::vector<std::unique_ptr<Member>> ms;
+    for (int i = 0; i < 3; ++i) {
+        ms.push_back(std::make_unique<Member>());
+        ms.back()->name = "member" + std::to_string(i);
+    }
+    ExtensionList ext = {make_extension(
+        ExternalSenders{{ExternalSender{signature_public_key(ds.private_key), cred("ds")}}})};
+    ms[0]->group =
+        Group::create(bytes("group-ext"), cred(ms[0]->name), ms[0]->sig.private_key, cfg, ext);
+    Group::CommitOptions add;
+    std::vector<KeyPackageBundle> kps;
+    for (int i = 1; i < 3; ++i) {
+        kps.push_back(create_key_package(cred(ms[i]->name), ms[i]->sig.private_key));
+        add.by_value.push_back(Proposal{Add{kps.back().key_package}});
+    }
+    auto out = ms[0]->group->commit(add);
+    ms[0]->group->merge_pending_commit();
+    for (int i = 1; i < 3; ++i)
+        ms[i]->group = Group::join_from_message(*out.welcome, kps[i - 1], cfg);
+
+    const Bytes remove = non_member_proposal(*ms[0]->group, Sender{SenderType::external, 0},
+                                             Proposal{Remove{LeafIndex{2}}}, ds.private_key);
+    Member erin;
+    const KeyPackageBundle erin_kp = create_key_package(cred("erin"), erin.sig.private_key);
+    const Bytes self_add =
+        non_member_proposal(*ms[0]->group, Sender{SenderType::new_member_proposal, 0},
+                            Proposal{Add{erin_kp.key_package}}, erin.sig.private_key);
+    for (auto& m : ms) {
+        const auto r = m->group->handle(remove);
+        EXPECT_TRUE(r.external_sender);
+        EXPECT_EQ(r.kind, Group::Received::proposal);
+        EXPECT_TRUE(m->group->handle(self_add).external_sender);
+    }
+    // Signed by someone not in external_senders, or with a sender index beyond it.
+    const SignatureKeyPair rogue = generate_signature_key_pair();
+    expect_errc(
+        MlsErrc::bad_signature,
+        [&] {
+            ms[1]->group->handle(non_member_proposal(*ms[0]->group, Sender{SenderType::external, 0},
+                                                     Proposal{Remove{LeafIndex{1}}},
+                                                     rogue.private_key));
+        },
+        "external sender with the wrong key");
+    expect_errc(
+        MlsErrc::not_member,
+        [&] {
+            ms[1]->group->handle(non_member_proposal(*ms[0]->group, Sender{SenderType::external, 1},
+                                                     Proposal{Remove{LeafIndex{1}}},
+                                                     ds.private_key));
+        },
+        "unknown external sender index");
+    // A new member may only propose Add (checked before its signature).
+    expect_errc(
+        MlsErrc::invalid_proposal,
+        [&] {
+            ms[1]->group->handle(
+                non_member_proposal(*ms[0]->group, Sender{SenderType::new_member_proposal, 0},
+                                    Proposal{Remove{LeafIndex{1}}}, erin.sig.private_key));
+        },
+        "new_member_proposal Remove");
+
+    auto c = ms[1]->group->commit();
+    ms[1]->group->merge_pending_commit();
+    ms[0]->group->handle(c.commit);
+    EXPECT_TRUE(ms[2]->group->handle(c.commit).removed_self);
+    ASSERT_TRUE(c.welcome.has_value());
+    Group joined = Group::join_from_message(*c.welcome, erin_kp, cfg);
+    expect_converged({&*ms[0]->group, &*ms[1]->group, &joined});
+}
+
 }  // namespace
 }  // namespace lagrum::mls

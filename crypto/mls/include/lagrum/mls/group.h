@@ -173,10 +173,11 @@ class Group {
     enum class Received { proposal, commit };
     struct HandleResult {
         Received kind = Received::proposal;
-        // The sender's leaf; for an external Commit the leaf the joiner now occupies.
-        // Proposals from external senders report index 0 with external_sender set.
+        // A member's leaf; for an external Commit, the leaf the joiner now occupies; for
+        // a proposal from a non-member, the Sender's index field (its position in the
+        // external_senders extension, or 0 for new_member_proposal).
         LeafIndex sender;
-        bool external_sender = false;  // §12.1.8 external proposal or external Commit
+        bool external_sender = false;  // not a member: external proposal or external Commit
         bool removed_self = false;     // the commit removed this member
     };
     // A PublicMessage or PrivateMessage carrying a proposal or commit of the current epoch.
