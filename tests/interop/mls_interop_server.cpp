@@ -63,6 +63,7 @@ mls::GroupConfig config(bool encrypt_handshake) {
     mls::GroupConfig c;
     c.credential_policy = [](const mls::Credential&, ByteView) { return true; };
     c.encrypt_handshake = encrypt_handshake;
+    c.accept_external_commits = true;  // the harness's externalJoin scripts need them
     return c;
 }
 

@@ -243,8 +243,8 @@ TEST(ExternalJoinNegative, MembersRefuseBadExternalCommits) {
 
     // A group that does not accept external Commits.
     Member erin;
-    GroupConfig closed = config();
-    closed.accept_external_commits = false;
+    GroupConfig closed;  // the default configuration refuses external Commits
+    closed.credential_policy = config().credential_policy;
     Group closed_group = Group::restore(ms[2]->group->serialize(), closed);
     auto joined = Group::join_external(ms[0]->group->group_info(true), cred("erin"),
                                        erin.sig.private_key, config(), {});

@@ -27,6 +27,7 @@ inline GroupConfig config(bool encrypt_handshake = false) {
         return id.rfind("mallory", 0) != 0;
     };
     c.encrypt_handshake = encrypt_handshake;
+    c.accept_external_commits = true;  // the default is off; the tests exercise them
     return c;
 }
 

@@ -19,6 +19,7 @@ inline Credential credential(const std::string& name) {
 inline GroupConfig accept_all() {
     GroupConfig c;
     c.credential_policy = [](const Credential&, ByteView) { return true; };
+    c.accept_external_commits = true;  // so the external Commit paths are fuzzed
     return c;
 }
 
