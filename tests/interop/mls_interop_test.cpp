@@ -1,7 +1,7 @@
 // Two lagrum-mls-interop processes driven through the MLS WG interop scenarios
 // (../shared/mls-interop/configs/{welcome_join,commit,application,external_join}.json),
-// each script run twice with the actors' assignment to the two instances swapped
-// (external_join.json also with plaintext and encrypted handshakes). After every commit
+// each script run with the actors' assignment to the two instances swapped, and with
+// plaintext (PublicMessage) and encrypted (PrivateMessage) handshake messages. After every commit
 // the test checks that every member reports the same state_auth and export, and that
 // application messages go through in both directions. externalJoin follows the WG test
 // runner: the actor publishes a GroupInfo (tree outside it if externalTree), the joiner
@@ -599,13 +599,13 @@ TEST_F(MlsInterop, NameAndSuites) {
 }
 
 TEST_F(MlsInterop, WelcomeJoin) {
-    run_config("welcome_join.json");
+    run_config("welcome_join.json", /*both_handshakes=*/true);
 }
 TEST_F(MlsInterop, Commit) {
-    run_config("commit.json");
+    run_config("commit.json", /*both_handshakes=*/true);
 }
 TEST_F(MlsInterop, Application) {
-    run_config("application.json");
+    run_config("application.json", /*both_handshakes=*/true);
 }
 TEST_F(MlsInterop, ExternalJoin) {
     run_config("external_join.json", /*both_handshakes=*/true);
