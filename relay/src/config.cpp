@@ -122,7 +122,8 @@ std::variant<RelayConfig, std::string> parse_config(const std::string& text,
             !read_num<std::int64_t>(*l, "session_ttl_seconds", c.session_ttl_seconds, err, 1,
                                     365ll * 86400) ||
             !read_num<std::int64_t>(*l, "expire_interval_seconds", c.expire_interval_seconds, err,
-                                    1, 86400)) {
+                                    1, 86400) ||
+            !read_num<std::uint64_t>(*l, "live_queue_max", c.live_queue_max, err, 1, 1000000)) {
             return "config: " + err;
         }
     }

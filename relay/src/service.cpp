@@ -111,41 +111,82 @@ std::optional<std::string> check_devices(const google::protobuf::RepeatedPtrFiel
 
 }  // namespace
 
-// ---- MailboxNotifier ----
+// ---- MailboxHub ----
 
-MailboxNotifier::Slot& MailboxNotifier::slot_locked(const Bytes& device) {
-    auto& s = slots_[device];
-    if (!s) s = std::make_unique<Slot>();
-    return *s;
+std::shared_ptr<MailboxHub::Subscriber> MailboxHub::attach(const Bytes& device) {
+    auto sub = std::make_shared<Subscriber>(device);
+    std::lock_guard lock(mu_);
+    subs_[device].push_back(sub.get());
+    return sub;
 }
 
-std::uint64_t MailboxNotifier::generation(const Bytes& device) {
+void MailboxHub::detach(const std::shared_ptr<Subscriber>& sub) {
     std::lock_guard lock(mu_);
-    return slot_locked(device).generation;
+    auto it = subs_.find(sub->device);
+    if (it == subs_.end()) return;
+    std::erase(it->second, sub.get());
+    if (it->second.empty()) subs_.erase(it);
 }
 
-void MailboxNotifier::notify(const std::vector<Bytes>& devices) {
+void MailboxHub::publish(const std::vector<CommittedDelivery>& deliveries) {
     std::lock_guard lock(mu_);
-    for (const auto& d : devices) {
-        auto it = slots_.find(d);
-        if (it == slots_.end()) continue;  // nobody has subscribed yet
-        ++it->second->generation;
-        it->second->cv.notify_all();
+    for (const auto& d : deliveries) {
+        auto it = subs_.find(d.device);
+        if (it == subs_.end()) continue;  // no stream open: the store has it for later
+        for (Subscriber* sub : it->second) {
+            if (sub->overflow) continue;
+            const std::size_t size = d.body->payload.size();
+            if (sub->queue.size() >= max_queued_ || sub->bytes + size > kMaxQueuedBytes) {
+                sub->queue.clear();
+                sub->bytes = 0;
+                sub->overflow = true;
+            } else {
+                sub->queue.push_back(Live{d.seq, d.body});
+                sub->bytes += size;
+            }
+            sub->cv.notify_one();
+        }
     }
 }
 
-std::uint64_t MailboxNotifier::wait(const Bytes& device, std::uint64_t seen,
-                                    std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mu_);
-    Slot& s = slot_locked(device);
-    s.cv.wait_for(lock, timeout, [&] { return shutdown_.load() || s.generation != seen; });
-    return s.generation;
+void MailboxHub::acked(const Bytes& device, std::uint64_t upto_seq) {
+    std::lock_guard lock(mu_);
+    auto it = subs_.find(device);
+    if (it == subs_.end()) return;
+    for (Subscriber* sub : it->second) {
+        while (!sub->queue.empty() && sub->queue.front().seq <= upto_seq) {
+            sub->bytes -= sub->queue.front().body->payload.size();
+            sub->queue.pop_front();
+        }
+    }
 }
 
-void MailboxNotifier::shutdown() {
+MailboxHub::Taken MailboxHub::take(Subscriber& sub, std::vector<Live>& out,
+                                   std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    sub.cv.wait_for(lock, timeout,
+                    [&] { return shutdown_.load() || sub.overflow || !sub.queue.empty(); });
+    if (shutdown_) return Taken::shutdown;
+    if (sub.overflow) {
+        // Re-armed under the lock, so whatever is committed after the caller's store
+        // read starts is queued again.
+        sub.overflow = false;
+        return Taken::overflow;
+    }
+    if (sub.queue.empty()) return Taken::timeout;
+    out.assign(std::make_move_iterator(sub.queue.begin()),
+               std::make_move_iterator(sub.queue.end()));
+    sub.queue.clear();
+    sub.bytes = 0;
+    return Taken::deliveries;
+}
+
+void MailboxHub::shutdown() {
     std::lock_guard lock(mu_);
     shutdown_ = true;
-    for (auto& [d, s] : slots_) s->cv.notify_all();
+    for (auto& [d, subs] : subs_) {
+        for (Subscriber* sub : subs) sub->cv.notify_all();
+    }
 }
 
 // ---- Clock ----
@@ -169,10 +210,22 @@ Clock make_clock(const std::string& test_clock_file) {
 
 RelayService::RelayService(const RelayConfig& config, Storage& storage, cert::TrustStore& trust,
                            Logger& log, Clock clock)
-    : config_(config), storage_(storage), trust_(trust), log_(log), clock_(std::move(clock)) {}
+    : config_(config),
+      storage_(storage),
+      trust_(trust),
+      log_(log),
+      clock_(std::move(clock)),
+      hub_(static_cast<std::size_t>(config.live_queue_max)) {
+    storage_.set_commit_listener(
+        [this](const std::vector<CommittedDelivery>& rows) { hub_.publish(rows); });
+}
+
+RelayService::~RelayService() {
+    storage_.set_commit_listener({});
+}
 
 void RelayService::begin_shutdown() {
-    notifier_.shutdown();
+    hub_.shutdown();
 }
 
 Status RelayService::finish(const char* method, grpc::ServerContextBase* ctx, const Status& st,
@@ -214,7 +267,7 @@ Status RelayService::from_store(grpc::ServerContextBase* ctx, const StoreError& 
 }
 
 Status RelayService::authenticate(grpc::ServerContextBase* ctx, Caller& caller) {
-    if (notifier_.is_shutdown()) return Status(StatusCode::UNAVAILABLE, "relay shutting down");
+    if (hub_.is_shutdown()) return Status(StatusCode::UNAVAILABLE, "relay shutting down");
     const auto& md = ctx->client_metadata();
     auto it = md.find(kSessionMetadataKey);
     if (it == md.end()) return Status(StatusCode::UNAUTHENTICATED, "missing session token");
@@ -269,7 +322,7 @@ Status RelayService::authenticate(grpc::ServerContextBase* ctx, Caller& caller) 
 
 Status RelayService::GetChallenge(grpc::ServerContext* ctx, const v1::GetChallengeRequest*,
                                   v1::GetChallengeResponse* resp) {
-    if (notifier_.is_shutdown()) return Status(StatusCode::UNAVAILABLE, "relay shutting down");
+    if (hub_.is_shutdown()) return Status(StatusCode::UNAVAILABLE, "relay shutting down");
     const std::int64_t now = clock_();
     Bytes c = crypto::random_bytes(32);
     {
@@ -291,7 +344,7 @@ Status RelayService::GetChallenge(grpc::ServerContext* ctx, const v1::GetChallen
 
 Status RelayService::Register(grpc::ServerContext* ctx, const v1::RegisterRequest* req,
                               v1::RegisterResponse* resp) {
-    if (notifier_.is_shutdown()) return Status(StatusCode::UNAVAILABLE, "relay shutting down");
+    if (hub_.is_shutdown()) return Status(StatusCode::UNAVAILABLE, "relay shutting down");
     const std::int64_t now = clock_();
     if (req->challenge().size() != 32) {
         return finish("Register", ctx, invalid("challenge must be 32 bytes"));
@@ -519,7 +572,6 @@ Status RelayService::SendCommit(grpc::ServerContext* ctx, const v1::SendCommitRe
     cr.now = clock_();
     auto r = storage_.commit(cr);
     if (!r.ok()) return fail(from_store(ctx, r.error()));
-    notifier_.notify(r.value().notify);
     resp->set_epoch(r.value().epoch);
     resp->set_recipients(r.value().recipients);
     resp->set_duplicate(r.value().duplicate);
@@ -579,7 +631,6 @@ grpc::ServerUnaryReactor* RelayService::SendMessage(grpc::CallbackServerContext*
             reactor->Finish(finish("SendMessage", ctx, from_store(ctx, r.error()), device));
             return;
         }
-        notifier_.notify(r.value().notify);
         resp->set_recipients(r.value().recipients);
         resp->set_duplicate(r.value().duplicate);
         reactor->Finish(Status::OK);
@@ -594,35 +645,87 @@ Status RelayService::Subscribe(grpc::ServerContext* ctx, const v1::SubscribeRequ
     const Bytes device = c.session.device_id;
     // Tells the client the stream is authenticated and live before any delivery exists.
     writer->SendInitialMetadata();
+    // Attached before the first store read: a delivery committed before that read is in
+    // it, one committed after is queued here (one committed in between is in both, and
+    // the cursor drops the second copy). So none is skipped and none is sent twice.
+    const auto sub = hub_.attach(device);
+    struct Detach {
+        MailboxHub& hub;
+        const std::shared_ptr<MailboxHub::Subscriber>& sub;
+        ~Detach() { hub.detach(sub); }
+    } detach{hub_, sub};
     std::uint64_t cursor = req->after_seq();
-    std::uint64_t seen = notifier_.generation(device);
     v1::Delivery out;
+    // `last`: flush now; otherwise gRPC may coalesce this write with the next one.
+    auto send = [&](std::uint64_t seq, const Bytes& envelope_id, const Bytes& group_id,
+                    DeliveryKind kind, const Bytes& sender, std::uint64_t epoch,
+                    const Bytes& payload, std::int64_t received_at, bool last) {
+        out.set_seq(seq);
+        out.set_envelope_id(to_string(envelope_id));
+        out.set_group_id(to_string(group_id));
+        out.set_kind(static_cast<v1::Delivery::Kind>(static_cast<int>(kind)));
+        out.set_sender_device_id(to_string(sender));
+        out.set_epoch(epoch);
+        out.set_payload(to_string(payload));
+        out.set_received_at(received_at);
+        grpc::WriteOptions opts;
+        if (!last) opts.set_buffer_hint();
+        if (!writer->Write(out, opts)) return false;
+        cursor = seq;
+        return true;
+    };
+    bool reading_store = true;
+    std::vector<MailboxHub::Live> live;
     while (!ctx->IsCancelled()) {
-        if (notifier_.is_shutdown()) return Status(StatusCode::UNAVAILABLE, "relay shutting down");
-        // The generation is taken before reading so a delivery committed after the read
-        // is never missed: it bumps the generation and the wait returns at once.
-        seen = notifier_.generation(device);
-        auto batch =
-            storage_.read_mailbox(device, cursor, kStreamBatch, kStreamBatchBytes, clock_());
-        if (!batch.ok()) return finish("Subscribe", ctx, from_store(ctx, batch.error()), device);
-        for (const auto& d : batch.value()) {
-            out.set_seq(d.seq);
-            out.set_envelope_id(to_string(d.envelope_id));
-            out.set_group_id(to_string(d.group_id));
-            out.set_kind(static_cast<v1::Delivery::Kind>(static_cast<int>(d.kind)));
-            out.set_sender_device_id(to_string(d.sender));
-            out.set_epoch(d.epoch);
-            out.set_payload(to_string(d.payload));
-            out.set_received_at(d.received_at);
-            if (!writer->Write(out)) return Status(StatusCode::CANCELLED, "stream closed");
-            cursor = d.seq;
+        if (hub_.is_shutdown()) return Status(StatusCode::UNAVAILABLE, "relay shutting down");
+        if (reading_store) {
+            auto batch =
+                storage_.read_mailbox(device, cursor, kStreamBatch, kStreamBatchBytes, clock_());
+            if (!batch.ok())
+                return finish("Subscribe", ctx, from_store(ctx, batch.error()), device);
+            const auto& rows = batch.value();
+            std::size_t bytes = 0;
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                const auto& d = rows[i];
+                bytes += d.payload.size();
+                if (!send(d.seq, d.envelope_id, d.group_id, d.kind, d.sender, d.epoch, d.payload,
+                          d.received_at, i + 1 == rows.size())) {
+                    return Status(StatusCode::CANCELLED, "stream closed");
+                }
+            }
+            // A batch cut by either limit may have more behind it: read again at once.
+            // Otherwise the store is drained up to the read, and the queue has the rest.
+            reading_store = rows.size() >= kStreamBatch || bytes >= kStreamBatchBytes;
+            continue;
         }
-        // A full batch may have more behind it: read again at once. Otherwise everything
-        // present at read time was sent, and the wait returns immediately if anything was
-        // committed since `seen` was taken. The bounded wait is only so cancellation is
-        // noticed (the sync API has no cancellation callback).
-        if (batch.value().size() >= kStreamBatch) continue;
-        notifier_.wait(device, seen, std::chrono::milliseconds(500));
+        // The bounded wait is only so cancellation is noticed (the sync API has no
+        // cancellation callback).
+        live.clear();
+        switch (hub_.take(*sub, live, std::chrono::milliseconds(500))) {
+            case MailboxHub::Taken::shutdown:
+                return Status(StatusCode::UNAVAILABLE, "relay shutting down");
+            case MailboxHub::Taken::overflow:
+                log_.info("live_queue_overflow", {{"device", hex(device, 4)}});
+                reading_store = true;
+                continue;
+            case MailboxHub::Taken::timeout:
+                continue;
+            case MailboxHub::Taken::deliveries:
+                break;
+        }
+        const std::int64_t now = clock_();
+        // Drop what the store read already sent and what has expired (read_mailbox's
+        // rule), so the stream stays in seq order with no duplicates.
+        std::erase_if(live, [&](const MailboxHub::Live& l) {
+            return l.seq <= cursor || l.body->expires_at <= now;
+        });
+        for (std::size_t i = 0; i < live.size(); ++i) {
+            const auto& b = *live[i].body;
+            if (!send(live[i].seq, b.envelope_id, b.group_id, b.kind, b.sender, b.epoch, b.payload,
+                      b.received_at, i + 1 == live.size())) {
+                return Status(StatusCode::CANCELLED, "stream closed");
+            }
+        }
     }
     return Status(StatusCode::CANCELLED, "cancelled");
 }
@@ -633,6 +736,7 @@ Status RelayService::Ack(grpc::ServerContext* ctx, const v1::AckRequest* req,
     if (auto st = authenticate(ctx, c); !st.ok()) return finish("Ack", ctx, st);
     auto r = storage_.ack(c.session.device_id, req->upto_seq());
     if (!r.ok()) return finish("Ack", ctx, from_store(ctx, r.error()), c.session.device_id);
+    hub_.acked(c.session.device_id, req->upto_seq());
     resp->set_deleted(r.value());
     return Status::OK;
 }

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <future>
 #include <set>
 #include <thread>
 
@@ -12,6 +13,7 @@
 #include "lagrum/relay/cert.h"
 #include "lagrum/relay/config.h"
 #include "lagrum/relay/mls_header.h"
+#include "lagrum/relay/service.h"
 #include "lagrum/relay/sqlite_storage.h"
 
 namespace {
@@ -390,6 +392,166 @@ TEST_F(StorageFixture, ClosedStorageRefusesWrites) {
     auto r = s.create_group(Bytes{1}, dev(1), 0);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, relay::StoreErrc::unavailable);
+}
+
+// ---- Live hand-off: the storage's commit listener and the service's MailboxHub ----
+
+struct RelayStorageFixture : StorageFixture {};
+
+TEST_F(RelayStorageFixture, CommitListenerReportsExactlyTheCommittedRows) {
+    relay::StorageLimits lim;
+    lim.mailbox_max_count = 6;
+    lim.ttl_seconds = 100;
+    relay::SqliteStorage s(db(), lim);
+    std::mutex mu;
+    std::vector<relay::CommittedDelivery> rows;
+    s.set_commit_listener([&](const std::vector<relay::CommittedDelivery>& r) {
+        std::lock_guard lock(mu);
+        rows.insert(rows.end(), r.begin(), r.end());
+    });
+    auto reported = [&] {
+        std::lock_guard lock(mu);
+        return rows.size();
+    };
+    register_devices(s, 4);
+    const Bytes g{3};
+    ASSERT_TRUE(s.create_group(g, dev(1), 0).ok());
+    relay::CommitRequest c{g,  dev(1), Bytes(16, 0),     0, {1}, {dev(2), dev(3)},
+                           {}, {9},    {dev(2), dev(3)}, 5};
+    ASSERT_TRUE(s.commit(c).ok());
+    EXPECT_EQ(reported(), 2u);  // the two welcomes, reported before commit() returned
+    ASSERT_TRUE(s.send({g, dev(1), Bytes(16, 1), 7, {1, 2}, 6}).ok());
+    EXPECT_EQ(reported(), 4u);
+    // A duplicate and a refused request add nothing.
+    EXPECT_TRUE(s.send({g, dev(1), Bytes(16, 1), 7, {1, 2}, 6}).value().duplicate);
+    EXPECT_FALSE(s.send({g, dev(4), Bytes(16, 2), 7, {1}, 6}).ok());
+    EXPECT_EQ(reported(), 4u);
+    // Many requests in flight at once, some over quota: those roll back to their
+    // savepoint inside a shared transaction and must not be reported.
+    std::vector<std::future<relay::StoreResult<relay::SendResult>>> results;
+    for (std::uint8_t i = 10; i < 20; ++i) {
+        auto p = std::make_shared<std::promise<relay::StoreResult<relay::SendResult>>>();
+        results.push_back(p->get_future());
+        s.send_async({g, dev(1), Bytes(16, i), 7, {i}, 6},
+                     [p](relay::StoreResult<relay::SendResult> r) { p->set_value(std::move(r)); });
+    }
+    int accepted = 0;
+    for (auto& f : results) accepted += f.get().ok() ? 1 : 0;
+    EXPECT_EQ(accepted, 4);  // 6 per mailbox: welcome + first message + 4
+    for (std::uint8_t d = 2; d <= 3; ++d) {
+        auto box = s.read_mailbox(dev(d), 0, 100, 1 << 20, 6);
+        ASSERT_TRUE(box.ok());
+        std::vector<relay::CommittedDelivery> mine;
+        {
+            std::lock_guard lock(mu);
+            for (const auto& r : rows) {
+                if (r.device == dev(d)) mine.push_back(r);
+            }
+        }
+        ASSERT_EQ(mine.size(), box.value().size());
+        for (std::size_t i = 0; i < mine.size(); ++i) {
+            const auto& want = box.value()[i];
+            EXPECT_EQ(mine[i].seq, want.seq);
+            EXPECT_EQ(mine[i].body->envelope_id, want.envelope_id);
+            EXPECT_EQ(mine[i].body->group_id, want.group_id);
+            EXPECT_EQ(mine[i].body->kind, want.kind);
+            EXPECT_EQ(mine[i].body->sender, want.sender);
+            EXPECT_EQ(mine[i].body->epoch, want.epoch);
+            EXPECT_EQ(mine[i].body->payload, want.payload);
+            EXPECT_EQ(mine[i].body->received_at, want.received_at);
+            EXPECT_EQ(mine[i].body->expires_at, want.received_at + 100);
+        }
+    }
+    // Detached: nothing more is reported.
+    s.set_commit_listener({});
+    ASSERT_TRUE(s.ack(dev(2), UINT64_MAX).ok());
+    ASSERT_TRUE(s.ack(dev(3), UINT64_MAX).ok());
+    ASSERT_TRUE(s.send({g, dev(1), Bytes(16, 30), 7, {1}, 6}).ok());
+    EXPECT_EQ(reported(), 12u);
+}
+
+relay::CommittedDelivery row(const Bytes& device, std::uint64_t seq, std::size_t size = 1) {
+    auto body = std::make_shared<relay::DeliveryBody>();
+    body->payload = Bytes(size, 0x5a);
+    return {device, seq, body};
+}
+
+TEST(RelayHub, QueuesOnlyForAttachedStreamsInOrder) {
+    relay::MailboxHub hub;
+    const Bytes a(32, 1), b(32, 2);
+    hub.publish({row(a, 1)});  // nobody attached: the store keeps it
+    auto sa = hub.attach(a);
+    auto sa2 = hub.attach(a);
+    hub.publish({row(a, 2), row(b, 3), row(a, 4)});
+    std::vector<relay::MailboxHub::Live> got;
+    for (auto* s : {sa.get(), sa2.get()}) {
+        got.clear();
+        ASSERT_EQ(hub.take(*s, got, std::chrono::milliseconds(0)),
+                  relay::MailboxHub::Taken::deliveries);
+        ASSERT_EQ(got.size(), 2u);
+        EXPECT_EQ(got[0].seq, 2u);
+        EXPECT_EQ(got[1].seq, 4u);
+    }
+    got.clear();
+    EXPECT_EQ(hub.take(*sa, got, std::chrono::milliseconds(0)), relay::MailboxHub::Taken::timeout);
+    hub.detach(sa2);
+    hub.publish({row(a, 5)});
+    ASSERT_EQ(hub.take(*sa, got, std::chrono::milliseconds(0)),
+              relay::MailboxHub::Taken::deliveries);
+    EXPECT_EQ(got.size(), 1u);
+    hub.detach(sa);
+}
+
+TEST(RelayHub, AckDropsQueuedDeliveries) {
+    relay::MailboxHub hub;
+    const Bytes a(32, 1);
+    auto s = hub.attach(a);
+    hub.publish({row(a, 1), row(a, 2), row(a, 3)});
+    hub.acked(a, 2);
+    std::vector<relay::MailboxHub::Live> got;
+    ASSERT_EQ(hub.take(*s, got, std::chrono::milliseconds(0)),
+              relay::MailboxHub::Taken::deliveries);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].seq, 3u);
+    hub.detach(s);
+}
+
+TEST(RelayHub, OverflowSendsTheStreamBackToTheStoreAndRearms) {
+    relay::MailboxHub hub(16);
+    const Bytes a(32, 1);
+    auto s = hub.attach(a);
+    std::vector<relay::CommittedDelivery> many;
+    for (std::uint64_t i = 1; i <= 17; ++i) many.push_back(row(a, i));
+    hub.publish(many);
+    hub.publish({row(a, 100000)});  // still overflowed: dropped too (the store has it)
+    std::vector<relay::MailboxHub::Live> got;
+    EXPECT_EQ(hub.take(*s, got, std::chrono::milliseconds(0)), relay::MailboxHub::Taken::overflow);
+    EXPECT_TRUE(got.empty());
+    // Re-armed: what is published after the overflow was reported is queued again.
+    hub.publish({row(a, 100001)});
+    ASSERT_EQ(hub.take(*s, got, std::chrono::milliseconds(0)),
+              relay::MailboxHub::Taken::deliveries);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].seq, 100001u);
+    // The byte bound works the same way.
+    hub.publish({row(a, 100002, relay::MailboxHub::kMaxQueuedBytes + 1)});
+    got.clear();
+    EXPECT_EQ(hub.take(*s, got, std::chrono::milliseconds(0)), relay::MailboxHub::Taken::overflow);
+    hub.detach(s);
+}
+
+TEST(RelayHub, ShutdownWakesWaitingStreams) {
+    relay::MailboxHub hub;
+    auto s = hub.attach(Bytes(32, 1));
+    auto waiter = std::async(std::launch::async, [&] {
+        std::vector<relay::MailboxHub::Live> got;
+        // Long enough that only shutdown can end the wait within the test's run.
+        return hub.take(*s, got, std::chrono::hours(1));
+    });
+    hub.shutdown();
+    EXPECT_EQ(waiter.get(), relay::MailboxHub::Taken::shutdown);
+    EXPECT_TRUE(hub.is_shutdown());
+    hub.detach(s);
 }
 
 }  // namespace

@@ -30,6 +30,9 @@ struct RelayConfig {
     double rate_burst = 200;
     std::int64_t session_ttl_seconds = 24 * 3600;
     std::int64_t expire_interval_seconds = 60;
+    // Deliveries queued in memory for one live Subscribe stream that is not keeping up;
+    // beyond this the stream goes back to reading its mailbox from the database.
+    std::uint64_t live_queue_max = 4096;
     // SIGTERM: in-flight handlers always run to completion (their writes commit); this is
     // how long responses may still be sent and connected clients drained before calls
     // are cancelled. gRPC waits for it whenever any client is connected.

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -22,26 +23,50 @@ inline constexpr const char* kSessionMetadataKey = "lagrum-session-token";
 inline constexpr const char* kCurrentEpochTrailer = "lagrum-current-epoch";
 inline constexpr std::string_view kRegisterLabel = "lagrum.relay.v1.Register";
 
-// Wakes Subscribe streams when their device's mailbox grows. One slot per device so a
-// delivery wakes only that device's streams.
-class MailboxNotifier {
+// Hands deliveries that have just been committed to the Subscribe streams of their
+// device, so a live stream does not re-read its mailbox for every delivery. The store
+// stays the source of truth: a stream attaches here before reading its backlog, and
+// anything it cannot get from here (queue overflow) it reads from the store again.
+class MailboxHub {
   public:
-    std::uint64_t generation(const Bytes& device);
-    void notify(const std::vector<Bytes>& devices);
-    // Waits until the device's generation differs from `seen`, shutdown, or `timeout`.
-    // Returns the current generation.
-    std::uint64_t wait(const Bytes& device, std::uint64_t seen, std::chrono::milliseconds timeout);
+    struct Live {
+        std::uint64_t seq = 0;
+        std::shared_ptr<const DeliveryBody> body;
+    };
+    struct Subscriber {
+        explicit Subscriber(Bytes d) : device(std::move(d)) {}
+        const Bytes device;
+        std::condition_variable cv;
+        std::deque<Live> queue;
+        std::size_t bytes = 0;
+        bool overflow = false;  // deliveries were dropped: re-read the store
+    };
+    // A slow stream's queue is bounded (count, payload bytes); past that it falls back
+    // to the store.
+    static constexpr std::size_t kMaxQueuedBytes = 32 * 1024 * 1024;
+    explicit MailboxHub(std::size_t max_queued = 4096) : max_queued_(max_queued) {}
+
+    // From this call on, every published delivery of `device` is queued for the result.
+    std::shared_ptr<Subscriber> attach(const Bytes& device);
+    void detach(const std::shared_ptr<Subscriber>& sub);
+    // From the storage's commit listener: rows already durable, in commit order.
+    void publish(const std::vector<CommittedDelivery>& deliveries);
+    // Drops queued deliveries up to `upto_seq` (they were acknowledged, so deleted).
+    void acked(const Bytes& device, std::uint64_t upto_seq);
+
+    enum class Taken { deliveries, overflow, timeout, shutdown };
+    // Moves the queued deliveries (seq order) into `out`, waiting up to `timeout` for
+    // one. On overflow the queue is emptied and re-armed: the caller must then re-read
+    // the store, which holds everything the queue dropped.
+    Taken take(Subscriber& sub, std::vector<Live>& out, std::chrono::milliseconds timeout);
+
     void shutdown();
     bool is_shutdown() const { return shutdown_.load(); }
 
   private:
-    struct Slot {
-        std::condition_variable cv;
-        std::uint64_t generation = 0;
-    };
-    Slot& slot_locked(const Bytes& device);
+    const std::size_t max_queued_;
     std::mutex mu_;
-    std::map<Bytes, std::unique_ptr<Slot>> slots_;
+    std::map<Bytes, std::vector<Subscriber*>> subs_;
     std::atomic<bool> shutdown_{false};
 };
 
@@ -53,8 +78,12 @@ Clock make_clock(const std::string& test_clock_file);
 // group commit does not hold a server thread; the other RPCs are synchronous.
 class RelayService final : public v1::Relay::WithCallbackMethod_SendMessage<v1::Relay::Service> {
   public:
+    // Installs itself as the storage's commit listener until destroyed.
     RelayService(const RelayConfig& config, Storage& storage, cert::TrustStore& trust, Logger& log,
                  Clock clock);
+    ~RelayService() override;
+    RelayService(const RelayService&) = delete;
+    RelayService& operator=(const RelayService&) = delete;
 
     // Stops streams and makes new calls fail UNAVAILABLE (in-flight writes finish).
     void begin_shutdown();
@@ -105,7 +134,7 @@ class RelayService final : public v1::Relay::WithCallbackMethod_SendMessage<v1::
     cert::TrustStore& trust_;
     Logger& log_;
     Clock clock_;
-    MailboxNotifier notifier_;
+    MailboxHub hub_;
 
     std::mutex challenge_mu_;
     std::map<Bytes, std::int64_t> challenges_;  // challenge -> expiry

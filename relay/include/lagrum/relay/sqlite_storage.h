@@ -8,6 +8,7 @@
 // (WAL lets them run beside the writer).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -61,6 +62,7 @@ class SqliteStorage final : public Storage {
                                                           std::int64_t now) override;
     StoreResult<std::uint64_t> ack(ByteView device_id, std::uint64_t upto_seq) override;
     StoreResult<std::uint64_t> expire(std::int64_t now) override;
+    void set_commit_listener(CommitListener listener) override;
     void close() override;
 
     // Statistics for tests/benchmarks: transactions committed, requests in them.
@@ -99,6 +101,27 @@ class SqliteStorage final : public Storage {
     std::uint64_t commits_ = 0;
     std::uint64_t batched_ = 0;
     std::thread writer_;
+
+    // Rows added by the transaction being built (writer thread only); handed to the
+    // listener after COMMIT, trimmed when an op rolls back to its savepoint.
+    std::vector<CommittedDelivery> pending_;
+
+    // Finished transactions, answered in commit order by the completer thread.
+    struct Completed {
+        std::vector<Op> ops;
+        std::vector<CommittedDelivery> rows;
+        bool ok = false;
+        std::string error;
+    };
+    void completer_loop();
+    std::mutex done_mu_;
+    std::condition_variable done_cv_;
+    std::deque<Completed> done_;
+    bool done_stop_ = false;
+    std::thread completer_;
+    std::mutex listener_mu_;
+    CommitListener listener_;
+    std::atomic<bool> has_listener_{false};
 
     std::unique_ptr<Db> checkpoint_db_;
     std::mutex ckpt_mu_;

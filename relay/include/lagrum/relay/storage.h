@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -131,6 +132,30 @@ struct StoredDelivery {
     std::int64_t received_at = 0;
 };
 
+// What a mailbox row carries besides its device and seq; shared by every recipient of
+// one fan-out so a large group does not copy the payload per member.
+struct DeliveryBody {
+    Bytes envelope_id;
+    Bytes group_id;
+    DeliveryKind kind = DeliveryKind::message;
+    Bytes sender;
+    std::uint64_t epoch = 0;
+    Bytes payload;
+    std::int64_t received_at = 0;
+    std::int64_t expires_at = 0;
+};
+
+// One mailbox row that has just become durable.
+struct CommittedDelivery {
+    Bytes device;
+    std::uint64_t seq = 0;
+    std::shared_ptr<const DeliveryBody> body;
+};
+
+// Called after each durable commit with the rows it added, in seq order; calls are
+// serialised and made in commit order. Must not block (it runs on the writer thread).
+using CommitListener = std::function<void(const std::vector<CommittedDelivery>&)>;
+
 class Storage {
   public:
     virtual ~Storage() = default;
@@ -178,6 +203,11 @@ class Storage {
     virtual StoreResult<std::uint64_t> ack(ByteView device_id, std::uint64_t upto_seq) = 0;
     // Deletes expired deliveries, dedup records and sessions; returns deliveries removed.
     virtual StoreResult<std::uint64_t> expire(std::int64_t now) = 0;
+
+    // Installs the commit listener (replacing any earlier one; empty: none). Every row
+    // added to a mailbox after this returns is reported exactly once, after its COMMIT
+    // and before the call that added it returns.
+    virtual void set_commit_listener(CommitListener listener) = 0;
 
     // Finishes queued writes, then refuses new ones (unavailable).
     virtual void close() = 0;
