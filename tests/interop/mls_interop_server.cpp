@@ -2,8 +2,9 @@
 // of lagrum::mls::Group, so that other MLS implementations' test runners can drive
 // Lagrum. Usage: lagrum-mls-interop --port N [--host ADDRESS]   (default 127.0.0.1)
 //
-// Cipher suite 0x0003 only. RPCs not implemented here (ReInit*, branch, external signers,
-// NewMemberAddProposal) answer UNIMPLEMENTED (the generated base class does that).
+// Cipher suite 0x0003 only. RPCs not implemented here (ReInit*, branch) answer
+// UNIMPLEMENTED (the generated base class does that), as does a ReInit proposal
+// description (the library does not support ReInit).
 // Credentials are basic credentials carrying the runner's identity; the interop runner is
 // the authentication service here, so the credential policy accepts every identity.
 #include <grpcpp/grpcpp.h>
@@ -19,6 +20,8 @@
 #include "lagrum/crypto/random.h"
 #include "lagrum/mls/cipher_suite.h"
 #include "lagrum/mls/error.h"
+#include "lagrum/mls/extensions.h"
+#include "lagrum/mls/framing.h"
 #include "lagrum/mls/group.h"
 #include "mls_client.grpc.pb.h"
 
@@ -321,6 +324,105 @@ class Service final : public mls_client::MLSClient::Service {
         });
     }
 
+    // §12.1.8: the joiner's own Add from the group's GroupInfo; the KeyPackage bundle
+    // becomes a transaction so that the joiner can later join from the Welcome.
+    Status NewMemberAddProposal(ServerContext*, const mls_client::NewMemberAddProposalRequest* in,
+                                mls_client::NewMemberAddProposalResponse* out) override {
+        return run([&] {
+            const auto sig = mls::generate_signature_key_pair();
+            Transaction t;
+            t.bundle = mls::create_key_package(mls::Credential::basic(to_bytes(in->identity())),
+                                               sig.private_key);
+            const Bytes proposal = mls::new_member_add_proposal(view(in->group_info()), t.bundle,
+                                                                config(false).credential_policy);
+            out->set_proposal(to_string(proposal));
+            out->set_init_priv(to_string(t.bundle.init_private.view()));
+            out->set_encryption_priv(to_string(t.bundle.encryption_private.view()));
+            out->set_signature_priv(to_string(t.bundle.signature_private.view()));
+            const std::uint32_t id = next_id_++;
+            transactions_.emplace(id, std::move(t));
+            out->set_transaction_id(id);
+        });
+    }
+
+    // A signer outside every group (e.g. a delivery service); external_sender is its
+    // encoded ExternalSender (§12.1.8.1) for a member to list in external_senders.
+    Status CreateExternalSigner(ServerContext*, const mls_client::CreateExternalSignerRequest* in,
+                                mls_client::CreateExternalSignerResponse* out) override {
+        return run([&] {
+            check_suite(in->cipher_suite());
+            auto sig = mls::generate_signature_key_pair();
+            const mls::ExternalSender sender{sig.public_key,
+                                             mls::Credential::basic(to_bytes(in->identity()))};
+            out->set_external_sender(to_string(mls::encode(sender)));
+            const std::uint32_t id = next_id_++;
+            signers_.emplace(id, std::move(sig.private_key));
+            out->set_signer_id(id);
+        });
+    }
+
+    // A GroupContextExtensions proposal that appends the signer to external_senders and
+    // keeps every other group extension.
+    Status AddExternalSigner(ServerContext*, const mls_client::AddExternalSignerRequest* in,
+                             mls_client::ProposalResponse* out) override {
+        return run([&] {
+            Group& g = state(in->state_id());
+            const auto sender = mls::decode_exact<mls::ExternalSender>(view(in->external_sender()));
+            mls::ExtensionList extensions = g.context().extensions;
+            auto senders = mls::get_extension<mls::ExternalSenders>(extensions)
+                               .value_or(mls::ExternalSenders{});
+            senders.senders.push_back(sender);
+            std::erase_if(extensions, [](const mls::Extension& e) {
+                return e.type == mls::extension_type::external_senders;
+            });
+            extensions.push_back(mls::make_extension(senders));
+            out->set_proposal(to_string(g.propose_group_context_extensions(std::move(extensions))));
+        });
+    }
+
+    // A proposal by an external signer. The runner does not fill in signer_index, so the
+    // signer is found by its key in the GroupInfo's external_senders (the library checks
+    // the GroupInfo and that entry again).
+    Status ExternalSignerProposal(ServerContext*,
+                                  const mls_client::ExternalSignerProposalRequest* in,
+                                  mls_client::ProposalResponse* out) override {
+        return run([&] {
+            auto it = signers_.find(in->signer_id());
+            if (it == signers_.end()) throw NotFound{"signer"};
+            const mls::SecretBytes& key = it->second;
+            std::optional<mls::RatchetTree> external;
+            if (!in->ratchet_tree().empty()) {
+                external = mls::decode_exact<mls::RatchetTree>(view(in->ratchet_tree()));
+            }
+            // Unverified here: only used to find the signer's index and the removed leaf;
+            // external_proposal() verifies the GroupInfo before signing anything.
+            const mls::GroupInfo gi = group_info_of(in->group_info());
+            mls::RatchetTree tree;
+            if (const mls::Extension* e =
+                    mls::find_extension(gi.extensions, mls::extension_type::ratchet_tree)) {
+                tree = mls::decode_exact<mls::RatchetTree>(e->data);
+            } else if (external) {
+                tree = *external;
+            }
+            const auto senders =
+                mls::get_extension<mls::ExternalSenders>(gi.group_context.extensions);
+            if (!senders) mls::fail(MlsErrc::not_member, "the group has no external senders");
+            const Bytes public_key = mls::signature_public_key(key.view());
+            std::optional<std::uint32_t> index;
+            for (std::size_t i = 0; i < senders->senders.size(); ++i) {
+                if (senders->senders[i].signature_key == public_key) {
+                    index = static_cast<std::uint32_t>(i);
+                    break;
+                }
+            }
+            if (!index) mls::fail(MlsErrc::not_member, "signer not in external_senders");
+            const mls::Proposal p = describe(in->description(), gi.group_context.group_id, tree);
+            out->set_proposal(to_string(mls::external_proposal(
+                view(in->group_info()), *index, p, key.view(), config(false).credential_policy,
+                external ? &*external : nullptr)));
+        });
+    }
+
     Status Free(ServerContext*, const mls_client::FreeRequest* in,
                 mls_client::FreeResponse*) override {
         return run([&] {
@@ -368,9 +470,12 @@ class Service final : public mls_client::MLSClient::Service {
 
     // The runner names members by identity; find the leaf carrying it.
     static mls::LeafIndex leaf_of(const Group& g, const std::string& identity) {
+        return leaf_of(g.tree(), identity);
+    }
+    static mls::LeafIndex leaf_of(const mls::RatchetTree& tree, const std::string& identity) {
         const Bytes id = to_bytes(identity);
-        for (auto m : g.tree().members()) {
-            if (g.tree().leaf(m)->credential.identity == id) return m;
+        for (auto m : tree.members()) {
+            if (tree.leaf(m)->credential.identity == id) return m;
         }
         mls::fail(MlsErrc::invalid_proposal, "no member with that identity");
     }
@@ -387,9 +492,15 @@ class Service final : public mls_client::MLSClient::Service {
     }
 
     static mls::Proposal proposal_of(const Group& g, const mls_client::ProposalDescription& d) {
+        return describe(d, g.group_id(), g.tree());
+    }
+
+    // A ProposalDescription as a Proposal for the group `group_id` with tree `tree`.
+    static mls::Proposal describe(const mls_client::ProposalDescription& d, const Bytes& group_id,
+                                  const mls::RatchetTree& tree) {
         const std::string type = d.proposal_type();
         if (type == "add") return mls::Proposal{mls::Add{parse_key_package(d.key_package())}};
-        if (type == "remove") return mls::Proposal{mls::Remove{leaf_of(g, d.removed_id())}};
+        if (type == "remove") return mls::Proposal{mls::Remove{leaf_of(tree, d.removed_id())}};
         if (type == "externalPSK" || type == "resumptionPSK") {
             mls::PreSharedKeyId id;
             id.psk_nonce = lagrum::crypto::random_bytes(mls::kNh);
@@ -399,7 +510,7 @@ class Service final : public mls_client::MLSClient::Service {
             } else {
                 id.type = mls::PskType::resumption;
                 id.usage = mls::ResumptionPskUsage::application;
-                id.psk_group_id = g.group_id();
+                id.psk_group_id = group_id;
                 id.psk_epoch = d.epoch_id();
             }
             return mls::Proposal{mls::PreSharedKey{id}};
@@ -407,7 +518,16 @@ class Service final : public mls_client::MLSClient::Service {
         if (type == "groupContextExtensions") {
             return mls::Proposal{mls::GroupContextExtensions{extensions_of(d.extensions())}};
         }
-        mls::fail(MlsErrc::unsupported, "proposal type " + type);
+        if (type == "reinit") mls::fail(MlsErrc::unsupported, "ReInit is not supported");
+        mls::fail(MlsErrc::invalid_proposal, "unknown proposal type " + type);
+    }
+
+    // A GroupInfo MLSMessage, decoded (not verified).
+    static mls::GroupInfo group_info_of(const std::string& message) {
+        mls::MlsMessage m = mls::decode_exact<mls::MlsMessage>(view(message));
+        auto* gi = std::get_if<mls::GroupInfo>(&m.body);
+        if (gi == nullptr) mls::fail(MlsErrc::decode, "not a GroupInfo message");
+        return std::move(*gi);
     }
 
     // The ratchet_tree extension of a GroupInfo MLSMessage.
@@ -427,6 +547,7 @@ class Service final : public mls_client::MLSClient::Service {
     std::uint32_t next_id_ = 1;
     std::map<std::uint32_t, Group> states_;
     std::map<std::uint32_t, Transaction> transactions_;
+    std::map<std::uint32_t, mls::SecretBytes> signers_;  // CreateExternalSigner keys
 };
 
 }  // namespace

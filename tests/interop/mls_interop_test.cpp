@@ -1,12 +1,18 @@
 // Two lagrum-mls-interop processes driven through the MLS WG interop scenarios
-// (../shared/mls-interop/configs/{welcome_join,commit,application,external_join}.json),
-// each script run with the actors' assignment to the two instances swapped, and with
-// plaintext (PublicMessage) and encrypted (PrivateMessage) handshake messages. After every commit
-// the test checks that every member reports the same state_auth and export, and that
-// application messages go through in both directions. externalJoin follows the WG test
+// (../shared/mls-interop/configs/{welcome_join,commit,application,external_join,
+// external_proposals}.json), each script run with the actors' assignment to the two
+// instances swapped, and with plaintext (PublicMessage) and encrypted (PrivateMessage)
+// handshake messages. After every commit the test checks that every member reports the
+// same state_auth and export, and that application messages go through in both
+// directions. externalJoin follows the WG test
 // runner: the actor publishes a GroupInfo (tree outside it if externalTree), the joiner
 // calls ExternalJoin with the PSKs of the listed installExternalPSK steps, and the actor
 // and `members` HandleCommit the commit, each reporting the joiner's epoch_authenticator.
+// The external-proposal actions follow it too: newMemberAddProposal (GroupInfo with the
+// tree), addExternalSigner (CreateExternalSigner + AddExternalSigner) and
+// externalSignerProposal (GroupInfo with the tree outside, signer_index left unset). ReInit
+// is not implemented by the library: a script that needs it must be refused with
+// UNIMPLEMENTED at that step, and is counted and printed as stopped, not as passed.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -149,16 +155,20 @@ class ScriptRun {
                      (encrypt_ ? ", encrypted handshake" : "") + ") step " + std::to_string(i) +
                      " " + steps[i]["action"].get<std::string>();
             ASSERT_NO_FATAL_FAILURE(step(i, steps[i]));
+            if (!stopped_.empty()) return;
         }
     }
 
     int checks() const { return checks_; }
+    // Non-empty if the run ended early at a feature the library refuses as unsupported.
+    const std::string& stopped() const { return stopped_; }
 
   private:
     struct Actor {
         Instance* inst = nullptr;
         std::optional<std::uint32_t> state;
         std::optional<std::uint32_t> transaction;
+        std::optional<std::uint32_t> signer;  // CreateExternalSigner
     };
 
     Actor& actor(const std::string& name) {
@@ -247,6 +257,12 @@ class ScriptRun {
             mls_client::ProposalResponse resp;
             RPC(*actor(s["actor"]).inst, ResumptionPSKProposal, req, resp);
             outputs_[i] = resp.proposal();
+        } else if (action == "newMemberAddProposal") {
+            ASSERT_NO_FATAL_FAILURE(new_member_add_proposal(i, s));
+        } else if (action == "addExternalSigner") {
+            ASSERT_NO_FATAL_FAILURE(add_external_signer(i, s));
+        } else if (action == "externalSignerProposal") {
+            ASSERT_NO_FATAL_FAILURE(external_signer_proposal(i, s));
         } else if (action == "externalJoin") {
             ASSERT_NO_FATAL_FAILURE(external_join(s));
         } else if (action == "fullCommit") {
@@ -316,23 +332,7 @@ class ScriptRun {
         req.set_state_id(*c.state);
         for (const auto& r : refs) req.add_by_reference(r);
         if (s.contains("byValue")) {
-            for (const auto& v : s["byValue"]) {
-                auto* d = req.add_by_value();
-                const std::string type = v["proposalType"];
-                d->set_proposal_type(type);
-                if (v.contains("keyPackage"))
-                    d->set_key_package(outputs_.at(v["keyPackage"].get<std::size_t>()));
-                if (v.contains("removed")) d->set_removed_id(v["removed"].get<std::string>());
-                if (v.contains("pskID")) d->set_psk_id(outputs_.at(v["pskID"].get<std::size_t>()));
-                if (v.contains("epochID")) d->set_epoch_id(v["epochID"].get<std::uint64_t>());
-                if (v.contains("extensions")) {
-                    for (const auto& e : v["extensions"]) {
-                        auto* x = d->add_extensions();
-                        x->set_extension_type(e["extension_type"].get<std::uint32_t>());
-                        x->set_extension_data(b64decode(e["extension_data"]));
-                    }
-                }
-            }
+            for (const auto& v : s["byValue"]) describe(v, req.add_by_value());
         }
         req.set_force_path(flag(s, "force_path"));
         const bool external_tree = flag(s, "external_tree");
@@ -377,6 +377,102 @@ class ScriptRun {
         }
         members_ = group;
         ASSERT_NO_FATAL_FAILURE(check_agreement());
+    }
+
+    // The WG runner: the actor hands out a GroupInfo with the tree inside; the joiner
+    // answers with its own Add and keeps the KeyPackage (a transaction) for the Welcome.
+    void new_member_add_proposal(std::size_t i, const json& s) {
+        const std::string joiner = s["joiner"];
+        Actor& o = actor(s["actor"]);
+        mls_client::GroupInfoRequest greq;
+        greq.set_state_id(*o.state);
+        mls_client::GroupInfoResponse gresp;
+        RPC(*o.inst, GroupInfo, greq, gresp);
+        Actor& j = actor(joiner);
+        mls_client::NewMemberAddProposalRequest req;
+        req.set_group_info(gresp.group_info());
+        req.set_identity(joiner);
+        mls_client::NewMemberAddProposalResponse resp;
+        RPC(*j.inst, NewMemberAddProposal, req, resp);
+        ASSERT_FALSE(resp.proposal().empty()) << where_;
+        ASSERT_FALSE(resp.signature_priv().empty()) << where_;
+        j.transaction = resp.transaction_id();
+        outputs_[i] = resp.proposal();
+    }
+
+    // The signer creates its key; the actor proposes adding it to external_senders.
+    void add_external_signer(std::size_t i, const json& s) {
+        const std::string signer = s["signer"];
+        Actor& d = actor(signer);
+        mls_client::CreateExternalSignerRequest creq;
+        creq.set_cipher_suite(3);
+        creq.set_identity(signer);
+        mls_client::CreateExternalSignerResponse cresp;
+        RPC(*d.inst, CreateExternalSigner, creq, cresp);
+        ASSERT_FALSE(cresp.external_sender().empty()) << where_;
+        d.signer = cresp.signer_id();
+        Actor& a = actor(s["actor"]);
+        mls_client::AddExternalSignerRequest req;
+        req.set_state_id(*a.state);
+        req.set_external_sender(cresp.external_sender());
+        mls_client::ProposalResponse resp;
+        RPC(*a.inst, AddExternalSigner, req, resp);
+        outputs_[i] = resp.proposal();
+    }
+
+    // The member hands out a GroupInfo with the tree outside it; the signer proposes. As
+    // in the WG runner, signer_index is left unset: the signer finds itself. A ReInit
+    // description must be refused as unsupported (the library has no ReInit), which ends
+    // the run (reported as such, not as passed).
+    void external_signer_proposal(std::size_t i, const json& s) {
+        Actor& m = actor(s["member"]);
+        mls_client::GroupInfoRequest greq;
+        greq.set_state_id(*m.state);
+        greq.set_external_tree(true);
+        mls_client::GroupInfoResponse gresp;
+        RPC(*m.inst, GroupInfo, greq, gresp);
+        ASSERT_FALSE(gresp.ratchet_tree().empty()) << where_;
+        Actor& d = actor(s["actor"]);
+        ASSERT_TRUE(d.signer.has_value()) << "no external signer " << s["actor"] << " " << where_;
+        mls_client::ExternalSignerProposalRequest req;
+        req.set_signer_id(*d.signer);
+        req.set_group_info(gresp.group_info());
+        req.set_ratchet_tree(gresp.ratchet_tree());
+        const json& v = s["description"];
+        const std::string type = v["proposalType"];
+        describe(v, req.mutable_description());
+        if (type == "reinit") {
+            req.mutable_description()->set_group_id(name_ + "-" + std::to_string(rotation_) +
+                                                    (flag(v, "changeGroupID") ? "++" : ""));
+            req.mutable_description()->set_cipher_suite(3);
+            mls_client::ProposalResponse resp;
+            grpc::ClientContext ctx;
+            EXPECT_EQ(d.inst->stub->ExternalSignerProposal(&ctx, req, &resp).error_code(),
+                      grpc::StatusCode::UNIMPLEMENTED)
+                << where_;
+            stopped_ = "ReInit";
+            return;
+        }
+        mls_client::ProposalResponse resp;
+        RPC(*d.inst, ExternalSignerProposal, req, resp);
+        outputs_[i] = resp.proposal();
+    }
+
+    // A script's proposal description (byValue entry or externalSignerProposal).
+    void describe(const json& v, mls_client::ProposalDescription* d) {
+        d->set_proposal_type(v["proposalType"].get<std::string>());
+        if (v.contains("keyPackage"))
+            d->set_key_package(outputs_.at(v["keyPackage"].get<std::size_t>()));
+        if (v.contains("removed")) d->set_removed_id(v["removed"].get<std::string>());
+        if (v.contains("pskID")) d->set_psk_id(outputs_.at(v["pskID"].get<std::size_t>()));
+        if (v.contains("epochID")) d->set_epoch_id(v["epochID"].get<std::uint64_t>());
+        if (v.contains("extensions")) {
+            for (const auto& e : v["extensions"]) {
+                auto* x = d->add_extensions();
+                x->set_extension_type(e["extension_type"].get<std::uint32_t>());
+                x->set_extension_data(b64decode(e["extension_data"]));
+            }
+        }
     }
 
     void external_join(const json& s) {
@@ -520,6 +616,7 @@ class ScriptRun {
     std::vector<std::string> members_;
     std::vector<std::string> extra_refs_;
     int checks_ = 0;
+    std::string stopped_;
 };
 
 class MlsInterop : public ::testing::Test {
@@ -538,7 +635,8 @@ class MlsInterop : public ::testing::Test {
     // with plaintext and with encrypted handshake messages).
     void run_config(const std::string& file, bool both_handshakes = false) {
         const json cfg = lagrum::test::load_shared_json("mls-interop/configs/" + file);
-        int scripts = 0, runs = 0, checks = 0;
+        int scripts = 0, runs = 0, passed = 0, checks = 0;
+        std::map<std::string, int> stopped;  // script -> runs ended at an unsupported feature
         for (const auto& [name, steps] : cfg["scripts"].items()) {
             for (int encrypt = 0; encrypt < (both_handshakes ? 2 : 1); ++encrypt) {
                 for (int rotation = 0; rotation < 2; ++rotation) {
@@ -546,14 +644,24 @@ class MlsInterop : public ::testing::Test {
                     ASSERT_NO_FATAL_FAILURE(run.run(steps)) << file << " " << name;
                     checks += run.checks();
                     ++runs;
+                    if (run.stopped().empty()) {
+                        ++passed;
+                    } else {
+                        ++stopped[name + " (" + run.stopped() + ")"];
+                    }
                 }
             }
             ++scripts;
         }
         std::cout << "[mls interop] " << file << ": " << scripts
                   << " script(s) x 2 actor assignments"
-                  << (both_handshakes ? " x 2 handshake modes" : "") << " = " << runs
-                  << " runs passed, " << checks << " agreement checks" << std::endl;
+                  << (both_handshakes ? " x 2 handshake modes" : "") << " = " << runs << " runs, "
+                  << passed << " passed, " << checks << " agreement checks";
+        for (const auto& [what, n] : stopped) {
+            std::cout << "; " << n << " run(s) of " << what
+                      << " stopped: unsupported, refused with UNIMPLEMENTED";
+        }
+        std::cout << std::endl;
         EXPECT_GT(scripts, 0);
     }
 
@@ -609,6 +717,9 @@ TEST_F(MlsInterop, Application) {
 }
 TEST_F(MlsInterop, ExternalJoin) {
     run_config("external_join.json", /*both_handshakes=*/true);
+}
+TEST_F(MlsInterop, ExternalProposals) {
+    run_config("external_proposals.json", /*both_handshakes=*/true);
 }
 
 // The PSKs given to ExternalJoin are injected into the commit: a member without the
@@ -736,6 +847,121 @@ TEST_F(MlsInterop, ExternalJoinRejectsBadInput) {
     // Still serving, and the good inputs work.
     EXPECT_EQ(join(info[0], ""), grpc::StatusCode::OK);
     EXPECT_EQ(join(info[1], tree), grpc::StatusCode::OK);
+}
+
+// The external-proposal RPCs refuse bad input with an error status (INVALID_ARGUMENT for
+// malformed or unacceptable data, NOT_FOUND for unknown ids), never a crash or OK, and
+// keep serving.
+TEST_F(MlsInterop, ExternalProposalsRejectBadInput) {
+    Instance& inst = *a_;
+    const auto invalid = grpc::StatusCode::INVALID_ARGUMENT;
+    mls_client::CreateGroupRequest cg;
+    cg.set_group_id("ext-bad-input");
+    cg.set_cipher_suite(3);
+    cg.set_identity("alice");
+    mls_client::CreateGroupResponse cgr;
+    {
+        grpc::ClientContext ctx;
+        ASSERT_TRUE(inst.stub->CreateGroup(&ctx, cg, &cgr).ok());
+    }
+    auto group_info = [&](bool external_tree, std::string* tree = nullptr) {
+        mls_client::GroupInfoRequest req;
+        req.set_state_id(cgr.state_id());
+        req.set_external_tree(external_tree);
+        mls_client::GroupInfoResponse resp;
+        grpc::ClientContext ctx;
+        EXPECT_TRUE(inst.stub->GroupInfo(&ctx, req, &resp).ok());
+        if (tree != nullptr) *tree = resp.ratchet_tree();
+        return resp.group_info();
+    };
+    auto new_member = [&](const std::string& info) {
+        mls_client::NewMemberAddProposalRequest req;
+        req.set_group_info(info);
+        req.set_identity("bob");
+        mls_client::NewMemberAddProposalResponse resp;
+        grpc::ClientContext ctx;
+        return inst.stub->NewMemberAddProposal(&ctx, req, &resp).error_code();
+    };
+    const std::string info = group_info(false);
+    std::string forged = info;
+    forged.back() = static_cast<char>(forged.back() ^ 1);  // inside the signature
+    EXPECT_EQ(new_member(""), invalid);
+    EXPECT_EQ(new_member(info.substr(0, info.size() - 1)), invalid);
+    EXPECT_EQ(new_member(forged), invalid);
+    EXPECT_EQ(new_member(group_info(true)), invalid);  // no tree: none can be given here
+    EXPECT_EQ(new_member(info), grpc::StatusCode::OK);
+
+    mls_client::CreateExternalSignerRequest creq;
+    creq.set_cipher_suite(1);
+    creq.set_identity("ds");
+    mls_client::CreateExternalSignerResponse cresp;
+    {
+        grpc::ClientContext ctx;
+        EXPECT_NE(inst.stub->CreateExternalSigner(&ctx, creq, &cresp).error_code(),
+                  grpc::StatusCode::OK);
+    }
+    creq.set_cipher_suite(3);
+    {
+        grpc::ClientContext ctx;
+        ASSERT_TRUE(inst.stub->CreateExternalSigner(&ctx, creq, &cresp).ok());
+    }
+    auto add_signer = [&](std::uint32_t state, const std::string& sender,
+                          mls_client::ProposalResponse* out) {
+        mls_client::AddExternalSignerRequest req;
+        req.set_state_id(state);
+        req.set_external_sender(sender);
+        grpc::ClientContext ctx;
+        return inst.stub->AddExternalSigner(&ctx, req, out).error_code();
+    };
+    mls_client::ProposalResponse added;
+    EXPECT_EQ(add_signer(cgr.state_id(), "", &added), invalid);
+    EXPECT_EQ(add_signer(cgr.state_id(), cresp.external_sender() + "x", &added), invalid);
+    EXPECT_EQ(add_signer(987654, cresp.external_sender(), &added), grpc::StatusCode::NOT_FOUND);
+
+    auto propose = [&](std::uint32_t signer, const std::string& gi, const std::string& tree,
+                       const std::string& type, const std::string& removed = "") {
+        mls_client::ExternalSignerProposalRequest req;
+        req.set_signer_id(signer);
+        req.set_group_info(gi);
+        req.set_ratchet_tree(tree);
+        req.mutable_description()->set_proposal_type(type);
+        req.mutable_description()->set_removed_id(removed);
+        mls_client::ProposalResponse resp;
+        grpc::ClientContext ctx;
+        return inst.stub->ExternalSignerProposal(&ctx, req, &resp).error_code();
+    };
+    // Not yet in external_senders.
+    EXPECT_EQ(propose(cresp.signer_id(), info, "", "remove", "alice"), invalid);
+
+    ASSERT_EQ(add_signer(cgr.state_id(), cresp.external_sender(), &added), grpc::StatusCode::OK);
+    {
+        mls_client::CommitRequest req;
+        req.set_state_id(cgr.state_id());
+        req.add_by_reference(added.proposal());
+        mls_client::CommitResponse resp;
+        grpc::ClientContext ctx;
+        ASSERT_TRUE(inst.stub->Commit(&ctx, req, &resp).ok());
+        mls_client::HandlePendingCommitRequest preq;
+        preq.set_state_id(cgr.state_id());
+        mls_client::HandleCommitResponse presp;
+        grpc::ClientContext ctx2;
+        ASSERT_TRUE(inst.stub->HandlePendingCommit(&ctx2, preq, &presp).ok());
+    }
+    std::string tree;
+    const std::string info2 = group_info(true, &tree);
+    std::string forged2 = info2;
+    forged2.back() = static_cast<char>(forged2.back() ^ 1);
+    const std::uint32_t ds = cresp.signer_id();
+    EXPECT_EQ(propose(987654, info2, tree, "remove", "alice"), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(propose(ds, "", tree, "remove", "alice"), invalid);
+    EXPECT_EQ(propose(ds, forged2, tree, "remove", "alice"), invalid);
+    EXPECT_EQ(propose(ds, info2, "", "remove", "alice"), invalid);  // tree missing
+    EXPECT_EQ(propose(ds, info2, tree.substr(1), "remove", "alice"), invalid);
+    EXPECT_EQ(propose(ds, info2, tree, "remove", "nobody"), invalid);
+    EXPECT_EQ(propose(ds, info2, tree, "update"), invalid);
+    EXPECT_EQ(propose(ds, info2, tree, "add"), invalid);  // no KeyPackage
+    EXPECT_EQ(propose(ds, info2, tree, "reinit"), grpc::StatusCode::UNIMPLEMENTED);
+    EXPECT_EQ(propose(ds, info2, tree, "remove", "alice"), grpc::StatusCode::OK);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // External Commits (RFC 9420 §12.4.3.2, external init §8.3): joining from a GroupInfo
 // without a Welcome, with the tree in the GroupInfo or out of band, with a PSK, and the
 // "resync" flavour that replaces the joiner's earlier appearance; then every way the
-// joiner or a member must refuse one.
+// joiner or a member must refuse one. Also proposals from non-members (§12.1.8), framed by
+// hand and built with external_proposal() / new_member_add_proposal().
 #include <gtest/gtest.h>
 
 #include "group_util.h"
@@ -364,6 +365,235 @@ TEST(ExternalProposals, ExternalSenderAndNewMemberProposalsAreCommitted) {
     ASSERT_TRUE(c.welcome.has_value());
     Group joined = Group::join_from_message(*c.welcome, erin_kp, cfg);
     expect_converged({&*ms[0]->group, &*ms[1]->group, &joined});
+}
+
+// The same two kinds of non-member proposal, now built with the library's API from the
+// group's GroupInfo: an external sender's Remove, external PSK and (next epoch)
+// GroupContextExtensions, and a prospective member's own Add made from a GroupInfo whose
+// tree travels out of band. Members commit them by reference and converge.
+struct ExternalSenderGroup {
+    SignatureKeyPair ds = generate_signature_key_pair();
+    GroupConfig cfg = config();
+    std::vector<std::unique_ptr<Member>> ms;
+    ExternalSenders senders;
+
+    explicit ExternalSenderGroup(int n) {
+        for (int i = 0; i < n; ++i) {
+            ms.push_back(std::make_unique<Member>());
+            ms.back()->name = "member" + std::to_string(i);
+        }
+        senders.senders = {ExternalSender{signature_public_key(ds.private_key), cred("ds")}};
+        ms[0]->group = Group::create(bytes("group-ext-api"), cred(ms[0]->name),
+                                     ms[0]->sig.private_key, cfg, {make_extension(senders)});
+        Group::CommitOptions add;
+        std::vector<KeyPackageBundle> kps;
+        for (int i = 1; i < n; ++i) {
+            kps.push_back(create_key_package(cred(ms[i]->name), ms[i]->sig.private_key));
+            add.by_value.push_back(Proposal{Add{kps.back().key_package}});
+        }
+        auto out = ms[0]->group->commit(add);
+        ms[0]->group->merge_pending_commit();
+        for (int i = 1; i < n; ++i)
+            ms[i]->group = Group::join_from_message(*out.welcome, kps[i - 1], cfg);
+    }
+};
+
+TEST(ExternalProposals, BuiltFromGroupInfoCommittedByReferenceAndConverge) {
+    ExternalSenderGroup eg(3);
+    auto& ms = eg.ms;
+    const Bytes info = ms[0]->group->group_info(true);
+    const Bytes info_without_tree = ms[1]->group->group_info(false);
+    const RatchetTree tree = ms[1]->group->tree();
+
+    const Bytes remove = external_proposal(info, 0, Proposal{Remove{LeafIndex{2}}},
+                                           eg.ds.private_key, eg.cfg.credential_policy);
+    PreSharedKeyId psk;
+    psk.type = PskType::external;
+    psk.psk_id = bytes("psk-from-ds");
+    psk.psk_nonce = Bytes(kNh, 0x42);
+    for (auto& m : ms)
+        m->group->add_external_psk(psk.psk_id, SecretBytes::copy_of(bytes("the psk value")));
+    const Bytes psk_proposal =
+        external_proposal(info_without_tree, 0, Proposal{PreSharedKey{psk}}, eg.ds.private_key,
+                          eg.cfg.credential_policy, &tree);
+    Member erin;
+    const KeyPackageBundle erin_kp = create_key_package(cred("erin"), erin.sig.private_key);
+    const Bytes self_add =
+        new_member_add_proposal(info_without_tree, erin_kp, eg.cfg.credential_policy, &tree);
+
+    // Always PublicMessages from the right kind of sender.
+    for (const Bytes* msg : {&remove, &psk_proposal, &self_add}) {
+        const MlsMessage m = decode_exact<MlsMessage>(*msg);
+        const auto* pub = std::get_if<PublicMessage>(&m.body);
+        ASSERT_NE(pub, nullptr);
+        EXPECT_FALSE(pub->membership_tag.has_value());
+        EXPECT_EQ(pub->content.group_id, ms[0]->group->group_id());
+        EXPECT_EQ(pub->content.epoch, ms[0]->group->epoch());
+        EXPECT_EQ(pub->content.sender.type,
+                  msg == &self_add ? SenderType::new_member_proposal : SenderType::external);
+    }
+    for (auto& m : ms) {
+        for (const Bytes* msg : {&remove, &psk_proposal, &self_add}) {
+            const auto r = m->group->handle(*msg);
+            EXPECT_EQ(r.kind, Group::Received::proposal);
+            EXPECT_TRUE(r.external_sender);
+            EXPECT_EQ(r.sender, LeafIndex{0});
+        }
+    }
+    auto c = ms[1]->group->commit();
+    ms[1]->group->merge_pending_commit();
+    ms[0]->group->handle(c.commit);
+    EXPECT_TRUE(ms[2]->group->handle(c.commit).removed_self);
+    ASSERT_TRUE(c.welcome.has_value());
+    ExternalPsks joiner_psks;
+    joiner_psks.emplace(psk.psk_id, SecretBytes::copy_of(bytes("the psk value")));
+    Group joined = Group::join_from_message(*c.welcome, erin_kp, eg.cfg, nullptr, joiner_psks);
+    expect_converged({&*ms[0]->group, &*ms[1]->group, &joined});
+    EXPECT_EQ(joined.tree().leaf(LeafIndex{2})->credential, cred("erin"));
+
+    // Next epoch: the external sender changes the group's extensions (keeping itself),
+    // from a GroupInfo the newcomer publishes.
+    ExtensionList ext = {make_extension(eg.senders),
+                         make_extension(ApplicationId{bytes("lagrum-test")})};
+    const Bytes gce =
+        external_proposal(joined.group_info(true), 0, Proposal{GroupContextExtensions{ext}},
+                          eg.ds.private_key, eg.cfg.credential_policy);
+    ms[0]->group->handle(gce);
+    ms[1]->group->handle(gce);
+    joined.handle(gce);
+    auto c2 = ms[0]->group->commit();
+    ms[0]->group->merge_pending_commit();
+    ms[1]->group->handle(c2.commit);
+    joined.handle(c2.commit);
+    expect_converged({&*ms[0]->group, &*ms[1]->group, &joined});
+    EXPECT_EQ(joined.context().extensions, ext);
+
+    // A proposal framed for an epoch that has passed is refused by the members.
+    expect_errc(
+        MlsErrc::wrong_epoch,
+        [&] {
+            ms[1]->group->handle(external_proposal(info, 0, Proposal{Remove{LeafIndex{1}}},
+                                                   eg.ds.private_key, eg.cfg.credential_policy));
+        },
+        "proposal of a past epoch");
+}
+
+TEST(ExternalProposals, RefusedBeforeSigning) {
+    ExternalSenderGroup eg(3);
+    auto& ms = eg.ms;
+    const Bytes info = ms[0]->group->group_info(true);
+    const auto& policy = eg.cfg.credential_policy;
+    const ByteView ds = eg.ds.private_key;
+    const Proposal remove{Remove{LeafIndex{1}}};
+
+    // Only the proposal types an external sender may send (§12.1.8.1).
+    expect_errc(
+        MlsErrc::invalid_proposal,
+        [&] {
+            external_proposal(info, 0, Proposal{Update{*ms[1]->group->tree().leaf(LeafIndex{1})}},
+                              ds, policy);
+        },
+        "Update");
+    expect_errc(
+        MlsErrc::invalid_proposal,
+        [&] { external_proposal(info, 0, Proposal{ExternalInit{Bytes(32, 1)}}, ds, policy); },
+        "ExternalInit");
+    expect_errc(
+        MlsErrc::unsupported,
+        [&] {
+            external_proposal(
+                info, 0,
+                Proposal{ReInit{bytes("new-group"),
+                                ProtocolVersion::mls10,
+                                CipherSuite::mls_128_dhkemx25519_chacha20poly1305_sha256_ed25519,
+                                {}}},
+                ds, policy);
+        },
+        "ReInit");
+    // The signer must be the external_senders entry it claims to be.
+    const SignatureKeyPair rogue = generate_signature_key_pair();
+    expect_errc(
+        MlsErrc::not_member, [&] { external_proposal(info, 0, remove, rogue.private_key, policy); },
+        "key not in external_senders");
+    expect_errc(
+        MlsErrc::not_member, [&] { external_proposal(info, 1, remove, ds, policy); },
+        "index beyond external_senders");
+    auto plain = make_group(2);
+    expect_errc(
+        MlsErrc::not_member,
+        [&] { external_proposal(plain[0]->group->group_info(true), 0, remove, ds, policy); },
+        "group without external_senders");
+    // The proposal itself.
+    expect_errc(
+        MlsErrc::invalid_proposal,
+        [&] { external_proposal(info, 0, Proposal{Remove{LeafIndex{7}}}, ds, policy); },
+        "Remove of a leaf outside the tree");
+    PreSharedKeyId short_nonce;
+    short_nonce.psk_id = bytes("p");
+    short_nonce.psk_nonce = Bytes(3, 0);
+    expect_errc(
+        MlsErrc::invalid_proposal,
+        [&] { external_proposal(info, 0, Proposal{PreSharedKey{short_nonce}}, ds, policy); },
+        "PSK nonce of the wrong length");
+    expect_errc(
+        MlsErrc::invalid_proposal,
+        [&] {
+            external_proposal(info, 0,
+                              Proposal{GroupContextExtensions{{Extension{0xff00, bytes("x")}}}}, ds,
+                              policy);
+        },
+        "extension the members do not support");
+    Member mallory;
+    const KeyPackageBundle mallory_kp =
+        create_key_package(cred("mallory"), mallory.sig.private_key);
+    expect_errc(
+        MlsErrc::credential_rejected,
+        [&] { external_proposal(info, 0, Proposal{Add{mallory_kp.key_package}}, ds, policy); },
+        "Add of a credential the policy refuses");
+    expect_errc(
+        MlsErrc::credential_rejected, [&] { new_member_add_proposal(info, mallory_kp, policy); },
+        "self-Add refused by policy");
+
+    // The GroupInfo: forged, of another tree, or without a tree.
+    GroupInfo forged = decode_group_info(info);
+    forged.group_context.epoch += 1;
+    expect_errc(
+        MlsErrc::bad_signature,
+        [&] { external_proposal(encode_group_info(forged), 0, remove, ds, policy); },
+        "forged GroupInfo");
+    Member erin;
+    const KeyPackageBundle erin_kp = create_key_package(cred("erin"), erin.sig.private_key);
+    expect_errc(
+        MlsErrc::bad_signature,
+        [&] { new_member_add_proposal(encode_group_info(forged), erin_kp, policy); },
+        "forged GroupInfo (new member)");
+    const Bytes without_tree = ms[0]->group->group_info(false);
+    expect_errc(
+        MlsErrc::invalid_tree, [&] { new_member_add_proposal(without_tree, erin_kp, policy); },
+        "no tree");
+    const RatchetTree other = plain[0]->group->tree();
+    expect_errc(
+        MlsErrc::invalid_tree,
+        [&] { external_proposal(without_tree, 0, remove, ds, policy, &other); },
+        "another group's tree");
+    expect_errc(
+        MlsErrc::decode,
+        [&] {
+            new_member_add_proposal(Bytes{0, 1, 0, 4, 9}, erin_kp, policy);
+        },
+        "truncated GroupInfo");
+    // A KeyPackage bundle whose private key is not the leaf's, or a client already in.
+    KeyPackageBundle mixed = create_key_package(cred("erin"), erin.sig.private_key);
+    mixed.signature_private = SecretBytes::copy_of(rogue.private_key);
+    expect_errc(
+        MlsErrc::invalid_key_package, [&] { new_member_add_proposal(info, mixed, policy); },
+        "bundle key is not the KeyPackage's");
+    const KeyPackageBundle again = create_key_package(cred(ms[1]->name), ms[1]->sig.private_key);
+    EXPECT_THROW(new_member_add_proposal(info, again, policy), MlsError) << "already a member";
+
+    // Nothing above changed the group: a valid proposal still goes through.
+    EXPECT_TRUE(
+        ms[1]->group->handle(external_proposal(info, 0, remove, ds, policy)).external_sender);
 }
 
 }  // namespace

@@ -481,6 +481,92 @@ KeyPackageBundle create_key_package(const Credential& credential, ByteView signa
     return b;
 }
 
+// ---- Proposals from outside the group (§12.1.8) ------------------------------------------
+
+namespace {
+
+// The receipt checks of check_single_proposal that a non-member can apply to its own
+// proposal with only the verified GroupInfo: refusing here beats members dropping it.
+void check_non_member_proposal(const GroupContext& gc, const RatchetTree& tree, const Proposal& p,
+                               const CredentialPolicy& policy) {
+    switch (p.type()) {
+        case proposal_type::add: {
+            const KeyPackage& kp = std::get<Add>(p.body).key_package;
+            KeyPackageCheck kc;
+            kc.group_extensions = &gc.extensions;
+            kc.policy = &policy;
+            validate_key_package(kp, kc);
+            tree.check_new_leaf(kp.leaf_node, std::nullopt);
+            break;
+        }
+        case proposal_type::remove:
+            if (tree.leaf(std::get<Remove>(p.body).removed) == nullptr) {
+                fail(MlsErrc::invalid_proposal, "Remove of a blank leaf");
+            }
+            break;
+        case proposal_type::psk:
+            check_psk_id(std::get<PreSharedKey>(p.body).psk);
+            break;
+        case proposal_type::group_context_extensions:
+            check_group_extensions(tree, std::get<GroupContextExtensions>(p.body).extensions);
+            break;
+        case proposal_type::update:
+        case proposal_type::external_init:
+            fail(MlsErrc::invalid_proposal,
+                 "Update and ExternalInit cannot come from a non-member");
+        case proposal_type::reinit:
+            fail(MlsErrc::unsupported, "ReInit is not supported");
+        default:
+            fail(MlsErrc::unsupported, "unknown proposal type");
+    }
+}
+
+// A PublicMessage without membership_tag (§6.2: only member senders have one).
+Bytes frame_non_member_proposal(const GroupContext& gc, Sender sender, Proposal p,
+                                ByteView signature_private) {
+    FramedContent c;
+    c.group_id = gc.group_id;
+    c.epoch = gc.epoch;
+    c.sender = sender;
+    c.body = std::move(p);
+    AuthenticatedContent ac =
+        sign_content(WireFormat::public_message, std::move(c), gc, signature_private);
+    return wrap(MlsMessage{make_public_message(std::move(ac), gc, {})});
+}
+
+}  // namespace
+
+Bytes external_proposal(ByteView group_info, std::uint32_t sender_index, const Proposal& proposal,
+                        ByteView signature_private, const CredentialPolicy& policy,
+                        const RatchetTree* external_tree) {
+    const VerifiedGroupInfo v = verify_group_info(group_info, external_tree, policy);
+    const GroupContext& gc = v.info.group_context;
+    const auto senders = get_extension<ExternalSenders>(gc.extensions);
+    if (!senders || sender_index >= senders->senders.size()) {
+        fail(MlsErrc::not_member, "no such entry in the group's external_senders");
+    }
+    if (senders->senders[sender_index].signature_key != signature_public_key(signature_private)) {
+        fail(MlsErrc::not_member, "the external_senders entry holds another signature key");
+    }
+    check_non_member_proposal(gc, v.tree, proposal, policy);
+    return frame_non_member_proposal(gc, Sender{SenderType::external, sender_index}, proposal,
+                                     signature_private);
+}
+
+Bytes new_member_add_proposal(ByteView group_info, const KeyPackageBundle& key_package,
+                              const CredentialPolicy& policy, const RatchetTree* external_tree) {
+    const VerifiedGroupInfo v = verify_group_info(group_info, external_tree, policy);
+    const GroupContext& gc = v.info.group_context;
+    const KeyPackage& kp = key_package.key_package;
+    if (kp.leaf_node.signature_key != signature_public_key(key_package.signature_private.view())) {
+        fail(MlsErrc::invalid_key_package, "the bundle's signature key is not the KeyPackage's");
+    }
+    Proposal add{Add{kp}};
+    check_non_member_proposal(gc, v.tree, add, policy);
+    return frame_non_member_proposal(gc, Sender{SenderType::new_member_proposal, 0}, std::move(add),
+                                     key_package.signature_private.view());
+}
+
 // ---- Group: creation and joining ---------------------------------------------------------
 
 Group::Group(std::unique_ptr<State> s) : s_(std::move(s)) {}

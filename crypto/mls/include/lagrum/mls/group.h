@@ -67,6 +67,33 @@ KeyPackageBundle create_key_package(
     const Capabilities& capabilities = Capabilities::lagrum_default(),
     Lifetime lifetime = {0, UINT64_MAX});
 
+// ---- Proposals from outside the group (§12.1.8) ----------------------------------------
+//
+// Both take the group's current GroupInfo (MLSMessage or bare; `external_tree` if it has
+// no ratchet_tree extension) and verify it as an external joiner does (cipher suite, tree
+// hash, the signer's signature, every leaf through `policy`), so a forged GroupInfo is
+// refused. The result is an MLSMessage PublicMessage framed for the GroupInfo's group id
+// and epoch and signed over its GroupContext; members receive it with Group::handle()
+// and commit it by reference. Non-members cannot encrypt, so it is never a PrivateMessage.
+
+// §12.1.8.1: a proposal of the external sender at `sender_index` in the GroupContext's
+// external_senders extension, whose signature key must be that of `signature_private`
+// (not_member otherwise). Add, Remove, PreSharedKey and GroupContextExtensions only:
+// Update and ExternalInit are refused (invalid_proposal), ReInit is unsupported. The
+// proposal gets the checks a member applies on receipt that need no member state
+// (KeyPackage, Remove of an occupied leaf, PSK nonce length and usage, extensions every
+// member supports).
+Bytes external_proposal(ByteView group_info, std::uint32_t sender_index, const Proposal& proposal,
+                        ByteView signature_private, const CredentialPolicy& policy,
+                        const RatchetTree* external_tree = nullptr);
+
+// §12.1.8: a prospective member's Add of itself (sender new_member_proposal), signed with
+// the KeyPackage's own signature key (the bundle's key must match the leaf's:
+// invalid_key_package otherwise). Keep the bundle: it is what joins from the Welcome.
+Bytes new_member_add_proposal(ByteView group_info, const KeyPackageBundle& key_package,
+                              const CredentialPolicy& policy,
+                              const RatchetTree* external_tree = nullptr);
+
 // An external PSK known to the client (§8.4), by psk_id.
 using ExternalPsks = std::map<Bytes, SecretBytes>;
 
