@@ -48,7 +48,7 @@ struct GroupConfig {
     // Accept external Commits (§12.4.3.2) from holders of a GroupInfo. Off unless the
     // application opts in: anyone with a current GroupInfo and an acceptable credential
     // could otherwise join, and a resync lets a stolen signature key replace its member
-    // in one step (§16.11). The joiner's credential still goes through credential_policy;
+    // in one step (§12.4.3.2, §16.5). The joiner's credential still goes through credential_policy;
     // a resync must carry the removed member's credential.
     bool accept_external_commits = false;
 };
