@@ -75,13 +75,27 @@ void check_psk_id(const PreSharedKeyId& id) {
     }
 }
 
-// §12.1: the per-proposal rules that need no list context, for a proposal received on
-// its own (it may be committed later by reference).
-void check_single_proposal(const Group::State& s, const Proposal& p, const Sender& sender) {
+// §12.1: the per-proposal rules that need no list context. Used for a proposal received
+// on its own (it may be committed later by reference) and by a non-member checking its
+// own proposal against a verified GroupInfo before signing it.
+struct ProposalContext {
+    const GroupContext& ctx;
+    const RatchetTree& tree;
+    const CredentialPolicy& policy;
+    std::optional<std::uint64_t> now;
+};
+
+void check_proposal(const ProposalContext& pc, const Proposal& p, const Sender& sender) {
     switch (p.type()) {
-        case proposal_type::add:
-            check_key_package(s, std::get<Add>(p.body).key_package);
+        case proposal_type::add: {
+            const KeyPackage& kp = std::get<Add>(p.body).key_package;
+            KeyPackageCheck kc;
+            kc.now = pc.now;
+            kc.group_extensions = &pc.ctx.extensions;
+            kc.policy = &pc.policy;
+            validate_key_package(kp, kc);
             break;
+        }
         case proposal_type::update: {
             if (sender.type != SenderType::member) {
                 fail(MlsErrc::invalid_proposal, "Update from a non-member");
@@ -89,16 +103,16 @@ void check_single_proposal(const Group::State& s, const Proposal& p, const Sende
             const LeafIndex from{sender.index};
             LeafNodeCheck lc;
             lc.expected_source = LeafNodeSource::update;
-            lc.group_id = s.ctx.group_id;
+            lc.group_id = pc.ctx.group_id;
             lc.leaf_index = from;
-            lc.group_extensions = &s.ctx.extensions;
-            lc.policy = &s.config.credential_policy;
+            lc.group_extensions = &pc.ctx.extensions;
+            lc.policy = &pc.policy;
             validate_leaf_node(std::get<Update>(p.body).leaf_node, lc);
-            s.tree.check_new_leaf(std::get<Update>(p.body).leaf_node, from);
+            pc.tree.check_new_leaf(std::get<Update>(p.body).leaf_node, from);
             break;
         }
         case proposal_type::remove:
-            if (s.tree.leaf(std::get<Remove>(p.body).removed) == nullptr) {
+            if (pc.tree.leaf(std::get<Remove>(p.body).removed) == nullptr) {
                 fail(MlsErrc::invalid_proposal, "Remove of a blank leaf");
             }
             break;
@@ -106,7 +120,7 @@ void check_single_proposal(const Group::State& s, const Proposal& p, const Sende
             check_psk_id(std::get<PreSharedKey>(p.body).psk);
             break;
         case proposal_type::group_context_extensions:
-            check_group_extensions(s.tree, std::get<GroupContextExtensions>(p.body).extensions);
+            check_group_extensions(pc.tree, std::get<GroupContextExtensions>(p.body).extensions);
             break;
         case proposal_type::reinit:
             fail(MlsErrc::unsupported, "ReInit is not supported");
@@ -115,6 +129,11 @@ void check_single_proposal(const Group::State& s, const Proposal& p, const Sende
         default:
             fail(MlsErrc::unsupported, "unknown proposal type");
     }
+}
+
+void check_single_proposal(const Group::State& s, const Proposal& p, const Sender& sender) {
+    check_proposal(ProposalContext{s.ctx, s.tree, s.config.credential_policy, s.config.now}, p,
+                   sender);
 }
 
 // ---- PSKs (§8.4) -------------------------------------------------------------------------
@@ -485,39 +504,16 @@ KeyPackageBundle create_key_package(const Credential& credential, ByteView signa
 
 namespace {
 
-// The receipt checks of check_single_proposal that a non-member can apply to its own
-// proposal with only the verified GroupInfo: refusing here beats members dropping it.
+// The receipt checks a non-member can apply to its own proposal with only the verified
+// GroupInfo (refusing here beats members dropping it); an Add must also be new to the tree.
 void check_non_member_proposal(const GroupContext& gc, const RatchetTree& tree, const Proposal& p,
-                               const CredentialPolicy& policy) {
-    switch (p.type()) {
-        case proposal_type::add: {
-            const KeyPackage& kp = std::get<Add>(p.body).key_package;
-            KeyPackageCheck kc;
-            kc.group_extensions = &gc.extensions;
-            kc.policy = &policy;
-            validate_key_package(kp, kc);
-            tree.check_new_leaf(kp.leaf_node, std::nullopt);
-            break;
-        }
-        case proposal_type::remove:
-            if (tree.leaf(std::get<Remove>(p.body).removed) == nullptr) {
-                fail(MlsErrc::invalid_proposal, "Remove of a blank leaf");
-            }
-            break;
-        case proposal_type::psk:
-            check_psk_id(std::get<PreSharedKey>(p.body).psk);
-            break;
-        case proposal_type::group_context_extensions:
-            check_group_extensions(tree, std::get<GroupContextExtensions>(p.body).extensions);
-            break;
-        case proposal_type::update:
-        case proposal_type::external_init:
-            fail(MlsErrc::invalid_proposal,
-                 "Update and ExternalInit cannot come from a non-member");
-        case proposal_type::reinit:
-            fail(MlsErrc::unsupported, "ReInit is not supported");
-        default:
-            fail(MlsErrc::unsupported, "unknown proposal type");
+                               const CredentialPolicy& policy, const Sender& sender) {
+    if (p.type() == proposal_type::update || p.type() == proposal_type::external_init) {
+        fail(MlsErrc::invalid_proposal, "Update and ExternalInit cannot come from a non-member");
+    }
+    check_proposal(ProposalContext{gc, tree, policy, std::nullopt}, p, sender);
+    if (const auto* add = std::get_if<Add>(&p.body)) {
+        tree.check_new_leaf(add->key_package.leaf_node, std::nullopt);
     }
 }
 
@@ -548,9 +544,9 @@ Bytes external_proposal(ByteView group_info, std::uint32_t sender_index, const P
     if (senders->senders[sender_index].signature_key != signature_public_key(signature_private)) {
         fail(MlsErrc::not_member, "the external_senders entry holds another signature key");
     }
-    check_non_member_proposal(gc, v.tree, proposal, policy);
-    return frame_non_member_proposal(gc, Sender{SenderType::external, sender_index}, proposal,
-                                     signature_private);
+    const Sender sender{SenderType::external, sender_index};
+    check_non_member_proposal(gc, v.tree, proposal, policy, sender);
+    return frame_non_member_proposal(gc, sender, proposal, signature_private);
 }
 
 Bytes new_member_add_proposal(ByteView group_info, const KeyPackageBundle& key_package,
@@ -562,8 +558,9 @@ Bytes new_member_add_proposal(ByteView group_info, const KeyPackageBundle& key_p
         fail(MlsErrc::invalid_key_package, "the bundle's signature key is not the KeyPackage's");
     }
     Proposal add{Add{kp}};
-    check_non_member_proposal(gc, v.tree, add, policy);
-    return frame_non_member_proposal(gc, Sender{SenderType::new_member_proposal, 0}, std::move(add),
+    const Sender sender{SenderType::new_member_proposal, 0};
+    check_non_member_proposal(gc, v.tree, add, policy, sender);
+    return frame_non_member_proposal(gc, sender, std::move(add),
                                      key_package.signature_private.view());
 }
 
