@@ -5,20 +5,12 @@
 
 #include "lagrum/mls/codec.h"
 #include "lagrum/mls/types.h"
+#include "vector_util.h"
 
 using namespace lagrum::mls;
+using namespace lagrum::mls::testing;
 
 namespace {
-
-MlsErrc code_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const MlsError& e) {
-        return e.code();
-    }
-    ADD_FAILURE() << "no MlsError thrown";
-    return MlsErrc::crypto;
-}
 
 std::uint64_t read_varint(const Bytes& b) {
     Reader r(b);

@@ -14,16 +14,6 @@ using namespace lagrum::mls::testing;
 
 namespace {
 
-MlsErrc code_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const MlsError& e) {
-        return e.code();
-    }
-    ADD_FAILURE() << "no MlsError thrown";
-    return MlsErrc::crypto;
-}
-
 SignatureKeyLookup fixed_key(Bytes key) {
     return [key = std::move(key)](const FramedContent&) { return key; };
 }

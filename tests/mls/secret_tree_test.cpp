@@ -10,16 +10,6 @@ using namespace lagrum::mls::testing;
 
 namespace {
 
-MlsErrc code_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const MlsError& e) {
-        return e.code();
-    }
-    ADD_FAILURE() << "no MlsError thrown";
-    return MlsErrc::crypto;
-}
-
 const Bytes kSecret(32, 0x42);
 
 }  // namespace

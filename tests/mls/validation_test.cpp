@@ -60,18 +60,6 @@ KeyPackageCheck kp_check() {
     return c;
 }
 
-MlsErrc code_of(const std::function<void()>& f, int line = __builtin_LINE()) {
-    try {
-        f();
-    } catch (const MlsError& e) {
-        if (std::getenv("MLS_TEST_VERBOSE") != nullptr)
-            std::cerr << line << ": " << e.what() << "\n";
-        return e.code();
-    }
-    ADD_FAILURE() << "no MlsError thrown (line " << line << ")";
-    return MlsErrc::crypto;
-}
-
 const Bytes kGroupId{'g', 'r', 'o', 'u', 'p'};
 
 // A group of n members as a tree (everyone added by Add), plus private states.

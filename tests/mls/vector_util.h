@@ -1,13 +1,17 @@
-// Helpers shared by the MLS test-vector tests: suite filtering and per-file counts.
+// Helpers shared by the MLS tests: suite filtering and per-file vector counts, and the
+// error code a call throws.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <string>
 
 #include "lagrum/crypto/bytes.h"
+#include "lagrum/mls/error.h"
 #include "lagrum/test/shared.h"
 
 namespace lagrum::mls::testing {
@@ -66,5 +70,20 @@ class VectorCounter {
     int ran_ = 0;
     int skipped_other_suite_ = 0;
 };
+
+// The MlsErrc that `f` throws; a test failure (and MlsErrc::crypto) if it throws none.
+// MLS_TEST_VERBOSE=1 prints each error message with the calling line.
+inline MlsErrc code_of(const std::function<void()>& f, int line = __builtin_LINE()) {
+    try {
+        f();
+    } catch (const MlsError& e) {
+        if (std::getenv("MLS_TEST_VERBOSE") != nullptr) {
+            std::cerr << line << ": " << e.what() << "\n";
+        }
+        return e.code();
+    }
+    ADD_FAILURE() << "no MlsError thrown (line " << line << ")";
+    return MlsErrc::crypto;
+}
 
 }  // namespace lagrum::mls::testing

@@ -55,16 +55,6 @@ JoinCase load_case(const nlohmann::json& c) {
     return jc;
 }
 
-MlsErrc code_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const MlsError& e) {
-        return e.code();
-    }
-    ADD_FAILURE() << "no MlsError thrown";
-    return MlsErrc::crypto;
-}
-
 }  // namespace
 
 TEST(MlsVectors, WelcomeJoinPassiveClient) {
