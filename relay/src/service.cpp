@@ -657,17 +657,15 @@ Status RelayService::Subscribe(grpc::ServerContext* ctx, const v1::SubscribeRequ
     std::uint64_t cursor = req->after_seq();
     v1::Delivery out;
     // `last`: flush now; otherwise gRPC may coalesce this write with the next one.
-    auto send = [&](std::uint64_t seq, const Bytes& envelope_id, const Bytes& group_id,
-                    DeliveryKind kind, const Bytes& sender, std::uint64_t epoch,
-                    const Bytes& payload, std::int64_t received_at, bool last) {
+    auto send = [&](std::uint64_t seq, const DeliveryBody& d, bool last) {
         out.set_seq(seq);
-        out.set_envelope_id(to_string(envelope_id));
-        out.set_group_id(to_string(group_id));
-        out.set_kind(static_cast<v1::Delivery::Kind>(static_cast<int>(kind)));
-        out.set_sender_device_id(to_string(sender));
-        out.set_epoch(epoch);
-        out.set_payload(to_string(payload));
-        out.set_received_at(received_at);
+        out.set_envelope_id(to_string(d.envelope_id));
+        out.set_group_id(to_string(d.group_id));
+        out.set_kind(static_cast<v1::Delivery::Kind>(static_cast<int>(d.kind)));
+        out.set_sender_device_id(to_string(d.sender));
+        out.set_epoch(d.epoch);
+        out.set_payload(to_string(d.payload));
+        out.set_received_at(d.received_at);
         grpc::WriteOptions opts;
         if (!last) opts.set_buffer_hint();
         if (!writer->Write(out, opts)) return false;
@@ -686,10 +684,8 @@ Status RelayService::Subscribe(grpc::ServerContext* ctx, const v1::SubscribeRequ
             const auto& rows = batch.value();
             std::size_t bytes = 0;
             for (std::size_t i = 0; i < rows.size(); ++i) {
-                const auto& d = rows[i];
-                bytes += d.payload.size();
-                if (!send(d.seq, d.envelope_id, d.group_id, d.kind, d.sender, d.epoch, d.payload,
-                          d.received_at, i + 1 == rows.size())) {
+                bytes += rows[i].body.payload.size();
+                if (!send(rows[i].seq, rows[i].body, i + 1 == rows.size())) {
                     return Status(StatusCode::CANCELLED, "stream closed");
                 }
             }
@@ -720,9 +716,7 @@ Status RelayService::Subscribe(grpc::ServerContext* ctx, const v1::SubscribeRequ
             return l.seq <= cursor || l.body->expires_at <= now;
         });
         for (std::size_t i = 0; i < live.size(); ++i) {
-            const auto& b = *live[i].body;
-            if (!send(live[i].seq, b.envelope_id, b.group_id, b.kind, b.sender, b.epoch, b.payload,
-                      b.received_at, i + 1 == live.size())) {
+            if (!send(live[i].seq, *live[i].body, i + 1 == live.size())) {
                 return Status(StatusCode::CANCELLED, "stream closed");
             }
         }

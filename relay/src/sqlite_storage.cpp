@@ -422,36 +422,6 @@ void SqliteStorage::completer_loop() {
 }
 
 template <class T>
-StoreResult<T> SqliteStorage::write(std::function<StoreResult<T>(Db&)> fn) {
-    auto promise = std::make_shared<std::promise<StoreResult<T>>>();
-    auto slot = std::make_shared<std::optional<StoreResult<T>>>();
-    Op op;
-    op.run = [fn = std::move(fn), slot](Db& db) {
-        try {
-            slot->emplace(fn(db));
-        } catch (const std::exception& e) {
-            slot->emplace(internal(e.what()));
-        }
-        return (*slot)->ok();
-    };
-    op.finish = [promise, slot](const std::string* commit_error) {
-        if (commit_error) {
-            promise->set_value(internal("commit failed: " + *commit_error));
-        } else {
-            promise->set_value(std::move(**slot));
-        }
-    };
-    auto future = promise->get_future();
-    {
-        std::lock_guard lock(queue_mu_);
-        if (closing_) return StoreError{StoreErrc::unavailable, "storage is closed"};
-        queue_.push_back(std::move(op));
-    }
-    queue_cv_.notify_one();
-    return future.get();
-}
-
-template <class T>
 void SqliteStorage::write_async(std::function<StoreResult<T>(Db&)> fn,
                                 std::function<void(StoreResult<T>)> done) {
     auto slot = std::make_shared<std::optional<StoreResult<T>>>();
@@ -480,6 +450,16 @@ void SqliteStorage::write_async(std::function<StoreResult<T>(Db&)> fn,
         }
     }
     done(StoreError{StoreErrc::unavailable, "storage is closed"});
+}
+
+template <class T>
+StoreResult<T> SqliteStorage::write(std::function<StoreResult<T>(Db&)> fn) {
+    // The asynchronous path, waited for: one queueing and completion mechanism.
+    auto promise = std::make_shared<std::promise<StoreResult<T>>>();
+    auto future = promise->get_future();
+    write_async<T>(std::move(fn),
+                   [promise](StoreResult<T> r) { promise->set_value(std::move(r)); });
+    return future.get();
 }
 
 template <class T>
@@ -786,7 +766,6 @@ StoreResult<SendResult> SqliteStorage::send_in(Db& db, const MessageRequest& req
     r.recipients = recipients.size();
     r.epoch = req.epoch;
     remember(db, req.sender, req.envelope_id, r, req.now + limits_.ttl_seconds);
-    r.notify = std::move(recipients);
     return r;
 }
 
@@ -852,11 +831,9 @@ StoreResult<SendResult> SqliteStorage::commit(const CommitRequest& req) {
                               DeliveryKind::welcome, req.sender, new_epoch, req.welcome, req.now);
             if (!fw.ok()) return fw.error();
             r.recipients += req.welcome_to.size();
-            recipients.insert(recipients.end(), req.welcome_to.begin(), req.welcome_to.end());
         }
         r.epoch = new_epoch;
         remember(db, req.sender, req.envelope_id, r, req.now + limits_.ttl_seconds);
-        r.notify = std::move(recipients);
         return r;
     });
 }
@@ -870,7 +847,8 @@ StoreResult<std::vector<StoredDelivery>> SqliteStorage::read_mailbox(ByteView de
         [&](Db& db) -> StoreResult<std::vector<StoredDelivery>> {
             Stmt s(db,
                    "SELECT m.seq, m.envelope_id, m.group_id, m.kind, m.sender, m.epoch, "
-                   "e.payload, m.received_at FROM mailbox m JOIN envelopes e ON e.id=m.envelope "
+                   "e.payload, m.received_at, m.expires_at FROM mailbox m JOIN envelopes e ON "
+                   "e.id=m.envelope "
                    "WHERE m.device_id=? AND m.seq>? AND m.expires_at>? ORDER BY m.seq LIMIT ?");
             s.bind(1, device_id).bind_u(2, after_seq).bind(3, now);
             s.bind(4, static_cast<std::int64_t>(max_count));
@@ -879,14 +857,15 @@ StoreResult<std::vector<StoredDelivery>> SqliteStorage::read_mailbox(ByteView de
             while (s.step()) {
                 StoredDelivery d;
                 d.seq = s.u64(0);
-                d.envelope_id = s.blob(1);
-                d.group_id = s.blob(2);
-                d.kind = static_cast<DeliveryKind>(s.i64(3));
-                d.sender = s.blob(4);
-                d.epoch = s.u64(5);
-                d.payload = s.blob(6);
-                d.received_at = s.i64(7);
-                bytes += d.payload.size();
+                d.body.envelope_id = s.blob(1);
+                d.body.group_id = s.blob(2);
+                d.body.kind = static_cast<DeliveryKind>(s.i64(3));
+                d.body.sender = s.blob(4);
+                d.body.epoch = s.u64(5);
+                d.body.payload = s.blob(6);
+                d.body.received_at = s.i64(7);
+                d.body.expires_at = s.i64(8);
+                bytes += d.body.payload.size();
                 out.push_back(std::move(d));
                 if (bytes >= max_bytes) break;
             }

@@ -357,8 +357,8 @@ TEST_F(StorageFixture, CommitCompareAndSetAndFanOut) {
     auto box = s.read_mailbox(dev(3), 0, 100, 1 << 20, 11);
     ASSERT_TRUE(box.ok());
     ASSERT_EQ(box.value().size(), 2u);
-    EXPECT_EQ(box.value()[0].kind, relay::DeliveryKind::welcome);
-    EXPECT_EQ(box.value()[1].payload, (Bytes{5, 5}));
+    EXPECT_EQ(box.value()[0].body.kind, relay::DeliveryKind::welcome);
+    EXPECT_EQ(box.value()[1].body.payload, (Bytes{5, 5}));
     EXPECT_EQ(s.ack(dev(3), box.value()[0].seq).value(), 1u);
     EXPECT_EQ(s.read_mailbox(dev(3), 0, 100, 1 << 20, 11).value().size(), 1u);
 }
@@ -452,14 +452,14 @@ TEST_F(RelayStorageFixture, CommitListenerReportsExactlyTheCommittedRows) {
         for (std::size_t i = 0; i < mine.size(); ++i) {
             const auto& want = box.value()[i];
             EXPECT_EQ(mine[i].seq, want.seq);
-            EXPECT_EQ(mine[i].body->envelope_id, want.envelope_id);
-            EXPECT_EQ(mine[i].body->group_id, want.group_id);
-            EXPECT_EQ(mine[i].body->kind, want.kind);
-            EXPECT_EQ(mine[i].body->sender, want.sender);
-            EXPECT_EQ(mine[i].body->epoch, want.epoch);
-            EXPECT_EQ(mine[i].body->payload, want.payload);
-            EXPECT_EQ(mine[i].body->received_at, want.received_at);
-            EXPECT_EQ(mine[i].body->expires_at, want.received_at + 100);
+            EXPECT_EQ(mine[i].body->envelope_id, want.body.envelope_id);
+            EXPECT_EQ(mine[i].body->group_id, want.body.group_id);
+            EXPECT_EQ(mine[i].body->kind, want.body.kind);
+            EXPECT_EQ(mine[i].body->sender, want.body.sender);
+            EXPECT_EQ(mine[i].body->epoch, want.body.epoch);
+            EXPECT_EQ(mine[i].body->payload, want.body.payload);
+            EXPECT_EQ(mine[i].body->received_at, want.body.received_at);
+            EXPECT_EQ(mine[i].body->expires_at, want.body.received_at + 100);
         }
     }
     // Detached: nothing more is reported.

@@ -117,19 +117,7 @@ struct CommitRequest {
 struct SendResult {
     std::uint64_t recipients = 0;
     bool duplicate = false;
-    std::uint64_t epoch = 0;    // commit: the new epoch
-    std::vector<Bytes> notify;  // devices whose mailbox grew
-};
-
-struct StoredDelivery {
-    std::uint64_t seq = 0;
-    Bytes envelope_id;
-    Bytes group_id;
-    DeliveryKind kind = DeliveryKind::message;
-    Bytes sender;
-    std::uint64_t epoch = 0;
-    Bytes payload;
-    std::int64_t received_at = 0;
+    std::uint64_t epoch = 0;  // commit: the new epoch
 };
 
 // What a mailbox row carries besides its device and seq; shared by every recipient of
@@ -143,6 +131,12 @@ struct DeliveryBody {
     Bytes payload;
     std::int64_t received_at = 0;
     std::int64_t expires_at = 0;
+};
+
+// A mailbox row as read back from the store.
+struct StoredDelivery {
+    std::uint64_t seq = 0;
+    DeliveryBody body;
 };
 
 // One mailbox row that has just become durable.
