@@ -115,21 +115,13 @@ class Service final : public mls_client::MLSClient::Service {
                             mls_client::CreateKeyPackageResponse* out) override {
         return run([&] {
             check_suite(in->cipher_suite());
-            const auto sig = mls::generate_signature_key_pair();
-            Transaction t;
-            t.bundle = mls::create_key_package(mls::Credential::basic(to_bytes(in->identity())),
-                                               sig.private_key);
+            mls::KeyPackageBundle bundle = fresh_key_package(in->identity());
             mls::Writer w;
             w.u16(1);
             w.u16(static_cast<std::uint16_t>(mls::WireFormat::key_package));
-            t.bundle.key_package.encode(w);
+            bundle.key_package.encode(w);
             out->set_key_package(to_string(w.bytes()));
-            out->set_init_priv(to_string(t.bundle.init_private.view()));
-            out->set_encryption_priv(to_string(t.bundle.encryption_private.view()));
-            out->set_signature_priv(to_string(t.bundle.signature_private.view()));
-            const std::uint32_t id = next_id_++;
-            transactions_.emplace(id, std::move(t));
-            out->set_transaction_id(id);
+            keep_transaction(std::move(bundle), out);
         });
     }
 
@@ -329,19 +321,11 @@ class Service final : public mls_client::MLSClient::Service {
     Status NewMemberAddProposal(ServerContext*, const mls_client::NewMemberAddProposalRequest* in,
                                 mls_client::NewMemberAddProposalResponse* out) override {
         return run([&] {
-            const auto sig = mls::generate_signature_key_pair();
-            Transaction t;
-            t.bundle = mls::create_key_package(mls::Credential::basic(to_bytes(in->identity())),
-                                               sig.private_key);
-            const Bytes proposal = mls::new_member_add_proposal(view(in->group_info()), t.bundle,
+            mls::KeyPackageBundle bundle = fresh_key_package(in->identity());
+            const Bytes proposal = mls::new_member_add_proposal(view(in->group_info()), bundle,
                                                                 config(false).credential_policy);
             out->set_proposal(to_string(proposal));
-            out->set_init_priv(to_string(t.bundle.init_private.view()));
-            out->set_encryption_priv(to_string(t.bundle.encryption_private.view()));
-            out->set_signature_priv(to_string(t.bundle.signature_private.view()));
-            const std::uint32_t id = next_id_++;
-            transactions_.emplace(id, std::move(t));
-            out->set_transaction_id(id);
+            keep_transaction(std::move(bundle), out);
         });
     }
 
@@ -435,6 +419,26 @@ class Service final : public mls_client::MLSClient::Service {
         mls::KeyPackageBundle bundle;
         mls::ExternalPsks psks;
     };
+
+    // A KeyPackage with fresh keys for a BasicCredential `identity`.
+    static mls::KeyPackageBundle fresh_key_package(const std::string& identity) {
+        const auto sig = mls::generate_signature_key_pair();
+        return mls::create_key_package(mls::Credential::basic(to_bytes(identity)), sig.private_key);
+    }
+
+    // Keeps the bundle as a transaction (for JoinGroup) and reports its private keys and
+    // id: CreateKeyPackage and NewMemberAddProposal answer with the same fields.
+    template <class Response>
+    void keep_transaction(mls::KeyPackageBundle bundle, Response* out) {
+        out->set_init_priv(to_string(bundle.init_private.view()));
+        out->set_encryption_priv(to_string(bundle.encryption_private.view()));
+        out->set_signature_priv(to_string(bundle.signature_private.view()));
+        const std::uint32_t id = next_id_++;
+        Transaction t;
+        t.bundle = std::move(bundle);
+        transactions_.emplace(id, std::move(t));
+        out->set_transaction_id(id);
+    }
 
     // Runs one RPC under the lock and maps errors to gRPC status codes.
     template <class F>
