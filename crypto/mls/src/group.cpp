@@ -45,14 +45,6 @@ void require_active(const Group::State& s) {
 // ---- Proposal checks at the time a proposal is sent or received --------------------------
 // (The list-level rules of §12.2 and the application of §12.3 are proposal_list.h's.)
 
-void check_key_package(const Group::State& s, const KeyPackage& kp) {
-    KeyPackageCheck kc;
-    kc.now = s.config.now;
-    kc.group_extensions = &s.ctx.extensions;
-    kc.policy = &s.config.credential_policy;
-    validate_key_package(kp, kc);
-}
-
 // §12.1.7: every member must support every extension of a proposed GroupContext.
 void check_group_extensions(const RatchetTree& tree, const ExtensionList& extensions) {
     for (auto m : tree.members()) {
@@ -88,12 +80,11 @@ struct ProposalContext {
 void check_proposal(const ProposalContext& pc, const Proposal& p, const Sender& sender) {
     switch (p.type()) {
         case proposal_type::add: {
-            const KeyPackage& kp = std::get<Add>(p.body).key_package;
             KeyPackageCheck kc;
             kc.now = pc.now;
             kc.group_extensions = &pc.ctx.extensions;
             kc.policy = &pc.policy;
-            validate_key_package(kp, kc);
+            validate_key_package(std::get<Add>(p.body).key_package, kc);
             break;
         }
         case proposal_type::update: {
@@ -131,6 +122,7 @@ void check_proposal(const ProposalContext& pc, const Proposal& p, const Sender& 
     }
 }
 
+// A proposal received by (or sent from) this member's state.
 void check_single_proposal(const Group::State& s, const Proposal& p, const Sender& sender) {
     check_proposal(ProposalContext{s.ctx, s.tree, s.config.credential_policy, s.config.now}, p,
                    sender);
@@ -789,8 +781,10 @@ Bytes Group::group_info(bool with_tree) const {
 // ---- Proposals ---------------------------------------------------------------------------
 
 namespace {
+// Our proposals pass the same per-proposal checks as a receiver's (check_single_proposal).
 Bytes send_proposal(Group::State& s, Proposal p, ByteView aad,
                     std::optional<SecretBytes> update_private = std::nullopt) {
+    check_single_proposal(s, p, Sender{SenderType::member, s.me().value});
     require_active(s);
     if (s.pending) fail(MlsErrc::invalid_state, "a commit is pending");
     AuthenticatedContent ac =
@@ -811,7 +805,6 @@ PreSharedKeyId new_psk_id() {
 }  // namespace
 
 Bytes Group::propose_add(const KeyPackage& key_package, ByteView aad) {
-    check_key_package(*s_, key_package);
     return send_proposal(*s_, Proposal{Add{key_package}}, aad);
 }
 
@@ -827,9 +820,6 @@ Bytes Group::propose_update(ByteView aad) {
 }
 
 Bytes Group::propose_remove(LeafIndex removed, ByteView aad) {
-    if (s_->tree.leaf(removed) == nullptr) {
-        fail(MlsErrc::invalid_proposal, "Remove of a blank leaf");
-    }
     return send_proposal(*s_, Proposal{Remove{removed}}, aad);
 }
 
@@ -856,7 +846,6 @@ Bytes Group::propose_resumption_psk(std::uint64_t epoch, ByteView aad) {
 }
 
 Bytes Group::propose_group_context_extensions(ExtensionList extensions, ByteView aad) {
-    check_group_extensions(s_->tree, extensions);
     return send_proposal(*s_, Proposal{GroupContextExtensions{std::move(extensions)}}, aad);
 }
 
