@@ -624,7 +624,7 @@ grpc::ServerUnaryReactor* RelayService::SendMessage(grpc::CallbackServerContext*
         reactor->Finish(finish("SendMessage", ctx, st, c.session.device_id));
         return reactor;
     }
-    // Completes on the storage writer thread once the fan-out is committed.
+    // Completes on the storage completer thread once the fan-out is committed.
     storage_.send_async(std::move(mr), [this, ctx, reactor, resp,
                                         device = c.session.device_id](StoreResult<SendResult> r) {
         if (!r.ok()) {

@@ -76,7 +76,7 @@ class SqliteStorage final : public Storage {
     };
     template <class T>
     StoreResult<T> write(std::function<StoreResult<T>(Db&)> fn);
-    // Queues fn; `done` gets the result after COMMIT (on the writer thread).
+    // Queues fn; `done` gets the result after COMMIT (on the completer thread).
     template <class T>
     void write_async(std::function<StoreResult<T>(Db&)> fn,
                      std::function<void(StoreResult<T>)> done);

@@ -147,7 +147,8 @@ struct CommittedDelivery {
 };
 
 // Called after each durable commit with the rows it added, in seq order; calls are
-// serialised and made in commit order. Must not block (it runs on the writer thread).
+// serialised and made in commit order. Must not block (it runs on the
+// completer thread, before the transaction's callers are answered).
 using CommitListener = std::function<void(const std::vector<CommittedDelivery>&)>;
 
 class Storage {
