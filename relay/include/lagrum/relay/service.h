@@ -11,7 +11,7 @@
 #include <mutex>
 
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "lagrum/relay/cert.h"
+#include "lagrum/cert/cert.h"
 #include "lagrum/relay/config.h"
 #include "lagrum/relay/log.h"
 #include "lagrum/relay/storage.h"

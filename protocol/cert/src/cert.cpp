@@ -1,4 +1,4 @@
-#include "lagrum/relay/cert.h"
+#include "lagrum/cert/cert.h"
 
 #include <mutex>
 

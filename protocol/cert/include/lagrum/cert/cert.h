@@ -1,6 +1,6 @@
 // Member-certificate and revocation-list verification (protocol/cert.proto).
 //
-// Deliberately small and free of MLS and storage so the client can reuse it: target
+// Deliberately small and free of MLS, gRPC and storage so the relay and the client share it:
 // lagrum_cert links only lagrum_protocol and lagrum_crypto.
 #pragma once
 

@@ -1,0 +1,10 @@
+#include "cli.h"
+
+namespace lagrum::cli {
+
+void add_profile_commands(CLI::App& app, Context& ctx) {
+    (void)app;
+    (void)ctx;
+}
+
+}  // namespace lagrum::cli

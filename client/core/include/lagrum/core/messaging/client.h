@@ -1,0 +1,207 @@
+// The messenger: one device's profile, its rooms and messages, and delivery through the
+// relay (DESIGN.md, "Sending a message", "Client store"). This is the API the CLI and the
+// desktop app sit on; it has no Qt and no gRPC (the relay is a RelayTransport).
+//
+// Profile folder:
+//   PROFILE/key        the wrapped database key (store/profile_key.h)
+//   PROFILE/store.db   the SQLCipher store: device key, certificate, trust anchors,
+//                      revocation lists, KeyPackage private keys, MLS group state, rooms,
+//                      contacts, messages, outbox, relay cursor
+//
+// Durability: every state change is one transaction. A received delivery is stored and
+// its MLS state advanced in one transaction, together with the relay cursor, before the
+// relay is told (Ack); an outgoing message is checked, queued and (later) encrypted with
+// the group state saved in one transaction before it leaves, so a crash can neither lose
+// an acknowledged message nor reuse a ratchet key nor fork group state.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cert.pb.h"
+#include "content.pb.h"
+#include "lagrum/core/error.h"
+#include "lagrum/core/legal/catalog.h"
+#include "lagrum/core/legal/check.h"
+#include "lagrum/core/pki/credential_policy.h"
+#include "lagrum/core/relay_transport.h"
+#include "lagrum/crypto/argon2.h"
+
+namespace lagrum::core::messaging {
+
+using crypto::Bytes;
+using crypto::ByteView;
+
+struct InitOptions {
+    std::string relay;     // "unix:PATH" or "host:port" (TLS)
+    std::string relay_ca;  // PEM file contents for host:port; empty: system roots
+    std::vector<cert::v1::OrganisationRoot> trust;  // at least one
+    crypto::Argon2Params kdf;
+    std::size_t key_packages = 20;  // one-time KeyPackages made at init
+};
+
+struct RoomMember {
+    std::string address;  // ORG/MEMBER
+    std::string display_name;
+    std::string role;
+    std::string authority;  // check-format.md §2.1 name
+    std::vector<Bytes> device_keys;
+    bool self = false;
+};
+
+struct Room {
+    std::string name;
+    bool direct = false;
+    bool active = true;  // false after we were removed
+    Bytes group_id;
+    std::uint64_t epoch = 0;
+    std::vector<RoomMember> members;
+    std::int64_t unread = 0;
+    std::int64_t queued = 0;  // outbox entries not yet sent
+};
+
+struct SendRequest {
+    std::optional<std::string> room;  // --room NAME
+    std::optional<std::string> to;     // --to ORG/MEMBER
+    std::string subject;               // personnummer / samordningsnummer
+    std::string provision;
+    std::string facts_json;    // check-format.md §2.5 object; empty: {}
+    std::string consent_json;  // §2.6 object; empty: none
+    std::vector<std::string> categories;
+    std::string text;
+    std::optional<content::v1::Attachment> attachment;
+    // Test hook (a "modified sender"): alters the content after the check, before
+    // encryption. Never set outside tests; the CLI has no way to set it.
+    std::function<void(content::v1::Content&)> tamper_for_testing;
+};
+
+struct SendResult {
+    legal::Verdict verdict;
+    std::string verdict_json;  // exactly `lagrum check`'s output for the same draft
+    bool allowed = false;
+    bool sent = false;    // delivered to the relay now; false: queued (offline) or refused
+    std::int64_t message_id = 0;  // local id, when allowed
+    std::string room;
+};
+
+struct Message {
+    std::int64_t id = 0;
+    std::string room;
+    bool outgoing = false;
+    std::string sender_organisation;
+    std::string sender_member;
+    std::string sender_name;
+    std::string sender_authority;
+    std::string provision;
+    content::v1::Marking marking;
+    bool has_marking = false;
+    std::vector<std::string> flags;  // empty when everything validated
+    std::string flag_reasons;        // English, for people
+    std::string text;
+    std::string attachment_name;
+    std::int64_t sent_at = 0;
+    std::int64_t received_at = 0;
+};
+
+struct OutboxEntry {
+    std::int64_t id = 0;
+    std::string room;
+    std::string provision;
+    std::string state;   // queued | encrypted | sent | held
+    std::string reason;  // why held
+    std::int64_t created_at = 0;
+    std::int64_t sent_at = 0;
+};
+
+struct SyncReport {
+    std::size_t deliveries = 0;  // processed from the relay
+    std::size_t messages = 0;    // new messages stored
+    std::size_t flagged = 0;     // of which flagged
+    std::size_t joined = 0;      // rooms joined by Welcome
+    std::size_t commits = 0;
+    std::size_t errors = 0;      // deliveries that could not be processed (recorded)
+    std::size_t sent = 0;        // outbox entries delivered
+    std::size_t held = 0;
+    bool relay_reachable = true;
+};
+
+struct SafetyNumberResult {
+    std::string digits;
+    std::vector<std::string> groups;
+    std::string qr_payload;
+};
+
+class Client {
+  public:
+    // A new profile in `dir` (created if needed; must not hold one: profile_exists).
+    static void init(const std::filesystem::path& dir, std::string_view passphrase,
+                     const InitOptions& options);
+    // Opens an existing profile (no_profile, wrong_passphrase, corrupt_store).
+    static std::unique_ptr<Client> open(const std::filesystem::path& dir,
+                                        std::string_view passphrase,
+                                        const legal::Catalog& catalog);
+    static void change_passphrase(const std::filesystem::path& dir, std::string_view old_pass,
+                                  std::string_view new_pass);
+
+    ~Client();
+
+    // The transport is made from the stored relay address by the caller's factory
+    // (lagrum_transport); without one the client is offline.
+    using TransportFactory =
+        std::function<std::unique_ptr<RelayTransport>(const std::string& address,
+                                                      const std::string& ca_pem)>;
+    void set_transport_factory(TransportFactory factory);
+    // Replaces the clock (tests): Unix seconds.
+    void set_clock(std::function<std::int64_t()> clock);
+
+    Bytes device_key() const;
+    std::string relay_address() const;
+    std::optional<pki::Member> self() const;  // nullopt before `cert import`
+
+    // Verifies the certificate against the pinned roots (its device key must be ours),
+    // stores it, registers with the relay and publishes KeyPackages. Offline: stored, and
+    // registration happens at the next connection (returns false).
+    bool import_certificate(const cert::v1::MemberCertificate& certificate);
+    // A newer signed revocation list: installed locally (rooms' members re-checked) and
+    // published to the relay when reachable.
+    void import_revocation_list(const cert::v1::RevocationList& list);
+    void add_trust_anchor(const cert::v1::OrganisationRoot& root);
+
+    // Rooms. Members are ORG/MEMBER addresses; each of their registered devices joins.
+    Room create_room(const std::string& name, const std::vector<std::string>& members);
+    Room add_members(const std::string& name, const std::vector<std::string>& members);
+    Room remove_members(const std::string& name, const std::vector<std::string>& members);
+    std::vector<Room> rooms();
+    Room room(const std::string& name);
+
+    // Checks, and if allowed queues and tries to deliver. Never throws for a refused
+    // verdict (allowed=false); throws bad_input for a malformed request.
+    SendResult send(const SendRequest& request);
+
+    // Receives (every stored delivery; with `wait`, also new ones until `wait` has passed
+    // without... see .cpp), then delivers the outbox.
+    SyncReport sync(std::chrono::milliseconds wait = std::chrono::milliseconds(0));
+    // Runs until stop() returns true: a Subscribe stream, and the outbox delivered as
+    // soon as the relay is reachable. `on_report` after each batch.
+    void run_daemon(const std::function<bool()>& stop,
+                    const std::function<void(const SyncReport&)>& on_report = {});
+
+    std::vector<Message> inbox(const std::optional<std::string>& room = std::nullopt);
+    std::vector<OutboxEntry> outbox();
+
+    SafetyNumberResult safety_number(const std::string& address);
+
+    struct Impl;
+
+  private:
+    explicit Client(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lagrum::core::messaging
