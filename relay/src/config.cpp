@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/text_format.h>
 #include <toml++/toml.h>
 
 namespace lagrum::relay {
@@ -63,6 +65,41 @@ bool read_num(const toml::table& t, const char* key, T& out, std::string& err, T
     }
     out = *v;
     return true;
+}
+
+// One OrganisationRoot in protobuf text format (what an organisation hands over as its
+// anchor), checked as strictly as a [[trust]] table.
+std::variant<cert::v1::OrganisationRoot, std::string> load_trust_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return "config: trust file " + path + ": cannot read";
+    std::ostringstream os;
+    os << in.rdbuf();
+    // Keeps the first parse error for the message (the default collector would only
+    // write it to stderr).
+    struct FirstError : google::protobuf::io::ErrorCollector {
+        std::string text;
+        void AddError(int line, google::protobuf::io::ColumnNumber column,
+                      const std::string& message) override {
+            if (text.empty()) {
+                text = "line " + std::to_string(line + 1) + ":" + std::to_string(column + 1) +
+                       ": " + message;
+            }
+        }
+    } errors;
+    google::protobuf::TextFormat::Parser parser;
+    parser.RecordErrorsTo(&errors);
+    cert::v1::OrganisationRoot r;
+    if (!parser.ParseFromString(os.str(), &r)) {
+        return "config: trust file " + path + ": not a text-format OrganisationRoot (" +
+               errors.text + ")";
+    }
+    if (r.organisation_id().empty()) {
+        return "config: trust file " + path + ": no organisation_id";
+    }
+    if (r.root_public_key().size() != 32) {
+        return "config: trust file " + path + ": root_public_key must be 32 bytes";
+    }
+    return r;
 }
 
 }  // namespace
@@ -149,6 +186,17 @@ std::variant<RelayConfig, std::string> parse_config(const std::string& text,
                 if (type == n) r.set_authority_type(a);
             }
             c.trust.push_back(std::move(r));
+        }
+    }
+    if (const toml::node* files = root.get("trust_files")) {
+        const auto* list = files->as_array();
+        if (!list) return std::string("config: trust_files must be a list of strings");
+        for (const auto& node : *list) {
+            auto p = node.value<std::string>();
+            if (!p || p->empty()) return std::string("config: trust_files must be strings");
+            auto root_or = load_trust_file(resolve(base, *p));
+            if (auto* e = std::get_if<std::string>(&root_or)) return *e;
+            c.trust.push_back(std::move(std::get<cert::v1::OrganisationRoot>(root_or)));
         }
     }
     if (auto* lists = root["revocation_lists"].as_array()) {

@@ -648,11 +648,16 @@ Status RelayService::Subscribe(grpc::ServerContext* ctx, const v1::SubscribeRequ
     // Attached before the first store read: a delivery committed before that read is in
     // it, one committed after is queued here (one committed in between is in both, and
     // the cursor drops the second copy). So none is skipped and none is sent twice.
-    const auto sub = hub_.attach(device);
+    // A backlog-only stream never reads the hub, so it does not attach (nothing queues
+    // for it).
+    const bool backlog_only = req->backlog_only();
+    const auto sub = backlog_only ? nullptr : hub_.attach(device);
     struct Detach {
         MailboxHub& hub;
         const std::shared_ptr<MailboxHub::Subscriber>& sub;
-        ~Detach() { hub.detach(sub); }
+        ~Detach() {
+            if (sub) hub.detach(sub);
+        }
     } detach{hub_, sub};
     std::uint64_t cursor = req->after_seq();
     v1::Delivery out;
@@ -692,6 +697,9 @@ Status RelayService::Subscribe(grpc::ServerContext* ctx, const v1::SubscribeRequ
             // A batch cut by either limit may have more behind it: read again at once.
             // Otherwise the store is drained up to the read, and the queue has the rest.
             reading_store = rows.size() >= kStreamBatch || bytes >= kStreamBatchBytes;
+            // One-shot fetch: the backlog is sent (each batch was flushed by its last
+            // write), so the stream ends here instead of waiting for live deliveries.
+            if (!reading_store && backlog_only) return Status::OK;
             continue;
         }
         // The bounded wait is only so cancellation is noticed (the sync API has no

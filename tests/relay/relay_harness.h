@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "lagrum/cert/cert.h"
 #include "lagrum/crypto/ed25519.h"
 #include "lagrum/crypto/random.h"
-#include "lagrum/relay/cert.h"
 #include "relay.grpc.pb.h"
 
 #ifndef LAGRUM_RELAY_BINARY

@@ -532,6 +532,58 @@ TEST_F(RelayTest, BacklogThenLiveInOrderAndAck) {
     EXPECT_EQ(tail[0].seq(), got[21].seq());
 }
 
+// backlog_only: the stored deliveries after the cursor, in order, then the stream ends
+// with OK by itself (no deadline or cancel needed); an empty mailbox ends at once.
+TEST_F(RelayTest, BacklogOnlyStreamEndsAfterTheStoredDeliveries) {
+    Device a = make_device(), b = make_device();
+    const std::string gid = random_id();
+    ASSERT_TRUE(create_group(a, gid).ok());
+    ASSERT_TRUE(commit(a, gid, 0, {&b}).ok());
+    // 150 messages: more than one store read batch (64), and not a multiple of it.
+    for (int i = 0; i < 150; ++i) ASSERT_TRUE(send(a, gid, 1, "m" + std::to_string(i)).ok());
+    auto backlog = [&](const Device& d, std::uint64_t after) {
+        auto ctx = ctx_for(&d);
+        rv1::SubscribeRequest req;
+        req.set_after_seq(after);
+        req.set_backlog_only(true);
+        auto reader = stub_->Subscribe(ctx.get(), req);
+        std::vector<rv1::Delivery> out;
+        rv1::Delivery del;
+        while (reader->Read(&del)) out.push_back(del);
+        auto st = reader->Finish();
+        EXPECT_TRUE(st.ok()) << st.error_code() << " " << st.error_message();
+        return out;
+    };
+    const auto all = backlog(b, 0);
+    ASSERT_EQ(all.size(), 151u);  // the Welcome and 150 messages
+    EXPECT_EQ(all[0].kind(), rv1::Delivery::KIND_WELCOME);
+    for (std::size_t i = 1; i < all.size(); ++i) {
+        EXPECT_LT(all[i - 1].seq(), all[i].seq());
+        EXPECT_EQ(all[i].payload(), private_message(gid, 1, 1, view("m" + std::to_string(i - 1))));
+    }
+    const auto tail = backlog(b, all[100].seq());
+    ASSERT_EQ(tail.size(), 50u);
+    EXPECT_EQ(tail[0].seq(), all[101].seq());
+    EXPECT_TRUE(backlog(b, all.back().seq()).empty());
+    EXPECT_TRUE(backlog(a, 0).empty());  // nothing was ever sent to the sender
+
+    // Without backlog_only the same request stays open: a delivery sent afterwards
+    // still arrives on it.
+    auto ctx = ctx_for(&b);
+    rv1::SubscribeRequest req;
+    req.set_after_seq(all.back().seq());
+    auto reader = stub_->Subscribe(ctx.get(), req);
+    // Sent once the stream is authenticated; a delivery committed after that reaches the
+    // stream either through its store read or live.
+    reader->WaitForInitialMetadata();
+    ASSERT_TRUE(send(a, gid, 1, "live").ok());
+    rv1::Delivery d;
+    ASSERT_TRUE(reader->Read(&d));
+    EXPECT_EQ(d.payload(), private_message(gid, 1, 1, view(std::string("live"))));
+    ctx->TryCancel();
+    reader->Finish();
+}
+
 // Streams opened while messages are being committed: each must get the whole mailbox
 // exactly once and in order, however its backlog read interleaves with the live
 // hand-off of new deliveries.

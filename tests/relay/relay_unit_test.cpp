@@ -2,15 +2,18 @@
 // verification, and the SQLite storage backend.
 #include <gtest/gtest.h>
 
+#include <google/protobuf/text_format.h>
+
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <set>
 #include <thread>
 
+#include "lagrum/cert/cert.h"
 #include "lagrum/crypto/ed25519.h"
 #include "lagrum/crypto/random.h"
-#include "lagrum/relay/cert.h"
 #include "lagrum/relay/config.h"
 #include "lagrum/relay/mls_header.h"
 #include "lagrum/relay/service.h"
@@ -257,6 +260,71 @@ TEST(Config, ParsesAndValidates) {
             .index(),
         1u);
     EXPECT_EQ(relay::parse_config("this is = = not toml", "/").index(), 1u);
+}
+
+// trust_files: text-format OrganisationRoot files, relative to the config's folder,
+// appended after the [[trust]] tables; every problem names the file.
+TEST(Config, TrustFilesAreTextFormatRootsRelativeToTheConfig) {
+    std::string tmpl = (fs::temp_directory_path() / "lagrum-config-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    const fs::path dir = tmpl;
+    struct Remove {
+        fs::path p;
+        ~Remove() { fs::remove_all(p); }
+    } remove{dir};
+    fs::create_directories(dir / "org");
+    cert::v1::OrganisationRoot root;
+    root.set_organisation_id("se.example.skolan");
+    root.set_name("Skolan");
+    root.set_authority_type(cert::v1::AUTHORITY_TYPE_SCHOOL);
+    root.set_root_public_key(std::string(32, '\x42'));
+    std::string text;
+    ASSERT_TRUE(google::protobuf::TextFormat::PrintToString(root, &text));
+    std::ofstream(dir / "org" / "anchor.txtpb") << text;
+    const std::string table =
+        "[[trust]]\norganisation_id = \"o\"\nroot_public_key = \"" + std::string(64, 'a') + "\"\n";
+
+    auto ok = relay::parse_config("trust_files = [\"org/anchor.txtpb\"]\n" + table, dir.string());
+    ASSERT_EQ(ok.index(), 0u) << std::get<1>(ok);
+    const auto& trust = std::get<0>(ok).trust;
+    ASSERT_EQ(trust.size(), 2u);
+    EXPECT_EQ(trust[0].organisation_id(), "o");
+    EXPECT_EQ(trust[1].SerializeAsString(), root.SerializeAsString());
+    // load_config resolves against the file's own folder, not the working directory.
+    std::ofstream(dir / "relay.toml") << "trust_files = [\"org/anchor.txtpb\"]\n";
+    auto loaded = relay::load_config((dir / "relay.toml").string());
+    ASSERT_EQ(loaded.index(), 0u) << std::get<1>(loaded);
+    ASSERT_EQ(std::get<0>(loaded).trust.size(), 1u);
+    EXPECT_EQ(std::get<0>(loaded).trust[0].name(), "Skolan");
+    // Absolute paths are taken as they are.
+    auto absolute = relay::parse_config(
+        "trust_files = [\"" + (dir / "org" / "anchor.txtpb").string() + "\"]\n", "/elsewhere");
+    ASSERT_EQ(absolute.index(), 0u) << std::get<1>(absolute);
+
+    auto error_for = [&](const std::string& file_text, const std::string& name) {
+        std::ofstream(dir / name) << file_text;
+        auto r = relay::parse_config("trust_files = [\"" + name + "\"]\n", dir.string());
+        EXPECT_EQ(r.index(), 1u) << name;
+        return r.index() == 1 ? std::get<1>(r) : std::string();
+    };
+    const std::string missing_key = "organisation_id: \"x\"\n";
+    const std::string short_key = "organisation_id: \"x\"\nroot_public_key: \"abc\"\n";
+    const std::string no_id = "root_public_key: \"" + std::string(32, 'k') + "\"\n";
+    for (const auto& [body, name] :
+         std::vector<std::pair<std::string, std::string>>{{"not { text format", "garbage.txtpb"},
+                                                          {"unknown_field: 1\n", "unknown.txtpb"},
+                                                          {missing_key, "nokey.txtpb"},
+                                                          {short_key, "short.txtpb"},
+                                                          {no_id, "noid.txtpb"}}) {
+        const auto err = error_for(body, name);
+        EXPECT_NE(err.find((dir / name).string()), std::string::npos) << err;
+    }
+    auto unreadable = relay::parse_config("trust_files = [\"nope.txtpb\"]\n", dir.string());
+    ASSERT_EQ(unreadable.index(), 1u);
+    EXPECT_NE(std::get<1>(unreadable).find((dir / "nope.txtpb").string()), std::string::npos);
+    EXPECT_EQ(relay::parse_config("trust_files = \"org/anchor.txtpb\"\n", dir.string()).index(),
+              1u);
+    EXPECT_EQ(relay::parse_config("trust_files = [1]\n", dir.string()).index(), 1u);
 }
 
 // ---- SQLite storage ----

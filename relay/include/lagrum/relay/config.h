@@ -20,6 +20,8 @@ struct RelayConfig {
     bool insecure_tcp = false;
     std::string database = "/var/lib/lagrum-relay/relay.db";
     std::string log_file;  // empty: stderr
+    // Pinned organisation roots: the [[trust]] tables, then one per `trust_files` entry
+    // (each file one lagrum.cert.v1.OrganisationRoot in protobuf text format).
     std::vector<cert::v1::OrganisationRoot> trust;
     std::vector<std::string> revocation_lists;  // files holding a binary RevocationList
 
