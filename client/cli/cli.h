@@ -51,6 +51,8 @@ struct Context {
     const core::legal::Catalog& catalog();
     // Opens the profile (asking for the passphrase) with the gRPC transport attached.
     std::unique_ptr<core::messaging::Client> open_client();
+    // The same without a transport (LAGRUM_PASSPHRASE or the prompt still apply).
+    std::unique_ptr<core::messaging::Client> open_client_offline();
 
   private:
     std::optional<core::legal::Catalog> catalog_;

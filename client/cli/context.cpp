@@ -106,6 +106,11 @@ std::unique_ptr<core::messaging::Client> Context::open_client() {
     return client;
 }
 
+std::unique_ptr<core::messaging::Client> Context::open_client_offline() {
+    return core::messaging::Client::open(profile_dir(), passphrase("Passphrase / Lösenfras: "),
+                                         catalog());
+}
+
 int report(const core::Error& e) {
     std::cerr << "lagrum: " << e.what() << "\n";
     return e.code() == core::Errc::bad_input ? kExitInput : kExitError;

@@ -140,7 +140,8 @@ struct SafetyNumberResult {
 class Client {
   public:
     // A new profile in `dir` (created if needed; must not hold one: profile_exists).
-    static void init(const std::filesystem::path& dir, std::string_view passphrase,
+    // Returns the new device's public key (32 bytes).
+    static Bytes init(const std::filesystem::path& dir, std::string_view passphrase,
                      const InitOptions& options);
     // Opens an existing profile (no_profile, wrong_passphrase, corrupt_store).
     static std::unique_ptr<Client> open(const std::filesystem::path& dir,
@@ -193,6 +194,8 @@ class Client {
                     const std::function<void(const SyncReport&)>& on_report = {});
 
     std::vector<Message> inbox(const std::optional<std::string>& room = std::nullopt);
+    // Marks the incoming messages of `room` (all rooms if nullopt) as read.
+    void mark_read(const std::optional<std::string>& room = std::nullopt);
     std::vector<OutboxEntry> outbox();
 
     SafetyNumberResult safety_number(const std::string& address);

@@ -1,0 +1,31 @@
+// JSON and text renderings of the messenger's views, beside what they render (the CLI
+// prints them; the app uses the structs directly). Key names are a contract: scripts
+// read `lagrum inbox --json`, `room list --json`, `outbox --json`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lagrum/core/messaging/client.h"
+
+namespace lagrum::core::messaging {
+
+// One JSON array on one line.
+std::string rooms_json(const std::vector<Room>& rooms);
+std::string room_json(const Room& room);
+// Each message: id, room, sender{organisation_id, member_id, name, authority},
+// provision, marking{provision, citation, date, authority, secrecy_provision,
+// legal_basis}|null, flags[], flag_reasons, text, attachment|null, outgoing,
+// sent_at, received_at (ISO 8601 UTC).
+std::string messages_json(const std::vector<Message>& messages);
+std::string outbox_json(const std::vector<OutboxEntry>& entries);
+std::string sync_json(const SyncReport& report);
+
+std::string messages_text(const std::vector<Message>& messages);
+std::string rooms_text(const std::vector<Room>& rooms);
+std::string outbox_text(const std::vector<OutboxEntry>& entries);
+std::string sync_text(const SyncReport& report);
+
+std::string iso8601(std::int64_t unix_seconds);
+
+}  // namespace lagrum::core::messaging

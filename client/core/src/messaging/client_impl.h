@@ -1,0 +1,156 @@
+// Client::Impl, shared by the messaging source files (profile.cpp, rooms.cpp,
+// send.cpp, sync.cpp). Not a public header.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lagrum/cert/cert.h"
+#include "lagrum/core/messaging/client.h"
+#include "lagrum/core/store/database.h"
+#include "lagrum/crypto/secret.h"
+#include "lagrum/mls/group.h"
+#include "relay.pb.h"
+
+namespace lagrum::core::messaging {
+
+// Lagrum's GroupContext extension (private-use range, RFC 9420 §17.3) carrying the
+// room's shared name as UTF-8; every Lagrum client lists it in its capabilities.
+inline constexpr std::uint16_t kRoomNameExtension = 0xF1A0;
+inline constexpr std::size_t kMaxRoomName = 128;
+inline constexpr std::string_view kDirectPrefix = "direct:";
+
+mls::Capabilities lagrum_capabilities();
+
+// The rows of `rooms` we work with.
+struct RoomRow {
+    std::int64_t id = 0;
+    std::string name;
+    Bytes group_id;
+    bool direct = false;
+    bool active = true;
+    std::uint64_t epoch = 0;
+};
+
+// A verified leaf of a group's tree.
+struct LeafMember {
+    mls::LeafIndex leaf;
+    std::optional<pki::Member> member;  // nullopt: the credential no longer verifies
+    std::string why;                    // why not, when nullopt
+    Bytes signature_key;
+};
+
+struct Client::Impl {
+    std::filesystem::path dir;
+    store::Database db;
+    const legal::Catalog& catalog;
+    crypto::SecretBytes device_seed;
+    Bytes device_public;
+    cert::TrustStore trust;
+    std::optional<cert::v1::MemberCertificate> certificate;
+    std::optional<pki::Member> self;
+    std::string self_invalid;  // why our own certificate does not verify now, if it does not
+    std::string relay_address;
+    std::string relay_ca;
+    crypto::SecretBytes pseudonym_key;
+    std::function<std::int64_t()> clock;
+    TransportFactory factory;
+    std::unique_ptr<RelayTransport> transport;
+    bool registered = false;
+
+    Impl(std::filesystem::path d, store::Database database, const legal::Catalog& cat)
+        : dir(std::move(d)), db(std::move(database)), catalog(cat) {}
+
+    std::int64_t now() const { return clock(); }
+    legal::Date today() const;
+
+    // ---- profile.cpp
+    void load();
+    std::optional<Bytes> meta(const std::string& key);
+    void set_meta(const std::string& key, ByteView value);
+    std::int64_t cursor();
+    void set_cursor(std::int64_t seq);
+    mls::GroupConfig group_config() const;
+    const pki::Member& require_self() const;
+    // Connects and registers if needed; false when the relay is unreachable.
+    bool connect();
+    // Runs `fn` against the registered transport, registering again once if the
+    // session expired. Throws relay_unavailable when offline.
+    template <class F>
+    auto with_relay(F&& fn) -> decltype(fn(*transport));
+    void publish_key_packages(std::size_t want);
+    void record_sync_error(std::uint64_t seq, const std::string& kind, const std::string& why);
+
+    // ---- rooms.cpp
+    std::optional<RoomRow> find_room_by_name(const std::string& name);
+    std::optional<RoomRow> find_room_by_group(ByteView group_id);
+    RoomRow require_room(const std::string& name);
+    mls::Group load_group(std::int64_t room_id);
+    void save_group(std::int64_t room_id, const mls::Group& group);
+    std::vector<LeafMember> leaf_members(const mls::Group& group);
+    void remember_contacts(const std::vector<LeafMember>& members);
+    Room describe(const RoomRow& row);
+    RoomRow create_room_row(const std::string& name, bool direct,
+                            const std::vector<std::string>& members);
+    void change_members(const RoomRow& row, const std::vector<std::string>& add,
+                        const std::vector<std::string>& remove);
+    // Builds a commit with `build`, sends it, retries after a lost race (re-syncing).
+    void commit_with_retry(
+        const RoomRow& row,
+        const std::function<mls::Group::CommitOutput(mls::Group&, relay::v1::SendCommitRequest&)>&
+            build);
+    // A pending commit of `room_id` is known accepted: adopt its state.
+    void adopt_pending(std::int64_t room_id);
+    void drop_pending(std::int64_t room_id);
+    void resolve_pending_commits();
+    std::string direct_room_name(const std::string& peer) const;
+
+    // ---- send.cpp
+    void flush_outbox(SyncReport& report);
+
+    // ---- sync.cpp
+    void receive(std::chrono::milliseconds wait, SyncReport& report,
+                 const std::function<bool()>& stop = {});
+    void process_delivery(const RelayDelivery& d, SyncReport& report);
+};
+
+template <class F>
+auto Client::Impl::with_relay(F&& fn) -> decltype(fn(*transport)) {
+    if (!connect()) {
+        throw Error(Errc::relay_unavailable, "the relay " + relay_address + " is unreachable");
+    }
+    try {
+        return fn(*transport);
+    } catch (const SessionExpired&) {
+        registered = false;
+        if (!connect()) {
+            throw Error(Errc::relay_unavailable, "the relay " + relay_address + " is unreachable");
+        }
+        return fn(*transport);
+    }
+}
+
+// Small helpers.
+std::string to_str(ByteView b);
+ByteView view_of(const std::string& s);
+std::string hex_of(ByteView b);
+std::string authority_of(cert::v1::AuthorityType t);
+// "ORG/MEMBER" → {org, member}; bad_input otherwise.
+std::pair<std::string, std::string> split_address(const std::string& address);
+
+// The legal check of a message as recorded in its Content, against `recipients`
+// (verified addresses + authorities) and the sender's verified authority: what the
+// receiver re-validates and what the outbox re-checks when membership changed.
+struct Recheck {
+    bool input_ok = false;
+    std::string input_error;
+    legal::Verdict verdict;
+};
+Recheck recheck_content(const legal::Catalog& catalog, const content::v1::Content& content,
+                        const std::string& sender_authority,
+                        const std::vector<legal::RecipientRef>& recipients);
+
+}  // namespace lagrum::core::messaging

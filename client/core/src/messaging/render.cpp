@@ -1,0 +1,184 @@
+#include "lagrum/core/messaging/render.h"
+
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace lagrum::core::messaging {
+
+using json = nlohmann::ordered_json;
+
+namespace {
+
+std::string hex(const crypto::Bytes& b) {
+    static const char* d = "0123456789abcdef";
+    std::string out;
+    for (auto c : b) {
+        out.push_back(d[c >> 4]);
+        out.push_back(d[c & 15]);
+    }
+    return out;
+}
+
+json room_obj(const Room& r) {
+    json members = json::array();
+    for (const auto& m : r.members) {
+        json keys = json::array();
+        for (const auto& k : m.device_keys) keys.push_back(hex(k));
+        members.push_back(json{{"address", m.address},
+                               {"name", m.display_name},
+                               {"role", m.role},
+                               {"authority", m.authority},
+                               {"devices", keys},
+                               {"self", m.self}});
+    }
+    return json{{"name", r.name},     {"direct", r.direct}, {"active", r.active},
+                {"epoch", r.epoch},   {"members", members}, {"unread", r.unread},
+                {"queued", r.queued}};
+}
+
+json message_obj(const Message& m) {
+    json marking = nullptr;
+    if (m.has_marking) {
+        marking = json{{"provision", m.marking.provision()},
+                       {"citation", m.marking.citation()},
+                       {"date", m.marking.date()},
+                       {"authority", m.marking.authority()},
+                       {"secrecy_provision", m.marking.secrecy_provision()},
+                       {"legal_basis", m.marking.legal_basis()}};
+    }
+    json flags = json::array();
+    for (const auto& f : m.flags) flags.push_back(f);
+    return json{{"id", m.id},
+                {"room", m.room},
+                {"sender",
+                 json{{"organisation_id", m.sender_organisation},
+                      {"member_id", m.sender_member},
+                      {"name", m.sender_name},
+                      {"authority", m.sender_authority}}},
+                {"provision", m.provision},
+                {"marking", marking},
+                {"flags", flags},
+                {"flag_reasons", m.flag_reasons},
+                {"text", m.text},
+                {"attachment", m.attachment_name.empty() ? json(nullptr) : json(m.attachment_name)},
+                {"outgoing", m.outgoing},
+                {"sent_at", iso8601(m.sent_at)},
+                {"received_at", iso8601(m.received_at)}};
+}
+
+}  // namespace
+
+std::string iso8601(std::int64_t unix_seconds) {
+    const std::time_t t = static_cast<std::time_t>(unix_seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::string rooms_json(const std::vector<Room>& rooms) {
+    json a = json::array();
+    for (const auto& r : rooms) a.push_back(room_obj(r));
+    return a.dump();
+}
+
+std::string room_json(const Room& room) { return room_obj(room).dump(); }
+
+std::string messages_json(const std::vector<Message>& messages) {
+    json a = json::array();
+    for (const auto& m : messages) a.push_back(message_obj(m));
+    return a.dump();
+}
+
+std::string outbox_json(const std::vector<OutboxEntry>& entries) {
+    json a = json::array();
+    for (const auto& e : entries) {
+        a.push_back(json{{"id", e.id},
+                         {"room", e.room},
+                         {"provision", e.provision},
+                         {"state", e.state},
+                         {"reason", e.reason},
+                         {"created_at", iso8601(e.created_at)},
+                         {"sent_at", e.sent_at ? json(iso8601(e.sent_at)) : json(nullptr)}});
+    }
+    return a.dump();
+}
+
+std::string sync_json(const SyncReport& r) {
+    return json{{"relay_reachable", r.relay_reachable},
+                {"deliveries", r.deliveries},
+                {"messages", r.messages},
+                {"flagged", r.flagged},
+                {"joined", r.joined},
+                {"commits", r.commits},
+                {"errors", r.errors},
+                {"sent", r.sent},
+                {"held", r.held}}
+        .dump();
+}
+
+std::string messages_text(const std::vector<Message>& messages) {
+    std::ostringstream os;
+    for (const auto& m : messages) {
+        os << "#" << m.id << " [" << m.room << "] " << iso8601(m.sent_at) << " "
+           << (m.outgoing ? "to room" : "from " + m.sender_name + " (" + m.sender_organisation + "/" +
+                                            m.sender_member + ", " + m.sender_authority + ")")
+           << "\n";
+        if (m.has_marking) {
+            os << "  Sekretessmarkering: " << m.marking.citation() << " (" << m.marking.provision()
+               << "), " << m.marking.date() << ", " << m.marking.authority() << "\n";
+        } else {
+            os << "  Sekretessmarkering: —\n";
+        }
+        if (!m.flags.empty()) {
+            os << "  ⚠ FLAGGED / FLAGGAD:";
+            for (const auto& f : m.flags) os << " " << f;
+            os << "\n    " << m.flag_reasons << "\n";
+        }
+        if (!m.text.empty()) os << "  " << m.text << "\n";
+        if (!m.attachment_name.empty()) os << "  attachment / bilaga: " << m.attachment_name << "\n";
+    }
+    if (messages.empty()) os << "(no messages / inga meddelanden)\n";
+    return os.str();
+}
+
+std::string rooms_text(const std::vector<Room>& rooms) {
+    std::ostringstream os;
+    for (const auto& r : rooms) {
+        os << r.name << (r.active ? "" : " (left / lämnat)") << "  epoch " << r.epoch << ", "
+           << r.unread << " unread, " << r.queued << " queued\n";
+        for (const auto& m : r.members) {
+            os << "  " << m.address << "  " << m.display_name << " (" << m.authority
+               << (m.role.empty() ? "" : ", " + m.role) << ")" << (m.self ? "  ← you" : "") << "\n";
+        }
+    }
+    if (rooms.empty()) os << "(no rooms / inga rum)\n";
+    return os.str();
+}
+
+std::string outbox_text(const std::vector<OutboxEntry>& entries) {
+    std::ostringstream os;
+    for (const auto& e : entries) {
+        os << "#" << e.id << " [" << e.room << "] " << e.provision << " " << e.state;
+        if (!e.reason.empty()) os << ": " << e.reason;
+        os << "\n";
+    }
+    if (entries.empty()) os << "(outbox empty / utkorgen är tom)\n";
+    return os.str();
+}
+
+std::string sync_text(const SyncReport& r) {
+    std::ostringstream os;
+    if (!r.relay_reachable) os << "relay unreachable: working offline\n";
+    os << r.messages << " new message(s)";
+    if (r.flagged) os << " (" << r.flagged << " flagged)";
+    os << ", " << r.joined << " room(s) joined, " << r.sent << " sent";
+    if (r.held) os << ", " << r.held << " held";
+    if (r.errors) os << ", " << r.errors << " delivery error(s)";
+    os << "\n";
+    return os.str();
+}
+
+}  // namespace lagrum::core::messaging

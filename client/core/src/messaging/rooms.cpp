@@ -1,0 +1,439 @@
+// Rooms over MLS groups: create, add and remove members, the commit race, and what the
+// app shows about a room.
+#include <algorithm>
+#include <set>
+
+#include "client_impl.h"
+#include "lagrum/crypto/random.h"
+#include "lagrum/mls/codec.h"
+#include "lagrum/mls/error.h"
+#include "lagrum/mls/framing.h"
+
+namespace lagrum::core::messaging {
+
+namespace {
+
+constexpr int kCommitAttempts = 5;
+
+RoomRow row_from(store::Statement& st) {
+    RoomRow r;
+    r.id = st.int64(0);
+    r.name = st.text(1);
+    r.group_id = st.blob(2);
+    r.direct = st.int64(3) != 0;
+    r.active = st.int64(4) != 0;
+    r.epoch = static_cast<std::uint64_t>(st.int64(5));
+    return r;
+}
+
+constexpr const char* kRoomColumns = "SELECT id, name, group_id, direct, active, epoch FROM rooms ";
+
+void check_room_name(const std::string& name) {
+    if (name.empty() || name.size() > kMaxRoomName) {
+        throw Error(Errc::bad_input, "a room name is 1 to 128 bytes");
+    }
+    for (unsigned char c : name) {
+        if (c < 0x20 || c == 0x7f) throw Error(Errc::bad_input, "a room name has no control characters");
+    }
+    if (name.rfind(kDirectPrefix, 0) == 0) {
+        throw Error(Errc::bad_input, "room names starting with \"direct:\" are for direct conversations");
+    }
+}
+
+}  // namespace
+
+std::optional<RoomRow> Client::Impl::find_room_by_name(const std::string& name) {
+    auto st = db.prepare(std::string(kRoomColumns) + "WHERE name = ?");
+    st.bind(1, name);
+    if (!st.step()) return std::nullopt;
+    return row_from(st);
+}
+
+std::optional<RoomRow> Client::Impl::find_room_by_group(ByteView group_id) {
+    auto st = db.prepare(std::string(kRoomColumns) + "WHERE group_id = ?");
+    st.bind(1, group_id);
+    if (!st.step()) return std::nullopt;
+    return row_from(st);
+}
+
+RoomRow Client::Impl::require_room(const std::string& name) {
+    auto r = find_room_by_name(name);
+    if (!r) throw Error(Errc::not_found, "no room named \"" + name + "\" (lagrum room list)");
+    return *r;
+}
+
+mls::Group Client::Impl::load_group(std::int64_t room_id) {
+    auto st = db.prepare("SELECT state FROM rooms WHERE id = ?");
+    st.bind(1, room_id);
+    if (!st.step()) throw Error(Errc::internal, "room vanished");
+    Bytes state = st.blob(0);
+    try {
+        auto g = mls::Group::restore(state, group_config());
+        crypto::wipe(state);
+        return g;
+    } catch (const mls::MlsError& e) {
+        crypto::wipe(state);
+        throw Error(Errc::corrupt_store, std::string("a room's group state is damaged: ") + e.what());
+    }
+}
+
+void Client::Impl::save_group(std::int64_t room_id, const mls::Group& group) {
+    Bytes state = group.serialize();
+    db.prepare("UPDATE rooms SET state = ?, epoch = ?, active = ? WHERE id = ?")
+        .bind(1, state)
+        .bind(2, static_cast<std::int64_t>(group.epoch()))
+        .bind(3, group.active() ? 1 : 0)
+        .bind(4, room_id)
+        .run();
+    crypto::wipe(state);
+}
+
+std::vector<LeafMember> Client::Impl::leaf_members(const mls::Group& group) {
+    std::vector<LeafMember> out;
+    for (auto idx : group.tree().members()) {
+        const mls::LeafNode* leaf = group.tree().leaf(idx);
+        if (leaf == nullptr) continue;
+        LeafMember m;
+        m.leaf = idx;
+        m.signature_key = leaf->signature_key;
+        m.member = pki::verify_member(trust, leaf->credential, leaf->signature_key, now(), &m.why);
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+void Client::Impl::remember_contacts(const std::vector<LeafMember>& members) {
+    for (const auto& m : members) {
+        if (!m.member) continue;
+        db.prepare(
+              "INSERT OR REPLACE INTO contacts(device_key, address, certificate, updated_at) "
+              "VALUES (?, ?, ?, ?)")
+            .bind(1, m.signature_key)
+            .bind(2, m.member->address())
+            .bind(3, view_of(m.member->certificate.SerializeAsString()))
+            .bind(4, now())
+            .run();
+    }
+}
+
+Room Client::Impl::describe(const RoomRow& row) {
+    Room r;
+    r.name = row.name;
+    r.direct = row.direct;
+    r.active = row.active;
+    r.group_id = row.group_id;
+    r.epoch = row.epoch;
+    auto g = load_group(row.id);
+    std::map<std::string, RoomMember> by_address;
+    std::vector<std::string> order;
+    for (const auto& lm : leaf_members(g)) {
+        std::string address = lm.member ? lm.member->address() : "(unverified)";
+        auto [it, fresh] = by_address.try_emplace(address);
+        if (fresh) order.push_back(address);
+        auto& rm = it->second;
+        rm.address = address;
+        if (lm.member) {
+            rm.display_name = lm.member->display_name;
+            rm.role = lm.member->role;
+            rm.authority = authority_of(lm.member->authority);
+        }
+        rm.device_keys.push_back(lm.signature_key);
+        if (lm.leaf == g.own_leaf()) rm.self = true;
+    }
+    std::sort(order.begin(), order.end());
+    for (const auto& a : order) r.members.push_back(by_address[a]);
+    {
+        auto st = db.prepare("SELECT COUNT(*) FROM messages WHERE room_id = ? AND outgoing = 0 AND read = 0");
+        st.bind(1, row.id);
+        if (st.step()) r.unread = st.int64(0);
+    }
+    {
+        auto st = db.prepare(
+            "SELECT COUNT(*) FROM outbox WHERE room_id = ? AND state IN ('queued','encrypted')");
+        st.bind(1, row.id);
+        if (st.step()) r.queued = st.int64(0);
+    }
+    return r;
+}
+
+std::string Client::Impl::direct_room_name(const std::string& peer) const {
+    std::string a = require_self().address(), b = peer;
+    if (b < a) std::swap(a, b);
+    return std::string(kDirectPrefix) + a + "," + b;
+}
+
+RoomRow Client::Impl::create_room_row(const std::string& name, bool direct,
+                                      const std::vector<std::string>& members) {
+    const auto& me = require_self();
+    if (find_room_by_name(name)) {
+        throw Error(Errc::conflict, "a room named \"" + name + "\" already exists here");
+    }
+    for (const auto& m : members) split_address(m);
+    const Bytes group_id = crypto::random_bytes(16);
+    mls::ExtensionList ext;
+    ext.push_back(mls::Extension{kRoomNameExtension, Bytes(name.begin(), name.end())});
+    auto group = mls::Group::create(group_id, pki::credential_for(me.certificate), device_seed.view(),
+                                    group_config(), ext, lagrum_capabilities());
+    with_relay([&](RelayTransport& t) {
+        t.create_group(group_id);
+        return 0;
+    });
+    RoomRow row;
+    db.transaction([&] {
+        Bytes state = group.serialize();
+        db.prepare(
+              "INSERT INTO rooms(name, group_id, direct, active, epoch, state, created_at) "
+              "VALUES (?, ?, ?, 1, 0, ?, ?)")
+            .bind(1, name)
+            .bind(2, group_id)
+            .bind(3, direct ? 1 : 0)
+            .bind(4, state)
+            .bind(5, now())
+            .run();
+        crypto::wipe(state);
+        row = *find_room_by_group(group_id);
+    });
+    if (!members.empty()) change_members(row, members, {});
+    return *find_room_by_group(group_id);
+}
+
+void Client::Impl::change_members(const RoomRow& row, const std::vector<std::string>& add,
+                                  const std::vector<std::string>& remove) {
+    const auto& me = require_self();
+    if (!row.active) throw Error(Errc::conflict, "we are no longer a member of \"" + row.name + "\"");
+    std::set<std::string> add_set, remove_set;
+    for (const auto& a : add) {
+        split_address(a);
+        if (a == me.address()) throw Error(Errc::bad_input, "you are already in the room");
+        add_set.insert(a);
+    }
+    for (const auto& a : remove) {
+        split_address(a);
+        if (a == me.address()) throw Error(Errc::bad_input, "you cannot remove yourself here");
+        remove_set.insert(a);
+    }
+    // Fetch KeyPackages once: each is one-time on the relay, and a retried commit reuses them.
+    struct NewDevice {
+        mls::KeyPackage key_package;
+        Bytes device;
+    };
+    std::vector<NewDevice> fresh;
+    if (!add_set.empty()) {
+        auto current = load_group(row.id);
+        std::set<std::string> present;
+        for (const auto& lm : leaf_members(current)) {
+            if (lm.member) present.insert(lm.member->address());
+        }
+        const auto policy = group_config().credential_policy;
+        for (const auto& address : add_set) {
+            if (present.count(address) != 0) {
+                throw Error(Errc::conflict, address + " is already a member of \"" + row.name + "\"");
+            }
+            auto [org, member] = split_address(address);
+            auto devices = with_relay([&](RelayTransport& t) { return t.list_devices(org, member); });
+            if (devices.empty()) {
+                throw Error(Errc::not_found, address + " has no registered device on the relay");
+            }
+            for (const auto& device : devices) {
+                auto fetched = with_relay([&](RelayTransport& t) { return t.fetch_key_package(device); });
+                mls::KeyPackage kp;
+                try {
+                    mls::Reader r(fetched.key_package);
+                    auto msg = mls::MlsMessage::decode(r);
+                    r.finish();
+                    auto* p = std::get_if<mls::KeyPackage>(&msg.body);
+                    if (p == nullptr) throw mls::MlsError(mls::MlsErrc::decode, "not a KeyPackage");
+                    kp = *p;
+                    mls::KeyPackageCheck check;
+                    check.now = static_cast<std::uint64_t>(now());
+                    check.policy = &policy;
+                    mls::validate_key_package(kp, check);
+                } catch (const mls::MlsError& e) {
+                    throw Error(Errc::certificate_invalid,
+                                "the KeyPackage of " + address + " is not acceptable (" +
+                                    mls::mls_errc_name(e.code()) + "): a revoked, expired or unknown certificate cannot join");
+                }
+                // The relay chose the package: it must be the device we asked for.
+                if (!crypto::ct_equal(kp.leaf_node.signature_key, device)) {
+                    throw Error(Errc::certificate_invalid,
+                                "the relay returned a KeyPackage of another device for " + address);
+                }
+                fresh.push_back({std::move(kp), device});
+            }
+        }
+    }
+    commit_with_retry(row, [&](mls::Group& g, relay::v1::SendCommitRequest& req) {
+        mls::Group::CommitOptions opts;
+        opts.include_cached_proposals = false;
+        for (const auto& nd : fresh) {
+            opts.by_value.push_back(mls::Proposal{mls::Add{nd.key_package}});
+            req.add_added_device_ids(to_str(nd.device));
+            req.add_welcome_device_ids(to_str(nd.device));
+        }
+        if (!remove_set.empty()) {
+            std::set<std::string> found;
+            for (const auto& lm : leaf_members(g)) {
+                if (!lm.member || remove_set.count(lm.member->address()) == 0) continue;
+                found.insert(lm.member->address());
+                opts.by_value.push_back(mls::Proposal{mls::Remove{lm.leaf}});
+                req.add_removed_device_ids(to_str(lm.signature_key));
+            }
+            for (const auto& a : remove_set) {
+                if (found.count(a) == 0) {
+                    throw Error(Errc::not_found, a + " is not a member of \"" + row.name + "\"");
+                }
+            }
+        }
+        opts.force_path = true;
+        return g.commit(opts);
+    });
+}
+
+void Client::Impl::commit_with_retry(
+    const RoomRow& row,
+    const std::function<mls::Group::CommitOutput(mls::Group&, relay::v1::SendCommitRequest&)>& build) {
+    for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
+        relay::v1::SendCommitRequest req;
+        std::uint64_t new_epoch = 0;
+        db.transaction([&] {
+            auto g = load_group(row.id);
+            req.set_group_id(to_str(row.group_id));
+            req.set_envelope_id(to_str(crypto::random_bytes(16)));
+            mls::Group::CommitOutput out;
+            try {
+                out = build(g, req);
+            } catch (const mls::MlsError& e) {
+                throw Error(Errc::bad_input, std::string("the change is not possible: ") + e.what());
+            }
+            req.set_commit(to_str(out.commit));
+            if (out.welcome) req.set_welcome(to_str(*out.welcome));
+            g.merge_pending_commit();
+            new_epoch = g.epoch();
+            Bytes state = g.serialize();
+            db.prepare(
+                  "INSERT OR REPLACE INTO pending_commits(room_id, epoch, request, state) "
+                  "VALUES (?, ?, ?, ?)")
+                .bind(1, row.id)
+                .bind(2, static_cast<std::int64_t>(new_epoch))
+                .bind(3, view_of(req.SerializeAsString()))
+                .bind(4, state)
+                .run();
+            crypto::wipe(state);
+        });
+        CommitRequest cr;
+        cr.group_id = row.group_id;
+        cr.envelope_id = Bytes(req.envelope_id().begin(), req.envelope_id().end());
+        cr.commit = Bytes(req.commit().begin(), req.commit().end());
+        cr.welcome = Bytes(req.welcome().begin(), req.welcome().end());
+        for (const auto& d : req.added_device_ids()) cr.added_device_ids.emplace_back(d.begin(), d.end());
+        for (const auto& d : req.removed_device_ids()) cr.removed_device_ids.emplace_back(d.begin(), d.end());
+        for (const auto& d : req.welcome_device_ids()) cr.welcome_device_ids.emplace_back(d.begin(), d.end());
+        try {
+            with_relay([&](RelayTransport& t) { return t.send_commit(cr); });
+        } catch (const EpochMismatch&) {
+            // Lost the race: another member's Commit took the epoch. Take theirs, rebuild.
+            db.transaction([&] { drop_pending(row.id); });
+            SyncReport ignored;
+            receive(std::chrono::milliseconds(0), ignored);
+            continue;
+        } catch (...) {
+            // Unknown outcome (e.g. the relay went away mid-call): the pending commit
+            // stays and is resolved at the next sync (resent with the same envelope id).
+            throw;
+        }
+        db.transaction([&] { adopt_pending(row.id); });
+        return;
+    }
+    throw Error(Errc::relay_rejected, "the room kept changing under us; try again");
+}
+
+void Client::Impl::adopt_pending(std::int64_t room_id) {
+    auto st = db.prepare("SELECT epoch, state FROM pending_commits WHERE room_id = ?");
+    st.bind(1, room_id);
+    if (!st.step()) return;  // already adopted (by the receive path)
+    const auto epoch = st.int64(0);
+    Bytes state = st.blob(1);
+    db.prepare("UPDATE rooms SET state = ?, epoch = ? WHERE id = ?")
+        .bind(1, state)
+        .bind(2, epoch)
+        .bind(3, room_id)
+        .run();
+    crypto::wipe(state);
+    drop_pending(room_id);
+    auto g = load_group(room_id);
+    remember_contacts(leaf_members(g));
+}
+
+void Client::Impl::drop_pending(std::int64_t room_id) {
+    db.prepare("DELETE FROM pending_commits WHERE room_id = ?").bind(1, room_id).run();
+}
+
+void Client::Impl::resolve_pending_commits() {
+    std::vector<std::pair<std::int64_t, std::string>> pending;
+    {
+        auto st = db.prepare("SELECT room_id, request FROM pending_commits");
+        while (st.step()) pending.emplace_back(st.int64(0), to_str(st.blob(1)));
+    }
+    for (const auto& [room_id, blob] : pending) {
+        relay::v1::SendCommitRequest req;
+        if (!req.ParseFromString(blob)) {
+            db.transaction([&, id = room_id] { drop_pending(id); });
+            continue;
+        }
+        CommitRequest cr;
+        cr.group_id = Bytes(req.group_id().begin(), req.group_id().end());
+        cr.envelope_id = Bytes(req.envelope_id().begin(), req.envelope_id().end());
+        cr.commit = Bytes(req.commit().begin(), req.commit().end());
+        cr.welcome = Bytes(req.welcome().begin(), req.welcome().end());
+        for (const auto& d : req.added_device_ids()) cr.added_device_ids.emplace_back(d.begin(), d.end());
+        for (const auto& d : req.removed_device_ids()) cr.removed_device_ids.emplace_back(d.begin(), d.end());
+        for (const auto& d : req.welcome_device_ids()) cr.welcome_device_ids.emplace_back(d.begin(), d.end());
+        try {
+            transport->send_commit(cr);  // idempotent by envelope id
+            db.transaction([&, id = room_id] { adopt_pending(id); });
+        } catch (const EpochMismatch&) {
+            db.transaction([&, id = room_id] { drop_pending(id); });
+        }
+    }
+}
+
+// ---- public API -------------------------------------------------------------------------
+
+Room Client::create_room(const std::string& name, const std::vector<std::string>& members) {
+    check_room_name(name);
+    auto row = impl_->create_room_row(name, false, members);
+    return impl_->describe(row);
+}
+
+Room Client::add_members(const std::string& name, const std::vector<std::string>& members) {
+    if (members.empty()) throw Error(Errc::bad_input, "name at least one member to add");
+    SyncReport ignored;
+    impl_->receive(std::chrono::milliseconds(0), ignored);
+    auto row = impl_->require_room(name);
+    impl_->change_members(row, members, {});
+    return impl_->describe(impl_->require_room(name));
+}
+
+Room Client::remove_members(const std::string& name, const std::vector<std::string>& members) {
+    if (members.empty()) throw Error(Errc::bad_input, "name at least one member to remove");
+    SyncReport ignored;
+    impl_->receive(std::chrono::milliseconds(0), ignored);
+    auto row = impl_->require_room(name);
+    impl_->change_members(row, {}, members);
+    return impl_->describe(impl_->require_room(name));
+}
+
+std::vector<Room> Client::rooms() {
+    std::vector<RoomRow> rows;
+    {
+        auto st = impl_->db.prepare(std::string(kRoomColumns) + "ORDER BY name");
+        while (st.step()) rows.push_back(row_from(st));
+    }
+    std::vector<Room> out;
+    for (const auto& r : rows) out.push_back(impl_->describe(r));
+    return out;
+}
+
+Room Client::room(const std::string& name) { return impl_->describe(impl_->require_room(name)); }
+
+}  // namespace lagrum::core::messaging

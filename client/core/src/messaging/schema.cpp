@@ -1,0 +1,90 @@
+// The profile store's schema (SQLite 3.15 SQL: SQLCipher 3.4.1). One migration per
+// schema version; never edit a released migration, append a new one.
+#include "schema.h"
+
+namespace lagrum::core::messaging {
+
+const store::Migrations& profile_migrations() {
+    static const store::Migrations m = {
+        // 1: the first messenger schema.
+        R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE trust_roots (
+  organisation_id TEXT PRIMARY KEY,
+  root BLOB NOT NULL);                       -- serialized OrganisationRoot
+CREATE TABLE revocation_lists (
+  organisation_id TEXT PRIMARY KEY,
+  sequence INTEGER NOT NULL,
+  list BLOB NOT NULL);                       -- serialized RevocationList
+CREATE TABLE key_packages (
+  ref BLOB PRIMARY KEY,                      -- KeyPackageRef (RFC 9420 §5.2)
+  key_package BLOB NOT NULL,                 -- encoded KeyPackage
+  init_private BLOB NOT NULL,
+  encryption_private BLOB NOT NULL,
+  last_resort INTEGER NOT NULL DEFAULT 0,
+  published INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL);
+CREATE TABLE rooms (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  group_id BLOB NOT NULL UNIQUE,
+  direct INTEGER NOT NULL DEFAULT 0,
+  active INTEGER NOT NULL DEFAULT 1,
+  epoch INTEGER NOT NULL,
+  state BLOB NOT NULL,                       -- Group::serialize()
+  created_at INTEGER NOT NULL);
+CREATE TABLE pending_commits (               -- a Commit sent but not yet known accepted
+  room_id INTEGER PRIMARY KEY REFERENCES rooms(id),
+  epoch INTEGER NOT NULL,                    -- the epoch the Commit leads to
+  request BLOB NOT NULL,                     -- serialized relay SendCommitRequest
+  state BLOB NOT NULL);                      -- the group state after it
+CREATE TABLE contacts (
+  device_key BLOB PRIMARY KEY,
+  address TEXT NOT NULL,                     -- ORG/MEMBER
+  certificate BLOB NOT NULL,
+  updated_at INTEGER NOT NULL);
+CREATE INDEX contacts_address ON contacts(address);
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  message_id BLOB UNIQUE,                    -- Content.message_id
+  room_id INTEGER NOT NULL REFERENCES rooms(id),
+  outgoing INTEGER NOT NULL,
+  sender_org TEXT NOT NULL DEFAULT '',
+  sender_member TEXT NOT NULL DEFAULT '',
+  sender_name TEXT NOT NULL DEFAULT '',
+  sender_authority TEXT NOT NULL DEFAULT '',
+  provision TEXT NOT NULL DEFAULT '',
+  marking BLOB,                              -- serialized Marking, NULL if none
+  flags TEXT NOT NULL DEFAULT '',            -- comma-separated flag codes
+  flag_reasons TEXT NOT NULL DEFAULT '',
+  text TEXT NOT NULL DEFAULT '',
+  attachment_name TEXT NOT NULL DEFAULT '',
+  attachment BLOB,
+  case_pseudonym BLOB,
+  sent_at INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  read INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX messages_room ON messages(room_id, id);
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  room_id INTEGER NOT NULL REFERENCES rooms(id),
+  message_row INTEGER REFERENCES messages(id),
+  content BLOB NOT NULL,                     -- serialized Content (epoch set at encryption)
+  state TEXT NOT NULL,                       -- queued | encrypted | sent | held
+  reason TEXT NOT NULL DEFAULT '',
+  envelope_id BLOB,
+  ciphertext BLOB,
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER);
+CREATE TABLE sync_errors (
+  id INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at INTEGER NOT NULL);
+)sql",
+    };
+    return m;
+}
+
+}  // namespace lagrum::core::messaging

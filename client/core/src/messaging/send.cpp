@@ -1,0 +1,366 @@
+// Sending: the legal check on the sender's laptop, the sekretessmarkering inside the
+// signed content, the outbox, and delivery in order, exactly once.
+#include <nlohmann/json.hpp>
+
+#include "client_impl.h"
+#include "lagrum/core/legal/check_input.h"
+#include "lagrum/core/legal/personnummer.h"
+#include "lagrum/core/legal/verdict_json.h"
+#include "lagrum/core/messaging/content_codec.h"
+#include "lagrum/crypto/hash.h"
+#include "lagrum/crypto/random.h"
+#include "lagrum/mls/error.h"
+
+namespace lagrum::core::messaging {
+
+using json = nlohmann::ordered_json;
+
+namespace {
+
+json parse_object(const std::string& text, const char* what) {
+    if (text.empty()) return json::object();
+    json j = json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+        throw Error(Errc::bad_input, std::string(what) + " must hold one JSON object");
+    }
+    return j;
+}
+
+std::string input_error_text(const legal::InputError& e) {
+    return e.message + (e.path.empty() ? "" : " (at " + e.path + ")") + " [" + e.code + "]";
+}
+
+}  // namespace
+
+Recheck recheck_content(const legal::Catalog& catalog, const content::v1::Content& content,
+                        const std::string& sender_authority,
+                        const std::vector<legal::RecipientRef>& recipients) {
+    Recheck out;
+    const auto& d = content.disclosure();
+    json in = json::object();
+    in["format"] = "lagrum-check/1";
+    in["date"] = d.marking().date();
+    in["sender"] = json{{"authority", sender_authority}};
+    json rs = json::array();
+    for (const auto& r : recipients) {
+        rs.push_back(json{{"id", r.id}, {"authority", std::string(legal::to_string(r.authority))}});
+    }
+    in["recipients"] = rs;
+    in["subject"] = json{{"presumed_age", d.check().subject_age()}};
+    in["provision"] = d.marking().provision();
+    json facts = json::parse(d.check().facts_json().empty() ? "{}" : d.check().facts_json(), nullptr, false);
+    if (facts.is_discarded() || !facts.is_object()) {
+        out.input_error = "the recorded facts are not a JSON object";
+        return out;
+    }
+    in["facts"] = facts;
+    if (!d.check().consent_json().empty()) {
+        json consent = json::parse(d.check().consent_json(), nullptr, false);
+        if (consent.is_discarded() || !consent.is_object()) {
+            out.input_error = "the recorded consent is not a JSON object";
+            return out;
+        }
+        in["consent"] = consent;
+    }
+    json cats = json::array();
+    for (const auto& c : d.check().categories()) cats.push_back(c);
+    in["categories"] = cats;
+    if (recipients.empty()) {
+        out.input_error = "no recipients";
+        return out;
+    }
+    auto parsed = legal::parse_check_input(in.dump(), catalog);
+    if (auto* e = std::get_if<legal::InputError>(&parsed)) {
+        out.input_error = input_error_text(*e);
+        return out;
+    }
+    out.input_ok = true;
+    out.verdict = legal::check(std::get<legal::Draft>(parsed), catalog);
+    return out;
+}
+
+SendResult Client::send(const SendRequest& request) {
+    auto& d = *impl_;
+    const auto& me = d.require_self();
+    if (request.room.has_value() == request.to.has_value()) {
+        throw Error(Errc::bad_input, "give exactly one of --room NAME and --to ORG/MEMBER");
+    }
+    if (request.subject.empty()) throw Error(Errc::bad_input, "--subject PNR is required");
+    if (request.provision.empty()) throw Error(Errc::bad_input, "--provision ID is required");
+    if (request.text.empty() && !request.attachment) {
+        throw Error(Errc::bad_input, "give --text TEXT or --file PATH");
+    }
+    json facts = parse_object(request.facts_json, "--facts");
+    json consent = parse_object(request.consent_json, "--consent");
+
+    // Catch up first (online): the check must see the room's membership as it is now.
+    SyncReport report;
+    d.receive(std::chrono::milliseconds(0), report);
+
+    SendResult result;
+    std::optional<RoomRow> row;
+    if (request.room) {
+        row = d.require_room(*request.room);
+    } else {
+        split_address(*request.to);
+        if (*request.to == me.address()) throw Error(Errc::bad_input, "--to names yourself");
+        const auto name = d.direct_room_name(*request.to);
+        row = d.find_room_by_name(name);
+        if (!row) {
+            if (!d.connect()) {
+                throw Error(Errc::relay_unavailable,
+                            "a new conversation needs the relay (" + d.relay_address +
+                                "), which is unreachable; nothing was queued");
+            }
+            row = d.create_room_row(name, true, {*request.to});
+        }
+    }
+    if (!row->active) throw Error(Errc::conflict, "we are no longer a member of \"" + row->name + "\"");
+    result.room = row->name;
+
+    // Recipients: every other member, with the authority from their verified certificate.
+    auto group = d.load_group(row->id);
+    std::vector<legal::RecipientRef> recipients;
+    std::set<std::string> seen;
+    for (const auto& lm : d.leaf_members(group)) {
+        if (!lm.member) {
+            throw Error(Errc::certificate_invalid,
+                        "a member's certificate no longer verifies (" + lm.why +
+                            "): remove them before sending");
+        }
+        if (lm.member->address() == me.address() || !seen.insert(lm.member->address()).second) continue;
+        auto a = legal::parse_authority(authority_of(lm.member->authority));
+        recipients.push_back({lm.member->address(), a.value_or(legal::Authority::other)});
+    }
+    if (recipients.empty()) {
+        throw Error(Errc::bad_input, "\"" + row->name + "\" has no other members to send to");
+    }
+
+    json in = json::object();
+    in["format"] = "lagrum-check/1";
+    in["date"] = legal::to_string(d.today());
+    in["sender"] = json{{"authority", authority_of(me.authority)}};
+    json rs = json::array();
+    for (const auto& r : recipients) {
+        rs.push_back(json{{"id", r.id}, {"authority", std::string(legal::to_string(r.authority))}});
+    }
+    in["recipients"] = rs;
+    in["subject"] = json{{"personnummer", request.subject}};
+    in["provision"] = request.provision;
+    in["facts"] = facts;
+    if (!consent.empty()) in["consent"] = consent;
+    json cats = json::array();
+    for (const auto& c : request.categories) cats.push_back(c);
+    in["categories"] = cats;
+    auto parsed = legal::parse_check_input(in.dump(), d.catalog);
+    if (auto* e = std::get_if<legal::InputError>(&parsed)) {
+        throw Error(Errc::bad_input, input_error_text(*e));
+    }
+    const auto& draft = std::get<legal::Draft>(parsed);
+    result.verdict = legal::check(draft, d.catalog);
+    result.verdict_json = legal::verdict_to_json(result.verdict, d.catalog);
+    result.allowed = result.verdict.verdict == legal::VerdictKind::allowed;
+    if (!result.allowed) return result;
+
+    // The sekretessmarkering and the check, inside the content the sender signs.
+    content::v1::Content c;
+    c.set_version(1);
+    c.set_group_id(to_str(row->group_id));
+    c.set_message_id(to_str(crypto::random_bytes(16)));
+    {
+        // Keyed pseudonym of the young person: the same number in any written form
+        // (10 or 12 digits) gives the same pseudonym on this device.
+        auto pnr = legal::parse_personnummer(request.subject, d.today());
+        std::string canonical = request.subject;
+        if (auto* p = std::get_if<legal::Personnummer>(&pnr)) {
+            std::string digits;
+            for (char ch : request.subject) {
+                if (ch >= '0' && ch <= '9') digits.push_back(ch);
+            }
+            canonical = legal::to_string(p->birth_date) + "/" + digits.substr(digits.size() - 4);
+        }
+        auto mac = crypto::hmac_sha256(d.pseudonym_key.view(), view_of(canonical));
+        c.set_case_pseudonym(to_str(ByteView(mac.data(), 16)));
+    }
+    c.set_sent_at(d.now());
+    auto* disc = c.mutable_disclosure();
+    auto* mk = disc->mutable_marking();
+    mk->set_provision(result.verdict.provision);
+    mk->set_citation(result.verdict.citation);
+    mk->set_date(legal::to_string(result.verdict.date));
+    if (result.verdict.marking) {
+        mk->set_authority(std::string(legal::to_string(result.verdict.marking->authority)));
+        mk->set_secrecy_provision(result.verdict.marking->provision.value_or(""));
+        mk->set_legal_basis(result.verdict.marking->legal_basis);
+    } else {
+        mk->set_authority(authority_of(me.authority));
+    }
+    auto* ck = disc->mutable_check();
+    ck->set_verdict("allowed");
+    ck->set_subject_age(static_cast<std::uint32_t>(std::max(0, result.verdict.age)));
+    ck->set_age_basis(std::string(legal::to_string(result.verdict.age_basis)));
+    ck->set_facts_json(facts.dump());
+    ck->set_consent_json(consent.empty() ? "" : consent.dump());
+    for (const auto& cat : request.categories) ck->add_categories(cat);
+    for (const auto& r : recipients) ck->add_recipients(r.id);
+    disc->set_text(request.text);
+    if (request.attachment) *disc->mutable_attachment() = *request.attachment;
+    if (request.tamper_for_testing) request.tamper_for_testing(c);
+    pad_content(c);  // size limit now, before anything is stored
+
+    d.db.transaction([&] {
+        d.db.prepare(
+               "INSERT INTO messages(message_id, room_id, outgoing, sender_org, sender_member, "
+               "sender_name, sender_authority, provision, marking, text, attachment_name, "
+               "attachment, case_pseudonym, sent_at, received_at, read) "
+               "VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")
+            .bind(1, view_of(c.message_id()))
+            .bind(2, row->id)
+            .bind(3, me.organisation_id)
+            .bind(4, me.member_id)
+            .bind(5, me.display_name)
+            .bind(6, authority_of(me.authority))
+            .bind(7, disc->marking().provision())
+            .bind(8, view_of(disc->marking().SerializeAsString()))
+            .bind(9, disc->text())
+            .bind(10, disc->attachment().name())
+            .bind(11, view_of(disc->attachment().data()))
+            .bind(12, view_of(c.case_pseudonym()))
+            .bind(13, c.sent_at())
+            .bind(14, d.now())
+            .run();
+        result.message_id = d.db.last_insert_rowid();
+        d.db.prepare(
+               "INSERT INTO outbox(room_id, message_row, content, state, created_at) "
+               "VALUES (?, ?, ?, 'queued', ?)")
+            .bind(1, row->id)
+            .bind(2, result.message_id)
+            .bind(3, view_of(c.SerializeAsString()))
+            .bind(4, d.now())
+            .run();
+    });
+    d.flush_outbox(report);
+    {
+        auto st = d.db.prepare("SELECT state FROM outbox WHERE message_row = ?");
+        st.bind(1, result.message_id);
+        result.sent = st.step() && st.text(0) == "sent";
+    }
+    return result;
+}
+
+void Client::Impl::flush_outbox(SyncReport& report) {
+    if (!self || !self_invalid.empty()) return;
+    struct Row {
+        std::int64_t id, room_id;
+        std::string state;
+        Bytes content, envelope, ciphertext;
+    };
+    for (;;) {
+        std::optional<Row> next;
+        {
+            auto st = db.prepare(
+                "SELECT id, room_id, state, content, envelope_id, ciphertext FROM outbox "
+                "WHERE state IN ('queued', 'encrypted') ORDER BY id LIMIT 1");
+            if (st.step()) {
+                next = Row{st.int64(0), st.int64(1), st.text(2), st.blob(3),
+                           st.is_null(4) ? Bytes{} : st.blob(4), st.is_null(5) ? Bytes{} : st.blob(5)};
+            }
+        }
+        if (!next) return;
+        if (!connect()) {
+            report.relay_reachable = false;
+            return;
+        }
+        auto& r = *next;
+        auto room = [&] {
+            auto st = db.prepare("SELECT group_id, active FROM rooms WHERE id = ?");
+            st.bind(1, r.room_id);
+            st.step();
+            return std::make_pair(st.blob(0), st.int64(1) != 0);
+        }();
+        if (r.state == "queued") {
+            // Encrypt in the current epoch, with the ratchet state saved in the same
+            // transaction: the ciphertext is fixed before it leaves, so a retry resends
+            // the same bytes under the same envelope id.
+            bool held = false;
+            db.transaction([&] {
+                content::v1::Content c;
+                if (!c.ParseFromArray(r.content.data(), static_cast<int>(r.content.size()))) {
+                    throw Error(Errc::corrupt_store, "an outbox entry is damaged");
+                }
+                auto hold = [&](const std::string& why) {
+                    db.prepare("UPDATE outbox SET state = 'held', reason = ? WHERE id = ?")
+                        .bind(1, why)
+                        .bind(2, r.id)
+                        .run();
+                    held = true;
+                };
+                if (!room.second) return hold("we are no longer a member of the room");
+                auto g = load_group(r.room_id);
+                // Membership may have changed since the check: the message only goes out
+                // if the check still allows it for everyone in the room now.
+                std::vector<legal::RecipientRef> now_recipients;
+                std::set<std::string> addresses;
+                for (const auto& lm : leaf_members(g)) {
+                    if (!lm.member) return hold("a member's certificate no longer verifies: " + lm.why);
+                    if (lm.member->address() == self->address() ||
+                        !addresses.insert(lm.member->address()).second) {
+                        continue;
+                    }
+                    now_recipients.push_back(
+                        {lm.member->address(),
+                         legal::parse_authority(authority_of(lm.member->authority))
+                             .value_or(legal::Authority::other)});
+                }
+                std::set<std::string> checked(c.disclosure().check().recipients().begin(),
+                                              c.disclosure().check().recipients().end());
+                if (checked != addresses) {
+                    auto re = recheck_content(catalog, c, authority_of(self->authority), now_recipients);
+                    if (!re.input_ok) return hold("the room changed and the check cannot run: " + re.input_error);
+                    if (re.verdict.verdict != legal::VerdictKind::allowed) {
+                        return hold("the room's members changed and the legal check no longer allows it");
+                    }
+                    c.mutable_disclosure()->mutable_check()->clear_recipients();
+                    for (const auto& a : addresses) c.mutable_disclosure()->mutable_check()->add_recipients(a);
+                }
+                c.set_epoch(g.epoch());
+                Bytes padded = pad_content(c);
+                Bytes ct = g.protect(padded);
+                crypto::wipe(padded);
+                save_group(r.room_id, g);
+                r.envelope = crypto::random_bytes(16);
+                r.ciphertext = ct;
+                db.prepare(
+                      "UPDATE outbox SET state = 'encrypted', envelope_id = ?, ciphertext = ?, "
+                      "content = ? WHERE id = ?")
+                    .bind(1, r.envelope)
+                    .bind(2, r.ciphertext)
+                    .bind(3, view_of(c.SerializeAsString()))
+                    .bind(4, r.id)
+                    .run();
+            });
+            if (held) {
+                ++report.held;
+                continue;
+            }
+        }
+        try {
+            with_relay([&](RelayTransport& t) { return t.send_message(room.first, r.envelope, r.ciphertext); });
+        } catch (const Error& e) {
+            if (e.code() == Errc::relay_unavailable) {
+                report.relay_reachable = false;
+                return;
+            }
+            throw;
+        }
+        db.transaction([&] {
+            db.prepare("UPDATE outbox SET state = 'sent', sent_at = ?, ciphertext = NULL WHERE id = ?")
+                .bind(1, now())
+                .bind(2, r.id)
+                .run();
+        });
+        ++report.sent;
+    }
+}
+
+}  // namespace lagrum::core::messaging

@@ -1,0 +1,512 @@
+// Receiving: each delivery is decrypted, its sender's certificate and marking verified,
+// and stored with the MLS state and the relay cursor in one transaction before the relay
+// is told to delete it (Ack). Also the read side: inbox, outbox, safety numbers.
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include "client_impl.h"
+#include "lagrum/core/legal/check_input.h"
+#include "lagrum/core/messaging/content_codec.h"
+#include "lagrum/core/pki/safety_number.h"
+#include "lagrum/mls/codec.h"
+#include "lagrum/mls/error.h"
+#include "lagrum/mls/framing.h"
+
+namespace lagrum::core::messaging {
+
+namespace {
+
+struct Flags {
+    std::vector<std::string> codes;
+    std::vector<std::string> reasons;
+    void add(const std::string& code, const std::string& why) {
+        if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
+        reasons.push_back(why);
+    }
+    std::string joined_codes() const {
+        std::string s;
+        for (const auto& c : codes) s += (s.empty() ? "" : ",") + c;
+        return s;
+    }
+    std::string joined_reasons() const {
+        std::string s;
+        for (const auto& c : reasons) s += (s.empty() ? "" : "; ") + c;
+        return s;
+    }
+};
+
+std::string reasons_text(const legal::Verdict& v) {
+    std::string s;
+    for (const auto& r : v.reasons) {
+        if (!legal::is_blocking(r.code)) continue;
+        s += (s.empty() ? "" : ", ") + std::string(legal::to_string(r.code)) +
+             (r.fact.empty() ? "" : " (" + r.fact + ")");
+    }
+    for (const auto& rv : v.recipients) {
+        if (rv.verdict == legal::VerdictKind::allowed) continue;
+        s += (s.empty() ? "" : ", ") + rv.id + " " + std::string(legal::to_string(rv.verdict));
+    }
+    if (!v.missing_facts.empty()) s += (s.empty() ? "" : ", ") + std::string("facts missing");
+    return s;
+}
+
+}  // namespace
+
+void Client::Impl::receive(std::chrono::milliseconds wait, SyncReport& report,
+                           const std::function<bool()>& stop) {
+    if (!self || !self_invalid.empty() || !connect()) {
+        report.relay_reachable = false;
+        return;
+    }
+    resolve_pending_commits();
+    std::uint64_t last = 0;
+    auto handle = [&](const RelayDelivery& del) {
+        if (static_cast<std::int64_t>(del.seq) <= cursor()) return true;  // already stored
+        db.transaction([&] {
+            process_delivery(del, report);
+            set_cursor(static_cast<std::int64_t>(del.seq));
+        });
+        ++report.deliveries;
+        last = del.seq;
+        return true;
+    };
+    try {
+        with_relay([&](RelayTransport& t) {
+            t.subscribe(static_cast<std::uint64_t>(cursor()), wait, handle, stop);
+            return 0;
+        });
+        if (last != 0) with_relay([&](RelayTransport& t) {
+                t.ack(last);
+                return 0;
+            });
+    } catch (const Error& e) {
+        if (e.code() != Errc::relay_unavailable) throw;
+        report.relay_reachable = false;
+    }
+}
+
+void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report) {
+    using Kind = RelayDelivery::Kind;
+    try {
+        if (del.kind == Kind::welcome) {
+            mls::Reader r(del.payload);
+            auto msg = mls::MlsMessage::decode(r);
+            r.finish();
+            auto* welcome = std::get_if<mls::Welcome>(&msg.body);
+            if (welcome == nullptr) throw Error(Errc::bad_input, "a Welcome delivery holds no Welcome");
+            std::optional<mls::KeyPackageBundle> bundle;
+            Bytes ref;
+            bool last_resort = false;
+            for (const auto& s : welcome->secrets) {
+                auto st = db.prepare(
+                    "SELECT key_package, init_private, encryption_private, last_resort FROM "
+                    "key_packages WHERE ref = ?");
+                st.bind(1, s.new_member);
+                if (!st.step()) continue;
+                mls::KeyPackageBundle b;
+                b.key_package = mls::decode_exact<mls::KeyPackage>(st.blob(0));
+                b.init_private = crypto::SecretBytes::take(st.blob(1));
+                b.encryption_private = crypto::SecretBytes::take(st.blob(2));
+                b.signature_private = device_seed.clone();
+                last_resort = st.int64(3) != 0;
+                ref = s.new_member;
+                bundle = std::move(b);
+                break;
+            }
+            if (!bundle) throw Error(Errc::not_found, "a Welcome for none of our KeyPackages");
+            auto g = mls::Group::join(*welcome, *bundle, group_config());
+            if (find_room_by_group(g.group_id())) return;  // joined already
+            std::string name;
+            for (const auto& e : g.context().extensions) {
+                if (e.type == kRoomNameExtension) name.assign(e.data.begin(), e.data.end());
+            }
+            if (name.empty() || name.size() > kMaxRoomName) name = "room-" + hex_of(g.group_id()).substr(0, 8);
+            if (find_room_by_name(name)) {
+                // Another room here already has this name: keep both, visibly.
+                name += " (" + hex_of(g.group_id()).substr(0, 6) + ")";
+            }
+            const bool direct = name.rfind(kDirectPrefix, 0) == 0;
+            Bytes state = g.serialize();
+            db.prepare(
+                  "INSERT INTO rooms(name, group_id, direct, active, epoch, state, created_at) "
+                  "VALUES (?, ?, ?, 1, ?, ?, ?)")
+                .bind(1, name)
+                .bind(2, g.group_id())
+                .bind(3, direct ? 1 : 0)
+                .bind(4, static_cast<std::int64_t>(g.epoch()))
+                .bind(5, state)
+                .bind(6, now())
+                .run();
+            crypto::wipe(state);
+            if (!last_resort) db.prepare("DELETE FROM key_packages WHERE ref = ?").bind(1, ref).run();
+            remember_contacts(leaf_members(g));
+            ++report.joined;
+            return;
+        }
+        auto row = find_room_by_group(del.group_id);
+        if (!row) throw Error(Errc::not_found, "a delivery for a group we are not in");
+        // A Commit of ours that the relay accepted but we never heard back about: a
+        // delivery from a later epoch proves it won; one of the same epoch proves it lost.
+        {
+            auto st = db.prepare("SELECT epoch FROM pending_commits WHERE room_id = ?");
+            st.bind(1, row->id);
+            if (st.step()) {
+                const auto pending_epoch = static_cast<std::uint64_t>(st.int64(0));
+                if (del.epoch >= pending_epoch) {
+                    adopt_pending(row->id);
+                } else if (del.kind == Kind::commit && del.epoch + 1 == pending_epoch) {
+                    drop_pending(row->id);
+                }
+            }
+        }
+        auto g = load_group(row->id);
+        if (del.kind == Kind::commit) {
+            if (del.epoch < g.epoch()) return;  // an old epoch's commit we already have
+            auto result = g.handle(del.payload);
+            save_group(row->id, g);
+            remember_contacts(leaf_members(g));
+            ++report.commits;
+            (void)result;
+            return;
+        }
+        mls::Reader r(del.payload);
+        auto msg = mls::MlsMessage::decode(r);
+        r.finish();
+        auto* pm = std::get_if<mls::PrivateMessage>(&msg.body);
+        if (pm == nullptr || pm->content_type != mls::ContentType::application) {
+            // A proposal: Lagrum clients commit by value, so nothing to cache for later;
+            // still run it through the group so its checks apply.
+            g.handle(del.payload);
+            save_group(row->id, g);
+            return;
+        }
+        const std::uint64_t msg_epoch = pm->epoch;
+        auto app = g.unprotect(del.payload);
+        save_group(row->id, g);  // the ratchet moved: never decrypt the same key twice
+        // Who sent it, verified now (revocation included).
+        const mls::LeafNode* leaf = g.tree().leaf(app.sender);
+        Flags flags;
+        std::optional<pki::Member> sender;
+        std::string why;
+        if (leaf != nullptr) {
+            sender = pki::verify_member(trust, leaf->credential, leaf->signature_key, now(), &why);
+        }
+        content::v1::Content c;
+        bool content_ok = false;
+        try {
+            c = unpad_content(app.data);
+            content_ok = true;
+        } catch (const Error& e) {
+            flags.add("content_invalid", e.what());
+        }
+        crypto::wipe(app.data);
+        if (!sender) {
+            flags.add("sender_rejected", "the sender's certificate does not verify: " +
+                                             (why.empty() ? std::string("unknown leaf") : why));
+        }
+        std::string text, attachment_name;
+        Bytes attachment;
+        std::optional<content::v1::Marking> marking;
+        if (content_ok) {
+            if (c.version() != 1) flags.add("content_invalid", "unknown content version");
+            if (view_of(c.group_id()).size() != row->group_id.size() ||
+                !crypto::ct_equal(view_of(c.group_id()), row->group_id) || c.epoch() != msg_epoch) {
+                flags.add("binding_mismatch",
+                          "the content names another room or epoch than it arrived in");
+            }
+            if (c.message_id().size() != 16) flags.add("content_invalid", "bad message id");
+            if (!c.has_disclosure() || !c.disclosure().has_marking()) {
+                flags.add("marking_missing", "the message carries no sekretessmarkering");
+            } else {
+                marking = c.disclosure().marking();
+                if (sender) {
+                    // Re-validate against our own catalog and the room as we see it.
+                    std::vector<legal::RecipientRef> recips;
+                    std::set<std::string> seen;
+                    for (const auto& lm : leaf_members(g)) {
+                        if (!lm.member || lm.member->address() == sender->address() ||
+                            !seen.insert(lm.member->address()).second) {
+                            continue;
+                        }
+                        recips.push_back({lm.member->address(),
+                                          legal::parse_authority(authority_of(lm.member->authority))
+                                              .value_or(legal::Authority::other)});
+                    }
+                    const std::string sender_auth = authority_of(sender->authority);
+                    if (marking->authority() != sender_auth) {
+                        flags.add("marking_invalid", "the marking names authority " +
+                                                         marking->authority() + " but the sender is " +
+                                                         sender_auth);
+                    }
+                    const auto* prov = catalog.find_provision(marking->provision());
+                    if (prov == nullptr) {
+                        flags.add("marking_invalid",
+                                  "unknown provision \"" + marking->provision() + "\" in our catalog");
+                    } else if (marking->citation() != prov->citation_sv &&
+                               marking->citation().rfind(prov->citation_sv, 0) != 0) {
+                        flags.add("marking_invalid", "the citation does not match the provision");
+                    }
+                    auto re = recheck_content(catalog, c, sender_auth, recips);
+                    if (!re.input_ok) {
+                        flags.add("marking_invalid", "the recorded check is malformed: " + re.input_error);
+                    } else if (re.verdict.verdict != legal::VerdictKind::allowed) {
+                        flags.add("marking_invalid", "our check does not allow it: " + reasons_text(re.verdict));
+                    } else if (re.verdict.marking &&
+                               (re.verdict.marking->legal_basis != marking->legal_basis() ||
+                                re.verdict.marking->provision.value_or("") != marking->secrecy_provision())) {
+                        flags.add("marking_invalid", "the marking's text differs from what the provision gives");
+                    }
+                }
+            }
+            if (c.has_disclosure()) {
+                text = c.disclosure().text();
+                attachment_name = c.disclosure().attachment().name();
+                attachment.assign(c.disclosure().attachment().data().begin(),
+                                  c.disclosure().attachment().data().end());
+            }
+        }
+        if (!sender) {
+            // Rejected: recorded (never silently dropped), but its content is not shown.
+            text.clear();
+            attachment_name.clear();
+            attachment.clear();
+        }
+        // A replayed message id is recorded once.
+        if (content_ok && c.message_id().size() == 16) {
+            auto st = db.prepare("SELECT 1 FROM messages WHERE message_id = ?");
+            st.bind(1, view_of(c.message_id()));
+            if (st.step()) {
+                record_sync_error(del.seq, "duplicate", "a message id seen before");
+                return;
+            }
+        }
+        cert::v1::MemberCertificateBody body;
+        std::string s_org, s_member, s_name, s_auth;
+        if (sender) {
+            s_org = sender->organisation_id;
+            s_member = sender->member_id;
+            s_name = sender->display_name;
+            s_auth = authority_of(sender->authority);
+        } else if (leaf != nullptr && leaf->credential.type == mls::credential_type::basic) {
+            // Say who it claims to be, from the (unverified) certificate.
+            cert::v1::MemberCertificate mc;
+            if (mc.ParseFromArray(leaf->credential.identity.data(),
+                                  static_cast<int>(leaf->credential.identity.size())) &&
+                body.ParseFromString(mc.body())) {
+                s_org = body.organisation_id();
+                s_member = body.member_id();
+                s_name = body.display_name();
+                s_auth = authority_of(body.authority_type());
+            }
+        }
+        auto ins = db.prepare(
+            "INSERT INTO messages(message_id, room_id, outgoing, sender_org, sender_member, "
+            "sender_name, sender_authority, provision, marking, flags, flag_reasons, text, "
+            "attachment_name, attachment, case_pseudonym, sent_at, received_at) "
+            "VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        if (content_ok && c.message_id().size() == 16) {
+            ins.bind(1, view_of(c.message_id()));
+        } else {
+            ins.bind_null(1);
+        }
+        ins.bind(2, row->id)
+            .bind(3, s_org)
+            .bind(4, s_member)
+            .bind(5, s_name)
+            .bind(6, s_auth)
+            .bind(7, marking ? marking->provision() : std::string())
+            .bind(10, flags.joined_reasons())
+            .bind(9, flags.joined_codes())
+            .bind(11, text)
+            .bind(12, attachment_name)
+            .bind(13, attachment)
+            .bind(14, content_ok ? view_of(c.case_pseudonym()) : ByteView{})
+            .bind(15, content_ok ? c.sent_at() : 0)
+            .bind(16, now());
+        if (marking) {
+            ins.bind(8, view_of(marking->SerializeAsString()));
+        } else {
+            ins.bind_null(8);
+        }
+        ins.run();
+        ++report.messages;
+        if (!flags.codes.empty()) ++report.flagged;
+    } catch (const mls::MlsError& e) {
+        ++report.errors;
+        record_sync_error(del.seq, "mls", std::string(mls::mls_errc_name(e.code())) + ": " + e.what());
+    } catch (const Error& e) {
+        if (e.code() == Errc::corrupt_store || e.code() == Errc::io_error || e.code() == Errc::internal) {
+            throw;
+        }
+        ++report.errors;
+        record_sync_error(del.seq, std::string(errc_name(e.code())), e.what());
+    }
+}
+
+SyncReport Client::sync(std::chrono::milliseconds wait) {
+    auto& d = *impl_;
+    d.require_self();
+    SyncReport report;
+    d.receive(std::chrono::milliseconds(0), report);
+    if (wait.count() > 0 && report.relay_reachable && report.messages == 0) {
+        // Nothing new yet: wait for the first delivery (or the time), then take the rest.
+        bool got = false;
+        SyncReport more;
+        if (d.connect()) {
+            try {
+                d.with_relay([&](RelayTransport& t) {
+                    t.subscribe(static_cast<std::uint64_t>(d.cursor()), wait,
+                                [&](const RelayDelivery&) {
+                                    got = true;
+                                    return false;
+                                });
+                    return 0;
+                });
+            } catch (const Error& e) {
+                if (e.code() != Errc::relay_unavailable) throw;
+            }
+        }
+        if (got) d.receive(std::chrono::milliseconds(0), report);
+    }
+    d.flush_outbox(report);
+    return report;
+}
+
+void Client::run_daemon(const std::function<bool()>& stop,
+                        const std::function<void(const SyncReport&)>& on_report) {
+    auto& d = *impl_;
+    d.require_self();
+    while (!stop()) {
+        SyncReport report;
+        d.receive(std::chrono::milliseconds(0), report);
+        d.flush_outbox(report);
+        if (on_report && (report.deliveries > 0 || report.sent > 0 || report.held > 0)) on_report(report);
+        if (!report.relay_reachable) {
+            d.registered = false;
+            d.transport.reset();
+            // Offline: try again in a moment (the relay coming back is not an event we
+            // can wait on).
+            for (int i = 0; i < 20 && !stop(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            continue;
+        }
+        // Wait on the stream for the next delivery; then loop to process it in order.
+        bool got = false;
+        try {
+            d.with_relay([&](RelayTransport& t) {
+                t.subscribe(static_cast<std::uint64_t>(d.cursor()), std::chrono::milliseconds(5000),
+                            [&](const RelayDelivery&) {
+                                got = true;
+                                return false;
+                            },
+                            stop);
+                return 0;
+            });
+        } catch (const Error& e) {
+            if (e.code() != Errc::relay_unavailable) throw;
+        }
+        (void)got;
+    }
+}
+
+std::vector<Message> Client::inbox(const std::optional<std::string>& room) {
+    auto& d = *impl_;
+    std::optional<RoomRow> only;
+    if (room) only = d.require_room(*room);
+    std::string sql =
+        "SELECT m.id, r.name, m.outgoing, m.sender_org, m.sender_member, m.sender_name, "
+        "m.sender_authority, m.provision, m.marking, m.flags, m.flag_reasons, m.text, "
+        "m.attachment_name, m.sent_at, m.received_at FROM messages m JOIN rooms r ON r.id = "
+        "m.room_id ";
+    if (only) sql += "WHERE m.room_id = ? ";
+    sql += "ORDER BY m.id";
+    auto st = d.db.prepare(sql);
+    if (only) st.bind(1, only->id);
+    std::vector<Message> out;
+    while (st.step()) {
+        Message m;
+        m.id = st.int64(0);
+        m.room = st.text(1);
+        m.outgoing = st.int64(2) != 0;
+        m.sender_organisation = st.text(3);
+        m.sender_member = st.text(4);
+        m.sender_name = st.text(5);
+        m.sender_authority = st.text(6);
+        m.provision = st.text(7);
+        if (!st.is_null(8)) {
+            const auto b = st.blob(8);
+            m.has_marking = m.marking.ParseFromArray(b.data(), static_cast<int>(b.size()));
+        }
+        const std::string flags = st.text(9);
+        for (std::size_t p = 0; p < flags.size();) {
+            auto q = flags.find(',', p);
+            if (q == std::string::npos) q = flags.size();
+            if (q > p) m.flags.push_back(flags.substr(p, q - p));
+            p = q + 1;
+        }
+        m.flag_reasons = st.text(10);
+        m.text = st.text(11);
+        m.attachment_name = st.text(12);
+        m.sent_at = st.int64(13);
+        m.received_at = st.int64(14);
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+void Client::mark_read(const std::optional<std::string>& room) {
+    auto& d = *impl_;
+    d.db.transaction([&] {
+        if (room) {
+            auto row = d.require_room(*room);
+            d.db.prepare("UPDATE messages SET read = 1 WHERE room_id = ?").bind(1, row.id).run();
+        } else {
+            d.db.exec("UPDATE messages SET read = 1");
+        }
+    });
+}
+
+std::vector<OutboxEntry> Client::outbox() {
+    auto& d = *impl_;
+    auto st = d.db.prepare(
+        "SELECT o.id, r.name, m.provision, o.state, o.reason, o.created_at, o.sent_at FROM "
+        "outbox o JOIN rooms r ON r.id = o.room_id LEFT JOIN messages m ON m.id = o.message_row "
+        "ORDER BY o.id");
+    std::vector<OutboxEntry> out;
+    while (st.step()) {
+        OutboxEntry e;
+        e.id = st.int64(0);
+        e.room = st.text(1);
+        e.provision = st.is_null(2) ? "" : st.text(2);
+        e.state = st.text(3);
+        e.reason = st.text(4);
+        e.created_at = st.int64(5);
+        e.sent_at = st.is_null(6) ? 0 : st.int64(6);
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+SafetyNumberResult Client::safety_number(const std::string& address) {
+    auto& d = *impl_;
+    const auto& me = d.require_self();
+    split_address(address);
+    pki::SafetyParty mine{me.address(), {d.device_public}}, theirs{address, {}};
+    auto st = d.db.prepare("SELECT device_key FROM contacts WHERE address = ? ORDER BY device_key");
+    st.bind(1, address);
+    while (st.step()) theirs.device_keys.push_back(st.blob(0));
+    if (theirs.device_keys.empty()) {
+        throw Error(Errc::not_found, "no verified device of " + address +
+                                         " is known here yet: share a room with them first");
+    }
+    auto sn = pki::safety_number(mine, theirs);
+    SafetyNumberResult r;
+    r.groups = sn.groups;
+    r.digits = sn.digits();
+    r.qr_payload = "LAGRUM-SN:" + std::string(me.address() < address ? me.address() + "," + address
+                                                                     : address + "," + me.address()) +
+                   ":" + r.digits;
+    return r;
+}
+
+}  // namespace lagrum::core::messaging
