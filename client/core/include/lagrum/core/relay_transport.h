@@ -46,7 +46,7 @@ struct RelayDelivery {
     enum class Kind { message = 1, commit = 2, welcome = 3 };
     std::uint64_t seq = 0;
     Bytes envelope_id;
-    Bytes group_id;  // empty for a Welcome
+    Bytes group_id;  // for a Welcome: the group of the Commit that carried it
     Kind kind = Kind::message;
     Bytes sender_device_id;
     std::uint64_t epoch = 0;
