@@ -3,7 +3,8 @@
 # Warnings are not errors here: GCC 12 at -O3 reports false positives (-Wrestrict,
 # -Warray-bounds) in library templates; the test build (tests/run.sh) keeps -Werror.
 #   tests/bench/run.sh              every *_bench program
-#   tests/bench/run.sh crypto mls   only those areas (subfolders of tests/bench)
+#   tests/bench/run.sh crypto mls   only those areas (subfolders of tests/bench: crypto,
+#                                   legal, mls, relay, store)
 # Extra Google Benchmark flags can be passed through BENCH_FLAGS.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
