@@ -282,8 +282,23 @@ void Client::Impl::flush_outbox(SyncReport& report) {
             // Encrypt in the current epoch, with the ratchet state saved in the same
             // transaction: the ciphertext is fixed before it leaves, so a retry resends
             // the same bytes under the same envelope id.
-            bool held = false;
+            bool held = false, taken = false;
             db.transaction([&] {
+                // Another process (the daemon) may have encrypted it meanwhile: re-read
+                // under the write lock, so an entry is encrypted once.
+                {
+                    auto st = db.prepare("SELECT state, envelope_id, ciphertext FROM outbox WHERE id = ?");
+                    st.bind(1, r.id);
+                    if (!st.step()) return;
+                    if (st.text(0) != "queued") {
+                        taken = true;
+                        if (st.text(0) == "encrypted") {
+                            r.envelope = st.blob(1);
+                            r.ciphertext = st.blob(2);
+                        }
+                        return;
+                    }
+                }
                 content::v1::Content c;
                 if (!c.ParseFromArray(r.content.data(), static_cast<int>(r.content.size()))) {
                     throw Error(Errc::corrupt_store, "an outbox entry is damaged");
@@ -343,6 +358,7 @@ void Client::Impl::flush_outbox(SyncReport& report) {
                 ++report.held;
                 continue;
             }
+            if (taken && r.ciphertext.empty()) continue;  // sent or held by the other process
         }
         try {
             with_relay([&](RelayTransport& t) { return t.send_message(room.first, r.envelope, r.ciphertext); });

@@ -62,13 +62,17 @@ void Client::Impl::receive(std::chrono::milliseconds wait, SyncReport& report,
     resolve_pending_commits();
     std::uint64_t last = 0;
     auto handle = [&](const RelayDelivery& del) {
-        if (static_cast<std::int64_t>(del.seq) <= cursor()) return true;  // already stored
+        bool fresh = false;
+        // The cursor is read inside the (IMMEDIATE) transaction: a daemon and a `sync` on
+        // the same profile may both be handed this delivery, and only one may store it.
         db.transaction([&] {
+            if (static_cast<std::int64_t>(del.seq) <= cursor()) return;
             process_delivery(del, report);
             set_cursor(static_cast<std::int64_t>(del.seq));
+            fresh = true;
         });
-        ++report.deliveries;
-        last = del.seq;
+        if (fresh) ++report.deliveries;
+        last = std::max(last, del.seq);
         return true;
     };
     try {
