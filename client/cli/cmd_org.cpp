@@ -44,7 +44,9 @@ struct RevokeArgs {
     bool json = false;
 };
 
-std::int64_t now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+std::int64_t now() {
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
 
 crypto::Argon2Params kdf_params(const std::string& name) {
     if (name == "interactive") return crypto::kArgon2Interactive;
@@ -55,9 +57,9 @@ crypto::Argon2Params kdf_params(const std::string& name) {
 crypto::Bytes device_key(const std::string& text) {
     crypto::Bytes key = unhex(text);
     if (key.size() != 32) {
-        throw core::Error(core::Errc::bad_input,
-                          "--device-key must be 32 bytes (64 hex digits), got " +
-                              std::to_string(key.size()));
+        throw core::Error(
+            core::Errc::bad_input,
+            "--device-key must be 32 bytes (64 hex digits), got " + std::to_string(key.size()));
     }
     return key;
 }
@@ -70,9 +72,10 @@ int run_init(const InitArgs& a, const Context& ctx) {
     // Everything is checked before the passphrase is asked for.
     const auto authority = pki::parse_authority(a.authority);
     const auto params = kdf_params(a.kdf);
-    const std::string pass = ctx.passphrase("New passphrase for the organisation root / "
-                                            "Ny lösenfras för organisationens rot: ",
-                                            /*confirm=*/true);
+    const std::string pass = ctx.passphrase(
+        "New passphrase for the organisation root / "
+        "Ny lösenfras för organisationens rot: ",
+        /*confirm=*/true);
     const auto ca = pki::OrganisationCa::init(a.dir, a.id, a.name, authority, pass, params);
     const auto& root = ca.anchor();
     const std::string key_hex = bytes_string(root.root_public_key());
@@ -180,9 +183,8 @@ void add_org_commands(CLI::App& app, Context& ctx) {
                      "interactive and test are weaker and only for automated tests)")
         ->check(CLI::IsMember({"store", "interactive", "test"}));
     init->add_flag("--json", init_args->json, "print the result as one JSON line");
-    init->callback([init_args, &ctx] {
-        ctx.run = [init_args, &ctx] { return run_init(*init_args, ctx); };
-    });
+    init->callback(
+        [init_args, &ctx] { ctx.run = [init_args, &ctx] { return run_init(*init_args, ctx); }; });
 
     auto issue_args = std::make_shared<IssueArgs>();
     auto* issue = org->add_subcommand("issue", "issue a member certificate for one device");
@@ -190,12 +192,12 @@ void add_org_commands(CLI::App& app, Context& ctx) {
     issue->add_option("--member", issue_args->member, "member id")->required();
     issue->add_option("--name", issue_args->name, "display name")->required();
     issue->add_option("--role", issue_args->role, "role, e.g. socialsekreterare")->required();
-    issue->add_option("--device-key", issue_args->device_key,
-                      "the device's Ed25519 public key (64 hex digits)")
+    issue
+        ->add_option("--device-key", issue_args->device_key,
+                     "the device's Ed25519 public key (64 hex digits)")
         ->required();
     issue->add_option("--days", issue_args->days, "validity in days (default 365)");
-    issue->add_option("--out", issue_args->out, "certificate file to write (binary)")
-        ->required();
+    issue->add_option("--out", issue_args->out, "certificate file to write (binary)")->required();
     issue->add_flag("--json", issue_args->json, "print the result as one JSON line");
     issue->callback([issue_args, &ctx] {
         ctx.run = [issue_args, &ctx] { return run_issue(*issue_args, ctx); };
