@@ -152,6 +152,24 @@ std::string effective_to(const legal::RuleEntry& e) {
     return e.effective_to ? legal::to_string(*e.effective_to) : "";
 }
 
+ojson questions_json(const std::vector<legal::Question>& questions) {
+    ojson qs = ojson::array();
+    for (const auto& q : questions) {
+        qs.push_back(ojson{{"id", q.id}, {"sv", q.text.sv}, {"en", q.text.en}, {"facts", q.facts}});
+    }
+    return qs;
+}
+
+void questions_text(std::ostream& out, const std::vector<legal::Question>& questions,
+                    const char* indent) {
+    int n = 1;
+    for (const auto& q : questions) {
+        out << indent << n++ << ". " << q.text.sv << " / " << q.text.en;
+        if (!q.facts.empty()) out << " [" << join(q.facts) << "]";
+        out << "\n";
+    }
+}
+
 ojson rules_json(const legal::Catalog& cat, const legal::DatedRules& v) {
     const auto& r = v.rules;
     ojson o = ojson::object();
@@ -277,6 +295,21 @@ int cmd_list(const legal::Catalog& cat, const std::vector<std::string>& args) {
             list.push_back(std::move(e));
         }
         o["provisions"] = std::move(list);
+        // The wizard's question order (provisions.md §8), for the desktop app.
+        ojson wizard = ojson::array();
+        for (const auto& w : cat.wizard) {
+            ojson step = ojson::object();
+            step["id"] = w.id;
+            step["sv"] = w.question.sv;
+            step["en"] = w.question.en;
+            step["provisions"] = w.provisions;
+            step["duties"] = w.duties;
+            step["senders"] = w.senders.empty() ? ojson(nullptr) : authorities_json(w.senders);
+            step["note_sv"] = w.note.sv;
+            step["note_en"] = w.note.en;
+            wizard.push_back(std::move(step));
+        }
+        o["wizard"] = std::move(wizard);
         std::cout << o.dump() << '\n';
         return kExitOk;
     }
@@ -350,12 +383,7 @@ int cmd_show(const legal::Catalog& cat, const std::vector<std::string>& args) {
             am.push_back(ojson{{"sfs", a.sfs}, {"in_force", a.in_force}, {"note", a.note}});
         }
         o["amended"] = am;
-        ojson qs = ojson::array();
-        for (const auto& q : p->questions) {
-            qs.push_back(
-                ojson{{"id", q.id}, {"sv", q.text.sv}, {"en", q.text.en}, {"facts", q.facts}});
-        }
-        o["questions"] = qs;
+        o["questions"] = questions_json(p->questions);
         ojson ds = ojson::array();
         for (const auto* d : duties) {
             ojson dj = ojson::object();
@@ -370,6 +398,9 @@ int cmd_show(const legal::Catalog& cat, const std::vector<std::string>& args) {
                 for (const auto& v : d->versions) dvs.push_back(rules_json(cat, v));
             }
             dj["versions"] = dvs;
+            dj["questions"] = questions_json(d->questions);
+            dj["text_sv"] = d->text.sv;
+            dj["text_en"] = d->text.en;
             dj["status_note"] = d->status_note;
             dj["sources"] = d->sources;
             ds.push_back(std::move(dj));
@@ -400,11 +431,20 @@ int cmd_show(const legal::Catalog& cat, const std::vector<std::string>& args) {
     for (const auto* d : duties) {
         std::cout << "duty " << d->id << " – " << d->name_sv << " / " << d->name_en << " (from "
                   << legal::to_string(d->effective_from) << ")\n";
+        std::cout << "  " << d->text.sv << "\n  " << d->text.en << "\n";
         if (date) {
             rules_text(std::cout, cat, d->version_on(*date));
         } else {
             for (const auto& v : d->versions) rules_text(std::cout, cat, v);
         }
+        if (!d->questions.empty()) {
+            std::cout << "  questions:\n";
+            questions_text(std::cout, d->questions, "    ");
+        }
+    }
+    if (p->duty_fact) {
+        std::cout << "citation: " << p->duty_citation_osl
+                  << "; sender outside OSL: " << p->duty_citation_outside_osl << "\n";
     }
     if (!p->amended.empty()) {
         std::cout << "amended:\n";
@@ -414,12 +454,7 @@ int cmd_show(const legal::Catalog& cat, const std::vector<std::string>& args) {
         }
     }
     std::cout << "questions:\n";
-    int n = 1;
-    for (const auto& q : p->questions) {
-        std::cout << "  " << n++ << ". " << q.text.sv << " / " << q.text.en;
-        if (!q.facts.empty()) std::cout << " [" << join(q.facts) << "]";
-        std::cout << "\n";
-    }
+    questions_text(std::cout, p->questions, "  ");
     std::cout << "sources: " << join(p->sources) << "\n";
     return kExitOk;
 }

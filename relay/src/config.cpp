@@ -45,6 +45,7 @@ const std::pair<const char*, cert::v1::AuthorityType> kAuthorities[] = {
     {"prosecutor", cert::v1::AUTHORITY_TYPE_PROSECUTOR},
     {"security_service", cert::v1::AUTHORITY_TYPE_SECURITY_SERVICE},
     {"other", cert::v1::AUTHORITY_TYPE_OTHER},
+    {"school_independent", cert::v1::AUTHORITY_TYPE_SCHOOL_INDEPENDENT},
 };
 
 template <class T>

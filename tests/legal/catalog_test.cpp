@@ -23,7 +23,8 @@ std::string read(const std::string& name) {
 
 std::vector<std::pair<std::string, std::string>> real_files() {
     std::vector<std::pair<std::string, std::string>> out;
-    for (const char* f : {"00-vocabulary.textpb", "10-osl-10.textpb", "20-duties.textpb"}) {
+    for (const char* f :
+         {"00-vocabulary.textpb", "10-osl-10.textpb", "11-osl-26.textpb", "20-duties.textpb"}) {
         out.emplace_back(f, read(f));
         EXPECT_FALSE(out.back().second.empty()) << f;
     }
@@ -66,7 +67,7 @@ int line_of(const std::string& file, const std::string& needle) {
 TEST(Catalog, HasVersionAndReviewDate) {
     const auto& c = catalog();
     EXPECT_FALSE(c.header.catalog_version.empty());
-    EXPECT_EQ(legal::to_string(c.header.last_reviewed), "2026-01-05");
+    EXPECT_EQ(legal::to_string(c.header.last_reviewed), "2026-12-06");  // revision 2026-12-06
 }
 
 TEST(Catalog, EveryProvisionOfTheStatuteWithItsEffectiveDate) {
@@ -75,7 +76,7 @@ TEST(Catalog, EveryProvisionOfTheStatuteWithItsEffectiveDate) {
         {"osl-10-18a", "2013-01-01"}, {"osl-10-18b", "2020-08-01"}, {"osl-10-18c", "2021-08-01"},
         {"osl-10-20", "2009-06-30"},  {"osl-10-21", "2009-06-30"},  {"osl-10-22", "2018-01-01"},
         {"osl-10-23", "2009-06-30"},  {"osl-10-24", "2009-06-30"},  {"osl-10-27", "2009-06-30"},
-        {"osl-10-28", "2009-06-30"}};
+        {"osl-10-28", "2009-06-30"},  {"osl-26-9a", "2025-07-01"}};
     const auto& c = catalog();
     EXPECT_EQ(c.provisions.size(), expected.size());
     for (const auto& [id, from] : expected) {
@@ -116,12 +117,18 @@ TEST(Catalog, VersionDates) {
 
 TEST(Catalog, DutiesOfTheGateway) {
     const auto& c = catalog();
-    for (const char* id :
-         {"sol_report_child_at_risk", "lul_6", "crime_fighting_2025", "school_report_crime"}) {
+    for (const char* id : {"sol_report_child_at_risk", "lul_6", "crime_fighting_2025",
+                           "crime_fighting_2025_unrequested", "school_report_crime"}) {
         EXPECT_NE(c.find_duty(id), nullptr) << id;
     }
-    EXPECT_EQ(c.find_duty("crime_fighting_2025")->rules_on(legal::Date{2026, 1, 1}).status,
-              legal::Status::unverified);
+    // Revision 2026-12-06: 7 § of SFS 2025:170 was read; VERIFIED for schools, `other`
+    // senders warn through unverified_senders.
+    for (const char* id : {"crime_fighting_2025", "crime_fighting_2025_unrequested"}) {
+        const auto& r = c.find_duty(id)->rules_on(legal::Date{2026, 1, 1});
+        EXPECT_EQ(r.status, legal::Status::verified) << id;
+        EXPECT_TRUE(r.unverified_senders.contains(legal::Authority::other)) << id;
+        EXPECT_EQ(legal::to_string(c.find_duty(id)->effective_from), "2025-04-01") << id;
+    }
     EXPECT_EQ(legal::to_string(c.find_duty("school_report_crime")->effective_from), "2025-07-01");
 }
 
@@ -182,7 +189,7 @@ TEST(CatalogErrors, DuplicatesAndBadDates) {
     e = load_error(patched("10-osl-10.textpb", "effective_from: \"2025-12-01\"",
                            "effective_from: \"2025-02-30\""));
     EXPECT_EQ(e.line, line_of("10-osl-10.textpb", "effective_from: \"2025-12-01\""));
-    e = load_error(patched("00-vocabulary.textpb", "last_reviewed: \"2026-01-05\"",
+    e = load_error(patched("00-vocabulary.textpb", "last_reviewed: \"2026-12-06\"",
                            "last_reviewed: \"5 Jan\""));
     EXPECT_EQ(e.file, "00-vocabulary.textpb");
     e = load_error(patched("10-osl-10.textpb", "allowed: [\"brb3\", \"brb4\"",

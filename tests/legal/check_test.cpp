@@ -530,11 +530,20 @@ TEST(Check28, Lul6AndSchoolAndCrimeFighting) {
     EXPECT_TRUE(
         has_reason(run(in).reasons, ReasonCode::exclusion_applies, "overriding_reasons_against"));
 
+    // Revision 2026-12-06: 7 § SFS 2025:170 names "en rektor inom skolväsendet" (VERIFIED);
+    // 8 § excludes social-services secrecy, so social services is no longer a sender; an
+    // `other` sender stays unverified.
     in = input("osl-10-28", {{"duty", "crime_fighting_2025"}, {"duty_conditions_met", true}});
     in["recipients"] = recipients({{"anna", "police"}, {"x", "other"}});
+    EXPECT_TRUE(has_reason(run(in).reasons, ReasonCode::sender_not_allowed));
+    in["sender"] = {{"authority", "school"}};
     v = run(in);
     EXPECT_EQ(verdict_of(v), "allowed");
-    EXPECT_EQ(v.status, legal::Status::unverified);
+    EXPECT_EQ(v.status, legal::Status::verified);
+    EXPECT_FALSE(has_warning(v, WarningCode::unverified_rule));
+    in["sender"] = {{"authority", "other"}};
+    v = run(in);
+    EXPECT_EQ(verdict_of(v), "allowed");
     EXPECT_TRUE(has_warning(v, WarningCode::unverified_rule));
     in["date"] = "2025-03-31";
     EXPECT_TRUE(has_reason(run(in).reasons, ReasonCode::not_in_force));

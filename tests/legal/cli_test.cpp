@@ -57,6 +57,15 @@ void expect_matches(const json& expect, const ProcessResult& r, const std::strin
         }
         EXPECT_EQ(got, expect["warning_categories"].get<std::set<std::string>>()) << name;
     }
+    if (expect.contains("warning_codes")) {  // each listed code appears (§10)
+        std::set<std::string> got;
+        for (const auto& w : out.at("warnings")) got.insert(w.at("code").get<std::string>());
+        for (const auto& code : expect["warning_codes"]) {
+            EXPECT_TRUE(got.contains(code.get<std::string>()))
+                << name << ": missing warning " << code << "\n"
+                << r.out;
+        }
+    }
     if (expect.contains("suggestions")) {
         for (const auto& want : expect["suggestions"]) {
             bool found = false;
@@ -158,7 +167,7 @@ TEST(Cli, ProvisionsListShowsEveryProvisionWithDates) {
     for (const char* id :
          {"osl-10-1\t", "osl-10-2\t", "osl-10-15a\t", "osl-10-18a\t", "osl-10-18b\t",
           "osl-10-18c\t", "osl-10-20\t", "osl-10-21\t", "osl-10-22\t", "osl-10-23\t", "osl-10-24\t",
-          "osl-10-27\t", "osl-10-28\t"}) {
+          "osl-10-27\t", "osl-10-28\t", "osl-26-9a\t"}) {
         EXPECT_NE(r.out.find(id), std::string::npos) << id;
     }
     EXPECT_NE(r.out.find("2025-12-01"), std::string::npos);
@@ -169,10 +178,13 @@ TEST(Cli, ProvisionsListShowsEveryProvisionWithDates) {
     auto list = json::parse(j.out);
     std::set<std::string> ids;
     for (const auto& p : list.at("provisions")) ids.insert(p.at("id").get<std::string>());
-    EXPECT_EQ(ids.size(), 12u);  // 15 a is not yet in force
+    EXPECT_EQ(ids.size(), 12u);  // 15 a and 26:9 a are not yet in force
     EXPECT_FALSE(ids.contains("osl-10-15a"));
-    EXPECT_EQ(list["catalog_version"], "2026.01.1");
-    EXPECT_EQ(list["last_reviewed"], "2026-01-05");
+    EXPECT_FALSE(ids.contains("osl-26-9a"));
+    EXPECT_EQ(list["catalog_version"], "2026.12.1");  // revision 2026-12-06
+    EXPECT_EQ(list["last_reviewed"], "2026-12-06");
+    const auto all = json::parse(run_cli({"provisions", "list", "--json"}).out);
+    EXPECT_EQ(all.at("provisions").size(), 14u);
 
     auto old = json::parse(run_cli({"provisions", "list", "--json", "--date", "2025-03-31"}).out);
     for (const auto& p : old.at("provisions")) {
@@ -192,7 +204,7 @@ TEST(Cli, ProvisionsShow) {
     EXPECT_NE(r.out.find("sources:"), std::string::npos);
     auto j = json::parse(run_cli({"provisions", "show", "osl-10-28", "--json"}).out);
     EXPECT_EQ(j["citation"], "10 kap. 28 § OSL");
-    EXPECT_EQ(j["duties"].size(), 4u);
+    EXPECT_EQ(j["duties"].size(), 5u);  // + crime_fighting_2025_unrequested (2026-12-06)
     EXPECT_FALSE(j["questions"].empty());
     auto dated = json::parse(
         run_cli({"provisions", "show", "osl-10-23", "--json", "--date", "2025-03-31"}).out);

@@ -21,8 +21,13 @@ using google::protobuf::TextFormat;
 namespace {
 
 constexpr std::array<std::string_view, kAuthorityCount> kAuthorityNames = {
-    "social_services", "police", "security_service", "prosecutor", "school",
-    "health_care",     "other"};
+    "social_services", "police", "security_service",  "prosecutor", "school",
+    "health_care",     "other",  "school_independent"};
+
+constexpr std::array<std::string_view, kWarningCodeCount> kWarningNames = {
+    "minimisation",      "unverified_rule",         "age_presumed",
+    "child_view",        "public_interest_secrecy", "restrictive_provision",
+    "independent_school"};
 
 // Thrown inside the loader only; load_catalog turns it into a CatalogError.
 struct LoadFailure {
@@ -139,8 +144,45 @@ class Builder {
             seen_authority_[static_cast<std::size_t>(idx)] = true;
             if (a.name_sv().empty() || a.name_en().empty())
                 loc.fail("authority needs name_sv and name_en");
-            cat_.authorities[static_cast<std::size_t>(idx)] = AuthorityInfo{
-                id, a.name_sv(), a.name_en(), a.source_secrecy(), a.source_secrecy_note()};
+            AuthorityInfo info;
+            info.authority = id;
+            info.name_sv = a.name_sv();
+            info.name_en = a.name_en();
+            info.source_secrecy = a.source_secrecy();
+            info.source_secrecy_note = a.source_secrecy_note();
+            info.outside_osl = a.outside_osl();
+            if (!a.warning().empty()) {
+                info.warning = warning_code(loc.at(a, "warning"), a.warning());
+            }
+            cat_.authorities[static_cast<std::size_t>(idx)] = std::move(info);
+        }
+        for (int i = 0; i < m.warning_size(); ++i) {
+            const Loc loc = root.at(m, "warning", i);
+            const auto& w = m.warning(i);
+            const WarningCode code = warning_code(loc, w.code());
+            const auto idx = static_cast<std::size_t>(code);
+            if (seen_warning_[idx]) loc.fail("warning \"" + w.code() + "\" defined twice");
+            seen_warning_[idx] = true;
+            require_text(loc, w.text(), "warning text");
+            cat_.warning_texts[idx] = to_text(w.text());
+        }
+        for (int i = 0; i < m.wizard_size(); ++i) {
+            const Loc loc = root.at(m, "wizard", i);
+            const auto& w = m.wizard(i);
+            if (w.id().empty()) loc.fail("wizard step without an id");
+            for (const auto& other : cat_.wizard) {
+                if (other.id == w.id()) loc.fail("wizard step \"" + w.id() + "\" defined twice");
+            }
+            require_text(loc, w.question(), "wizard question");
+            WizardStep step;
+            step.id = w.id();
+            step.question = to_text(w.question());
+            step.provisions.assign(w.provisions().begin(), w.provisions().end());
+            step.duties.assign(w.duties().begin(), w.duties().end());
+            step.senders = authorities(loc.at(w, "senders"), w.senders());
+            step.note = to_text(w.note());
+            cat_.wizard.push_back(std::move(step));
+            wizard_locs_.push_back(loc);
         }
         for (int i = 0; i < m.fact_size(); ++i) {
             const Loc loc = root.at(m, "fact", i);
@@ -201,6 +243,12 @@ class Builder {
             }
         }
         if (cat_.facts.empty()) loc.fail("no facts defined");
+        for (int i = 1; i < kWarningCodeCount; ++i) {  // minimisation texts come per category
+            if (!seen_warning_[static_cast<std::size_t>(i)]) {
+                loc.fail("warning " + std::string(kWarningNames[static_cast<std::size_t>(i)]) +
+                         " has no text");
+            }
+        }
     }
 
     void entries(const ParsedFile& f, const Loc& root) {
@@ -245,6 +293,16 @@ class Builder {
             }
         }
         if (cat_.provisions.empty()) Loc(&first_file, nullptr, 0).fail("no provisions defined");
+        for (std::size_t i = 0; i < cat_.wizard.size(); ++i) {
+            for (const auto& id : cat_.wizard[i].provisions) {
+                if (cat_.find_provision(id) == nullptr)
+                    wizard_locs_[i].fail("wizard step names unknown provision \"" + id + "\"");
+            }
+            for (const auto& id : cat_.wizard[i].duties) {
+                if (cat_.find_duty(id) == nullptr)
+                    wizard_locs_[i].fail("wizard step names unknown duty \"" + id + "\"");
+            }
+        }
     }
 
     // Pointers into cat_ are only taken after all entries are in place.
@@ -258,6 +316,14 @@ class Builder {
     std::vector<std::pair<std::size_t, Loc>> duty_index;
 
   private:
+    static WarningCode warning_code(const Loc& loc, const std::string& name) {
+        const auto code = parse_warning_code(name);
+        if (!code || *code == WarningCode::minimisation) {
+            loc.fail("unknown warning code \"" + name + "\"");
+        }
+        return *code;
+    }
+
     FactId fact(const Loc& loc, const std::string& name,
                 std::optional<FactType> type = std::nullopt) const {
         auto id = cat_.find_fact(name);
@@ -536,6 +602,21 @@ class Builder {
             }
             p.questions.push_back(std::move(out));
         }
+        if (m.has_duty_citation()) {
+            const Loc dl = loc.at(m, "duty_citation");
+            if (!p.duty_fact) dl.fail("duty_citation is only for a gateway (duty_fact)");
+            const auto& dc = m.duty_citation();
+            if (!dc.osl_sender().empty()) {
+                p.duty_citation_osl = dc.osl_sender();
+                p.duty_citation_outside_osl = dc.osl_sender();
+            }
+            if (!dc.outside_osl_sender().empty())
+                p.duty_citation_outside_osl = dc.outside_osl_sender();
+            for (const auto* t : {&p.duty_citation_osl, &p.duty_citation_outside_osl}) {
+                if (t->find("{duty}") == std::string::npos)
+                    dl.fail("duty_citation template must contain {duty}");
+            }
+        }
         const bool needs_parties = !p.consent && !p.duty_fact;
         dated(p, m, loc, needs_parties, false);
         if (p.consent) {
@@ -556,6 +637,17 @@ class Builder {
         require_text(loc.at(m, "text"), m.text(), "duty text");
         d.text = to_text(m.text());
         d.sources.assign(m.sources().begin(), m.sources().end());
+        for (int i = 0; i < m.questions_size(); ++i) {
+            const auto& q = m.questions(i);
+            const Loc ql = loc.at(m, "questions", i);
+            require_text(ql, q.text(), "question");
+            Question out{q.id(), to_text(q.text()), {}};
+            for (int k = 0; k < q.facts_size(); ++k) {
+                fact(ql.at(q, "facts", k), q.facts(k));
+                out.facts.push_back(q.facts(k));
+            }
+            d.questions.push_back(std::move(out));
+        }
         dated(d, m, loc, true, true);
         duty_index.emplace_back(cat_.duties.size(), loc);
         cat_.duties.push_back(std::move(d));
@@ -565,6 +657,8 @@ class Builder {
     bool has_header_ = false;
     std::string header_file_;
     std::array<bool, kAuthorityCount> seen_authority_{};
+    std::array<bool, kWarningCodeCount> seen_warning_{};
+    std::vector<Loc> wizard_locs_;
     std::vector<std::pair<const Provision*, Loc>> provision_locs_;
     std::vector<std::pair<const Duty*, Loc>> duty_locs_;
 };
@@ -614,6 +708,17 @@ std::string_view to_string(Authority a) {
 std::optional<Authority> parse_authority(std::string_view name) {
     for (std::size_t i = 0; i < kAuthorityNames.size(); ++i) {
         if (kAuthorityNames[i] == name) return static_cast<Authority>(i);
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(WarningCode c) {
+    return kWarningNames[static_cast<std::size_t>(c)];
+}
+
+std::optional<WarningCode> parse_warning_code(std::string_view name) {
+    for (std::size_t i = 0; i < kWarningNames.size(); ++i) {
+        if (kWarningNames[i] == name) return static_cast<WarningCode>(i);
     }
     return std::nullopt;
 }

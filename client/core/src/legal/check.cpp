@@ -1,6 +1,7 @@
 #include "lagrum/core/legal/check.h"
 
 #include <algorithm>
+#include <array>
 
 namespace lagrum::core::legal {
 
@@ -142,6 +143,20 @@ ConsentOutcome consent(State& s, const ConsentRules& cr, int age) {
     return out;
 }
 
+void replace_all(std::string& text, std::string_view key, const std::string& value) {
+    for (auto pos = text.find(key); pos != std::string::npos;
+         pos = text.find(key, pos + value.size())) {
+        text.replace(pos, key.size(), value);
+    }
+}
+
+// Fills a gateway citation template: {provision} and {duty} are replaced.
+std::string fill_citation(std::string tpl, const std::string& provision, const std::string& duty) {
+    replace_all(tpl, "{provision}", provision);
+    replace_all(tpl, "{duty}", duty);
+    return tpl;
+}
+
 const Text kSplitWhy{
     "Alla mottagare får inte ta emot uppgiften. Skicka inte till någon; en delad kopia kan "
     "skickas till dessa mottagare efter en ny kontroll.",
@@ -232,24 +247,6 @@ bool is_blocking(ReasonCode c) {
     }
 }
 
-std::string_view to_string(WarningCode c) {
-    switch (c) {
-        case WarningCode::minimisation:
-            return "minimisation";
-        case WarningCode::unverified_rule:
-            return "unverified_rule";
-        case WarningCode::age_presumed:
-            return "age_presumed";
-        case WarningCode::child_view:
-            return "child_view";
-        case WarningCode::public_interest_secrecy:
-            return "public_interest_secrecy";
-        case WarningCode::restrictive_provision:
-            return "restrictive_provision";
-    }
-    return "minimisation";
-}
-
 int subject_age(const Subject& s, const Date& on) {
     if (s.basis == AgeBasis::presumed_age) return s.presumed_age;
     return age_on(s.birth_date, on);
@@ -280,7 +277,11 @@ Verdict check(const Draft& draft, const Catalog& catalog) {
             gateway_undecided = true;
         } else {
             duty_rules = &duty->rules_on(date);
-            v.citation += " jfr " + duty_rules->law_citation_sv;
+            const bool outside_osl =
+                catalog.authorities[static_cast<std::size_t>(draft.sender)].outside_osl;
+            v.citation =
+                fill_citation(outside_osl ? p.duty_citation_outside_osl : p.duty_citation_osl,
+                              p.citation_sv, duty_rules->law_citation_sv);
             if (duty_rules->status == Status::unverified) v.status = Status::unverified;
         }
     }
@@ -289,9 +290,15 @@ Verdict check(const Draft& draft, const Catalog& catalog) {
     in_force(s, p);
     if (duty) in_force(s, *duty);
 
-    // Step 2: sender.
+    // Step 2: sender. A gateway's own parties (if the catalog gives them) apply as well as
+    // the duty's: a recipient must be allowed by both.
     const RuleSet* parties = duty_rules ? duty_rules : &rules;
-    if (!gateway_undecided && parties->senders && !parties->senders->contains(draft.sender)) {
+    auto sender_ok = [&](const RuleSet* r) {
+        return r == nullptr || !r->senders || r->senders->contains(draft.sender);
+    };
+    if (p.duty_fact && !sender_ok(&rules)) {
+        s.add(ReasonCode::sender_not_allowed);
+    } else if (!gateway_undecided && !sender_ok(parties)) {
         s.add(ReasonCode::sender_not_allowed);
     }
 
@@ -335,6 +342,9 @@ Verdict check(const Draft& draft, const Catalog& catalog) {
                                           : ReasonCode::consent_scope,
                                       {}});
             }
+        } else if (p.duty_fact && rules.recipients && !rules.recipients->contains(rcp.authority)) {
+            // The gateway itself never reaches this authority, whatever the duty.
+            rv.reasons.push_back({ReasonCode::recipient_not_allowed, {}});
         } else if (!gateway_undecided && parties->recipients) {
             rv.reasons.push_back({parties->recipients->contains(rcp.authority)
                                       ? ReasonCode::recipient_allowed
@@ -381,6 +391,27 @@ Verdict check(const Draft& draft, const Catalog& catalog) {
         v.warnings.push_back({WarningCode::public_interest_secrecy, -1});
     }
     if (p.warn_restrictive) v.warnings.push_back({WarningCode::restrictive_provision, -1});
+    // Authority warnings (e.g. independent_school): the sender, or an allowed recipient, is
+    // an authority whose catalog entry names a warning. Each code once, in §9.2 order.
+    std::array<bool, kWarningCodeCount> authority_warning{};
+    auto note_authority = [&](Authority a) {
+        const auto& w = catalog.authorities[static_cast<std::size_t>(a)].warning;
+        if (w) authority_warning[static_cast<std::size_t>(*w)] = true;
+    };
+    note_authority(draft.sender);
+    for (const auto& rv : v.recipients) {
+        if (rv.verdict == VerdictKind::allowed) note_authority(rv.authority);
+    }
+    for (int i = 0; i < kWarningCodeCount; ++i) {
+        if (!authority_warning[static_cast<std::size_t>(i)]) continue;
+        const auto code = static_cast<WarningCode>(i);
+        const bool present = std::any_of(v.warnings.begin(), v.warnings.end(),
+                                         [&](const Warning& w) { return w.code == code; });
+        if (!present) v.warnings.push_back({code, -1});
+    }
+    std::stable_sort(v.warnings.begin(), v.warnings.end(), [](const Warning& a, const Warning& b) {
+        return static_cast<int>(a.code) < static_cast<int>(b.code);
+    });
 
     // Suggestions S1, S2, S3 (§7).
     if (v.verdict == VerdictKind::blocked) {

@@ -66,39 +66,6 @@ Template reason_template(ReasonCode c) {
     return {"", ""};
 }
 
-Template warning_template(WarningCode c) {
-    switch (c) {
-        case WarningCode::minimisation:
-            return {"Känslig uppgift: skicka bara det som behövs.",
-                    "Sensitive information: send only what is needed."};
-        case WarningCode::unverified_rule:
-            return {"Regeln är inte verifierad mot källa och kräver juridisk granskning.",
-                    "The rule is not verified against a source and needs legal sign-off."};
-        case WarningCode::age_presumed:
-            return {"Åldern är antagen, inte styrkt. Kontrollera åldern om det går.",
-                    "The age is presumed, not established. Verify it if you can."};
-        case WarningCode::child_view:
-            return {
-                "Bara vårdnadshavaren har samtyckt. Barnets egen inställning ska efterfrågas "
-                "och vägas in; ett moget barns nej väger tyngst.",
-                "Only the guardian consented. The child's own view must be sought and weighed; "
-                "a mature child's refusal prevails."};
-        case WarningCode::public_interest_secrecy:
-            return {
-                "Bestämmelsen häver bara sekretess till skydd för enskild, aldrig sekretess "
-                "enligt 18 kap. OSL (t.ex. förundersökning eller underrättelsearbete).",
-                "The provision lifts only secrecy protecting individuals, never 18 kap. OSL "
-                "secrecy (e.g. a preliminary investigation or intelligence work)."};
-        case WarningCode::restrictive_provision:
-            return {
-                "10 kap. 2 § OSL tillämpas restriktivt och gäller bara den egna verksamheten; "
-                "välj hellre en särskild bestämmelse.",
-                "10 kap. 2 § OSL is read narrowly and covers only the sender's own task; "
-                "prefer a specific provision."};
-    }
-    return {"", ""};
-}
-
 }  // namespace
 
 Text reason_text(const Reason& r) {
@@ -112,8 +79,11 @@ Text warning_text(const Warning& w, const Catalog& catalog) {
         static_cast<std::size_t>(w.category) < catalog.categories.size()) {
         return catalog.categories[static_cast<std::size_t>(w.category)].warning;
     }
-    const auto t = warning_template(w.code);
-    return Text{t.sv, t.en};
+    if (w.code == WarningCode::minimisation) {
+        return Text{"Känslig uppgift: skicka bara det som behövs.",
+                    "Sensitive information: send only what is needed."};
+    }
+    return catalog.warning_texts[static_cast<std::size_t>(w.code)];
 }
 
 namespace {

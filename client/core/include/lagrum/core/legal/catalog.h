@@ -27,8 +27,9 @@ enum class Authority : std::uint8_t {
     school,
     health_care,
     other,
+    school_independent,  // revision 2026-12-06: a fristående skola, not an OSL authority
 };
-inline constexpr int kAuthorityCount = 7;
+inline constexpr int kAuthorityCount = 8;
 
 std::string_view to_string(Authority a);
 std::optional<Authority> parse_authority(std::string_view name);
@@ -47,6 +48,20 @@ class AuthoritySet {
   private:
     std::uint8_t bits_ = 0;
 };
+
+// Warning codes of check-format.md §9.2, in their output order (minimisation first).
+enum class WarningCode : std::uint8_t {
+    minimisation,
+    unverified_rule,
+    age_presumed,
+    child_view,
+    public_interest_secrecy,
+    restrictive_provision,
+    independent_school,
+};
+inline constexpr int kWarningCodeCount = 7;
+std::string_view to_string(WarningCode c);
+std::optional<WarningCode> parse_warning_code(std::string_view name);
 
 enum class Status { verified, unverified };
 std::string_view to_string(Status s);
@@ -80,6 +95,8 @@ struct AuthorityInfo {
     std::string name_en;
     std::string source_secrecy;  // empty: unknown (marking.provision is null)
     std::string source_secrecy_note;
+    bool outside_osl = false;            // not an authority under OSL (provisions.md §1.1)
+    std::optional<WarningCode> warning;  // when sender or an allowed recipient
 };
 
 struct ValueCondition {
@@ -169,7 +186,9 @@ struct RuleEntry {
     }
 };
 
-struct Duty : RuleEntry {};
+struct Duty : RuleEntry {
+    std::vector<Question> questions;
+};
 
 struct Provision : RuleEntry {
     std::string citation_sv;
@@ -182,6 +201,18 @@ struct Provision : RuleEntry {
     AuthoritySet public_interest_warning_senders;
     bool presumed_age_statutory = false;
     std::vector<ExclusionSuggestion> exclusion_suggestions;
+    // Gateway citation templates ({provision}, {duty}); see catalog.proto DutyCitation.
+    std::string duty_citation_osl = "{provision} jfr {duty}";
+    std::string duty_citation_outside_osl = "{provision} jfr {duty}";
+};
+
+struct WizardStep {
+    std::string id;
+    Text question;
+    std::vector<std::string> provisions;
+    std::vector<std::string> duties;
+    AuthoritySet senders;  // empty: every sender
+    Text note;
 };
 
 struct CatalogHeader {
@@ -199,7 +230,9 @@ class Catalog {
     std::vector<CategoryDef> categories;
     std::vector<Provision> provisions;  // in file order
     std::vector<Duty> duties;
-    std::vector<std::string> files;  // the files it was loaded from, sorted
+    std::array<Text, kWarningCodeCount> warning_texts;  // index: WarningCode (minimisation unused)
+    std::vector<WizardStep> wizard;                     // provisions.md §8 question order
+    std::vector<std::string> files;                     // the files it was loaded from, sorted
 
     const Provision* find_provision(std::string_view id) const;
     const Duty* find_duty(std::string_view id) const;

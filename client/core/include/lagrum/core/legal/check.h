@@ -95,16 +95,6 @@ struct Reason {
     friend bool operator==(const Reason&, const Reason&) = default;
 };
 
-enum class WarningCode : std::uint8_t {
-    minimisation,
-    unverified_rule,
-    age_presumed,
-    child_view,
-    public_interest_secrecy,
-    restrictive_provision,
-};
-std::string_view to_string(WarningCode c);
-
 struct Warning {
     WarningCode code;
     int category = -1;  // minimisation only: index into catalog.categories
