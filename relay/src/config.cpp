@@ -186,6 +186,9 @@ std::variant<RelayConfig, std::string> parse_config(const std::string& text,
             for (const auto& [n, a] : kAuthorities) {
                 if (type == n) r.set_authority_type(a);
             }
+            if (!type.empty() && r.authority_type() == cert::v1::AUTHORITY_TYPE_UNSPECIFIED) {
+                return "config: unknown authority_type \"" + type + "\" for " + id;
+            }
             c.trust.push_back(std::move(r));
         }
     }

@@ -36,7 +36,7 @@ std::string deterministic(const Msg& msg) {
 }
 
 bool known_authority(int value) {
-    return value > v1::AUTHORITY_TYPE_UNSPECIFIED && value <= v1::AUTHORITY_TYPE_OTHER;
+    return value != v1::AUTHORITY_TYPE_UNSPECIFIED && v1::AuthorityType_IsValid(value);
 }
 
 }  // namespace

@@ -43,6 +43,13 @@ struct LeafMember {
     Bytes signature_key;
 };
 
+// A device about to be added: its KeyPackage and verified certificate.
+struct NewDevice {
+    mls::KeyPackage key_package;
+    Bytes device;
+    pki::Member member;
+};
+
 struct Client::Impl {
     std::filesystem::path dir;
     store::Database db;
@@ -94,14 +101,20 @@ struct Client::Impl {
     void remember_contacts(const std::vector<LeafMember>& members);
     Room describe(const RoomRow& row);
     RoomRow create_room_row(const std::string& name, bool direct,
-                            const std::vector<std::string>& members);
+                            const std::vector<std::string>& members,
+                            const std::vector<NewDevice>* prefetched = nullptr);
+    // Every registered device of each address, with a verified KeyPackage (consumed on
+    // the relay) whose certificate is that member's.
+    std::vector<NewDevice> fetch_devices(const std::vector<std::string>& addresses);
+    // `prefetched`: devices already fetched for `add` (a direct conversation's first send).
     void change_members(const RoomRow& row, const std::vector<std::string>& add,
-                        const std::vector<std::string>& remove);
+                        const std::vector<std::string>& remove,
+                        const std::vector<NewDevice>* prefetched = nullptr);
     // Builds a commit with `build`, sends it, retries after a lost race (re-syncing).
     void commit_with_retry(
         const RoomRow& row,
-        const std::function<mls::Group::CommitOutput(mls::Group&, relay::v1::SendCommitRequest&)>&
-            build);
+        const std::function<std::optional<mls::Group::CommitOutput>(
+            mls::Group&, relay::v1::SendCommitRequest&)>& build);
     // A pending commit of `room_id` is known accepted: adopt its state.
     void adopt_pending(std::int64_t room_id);
     void drop_pending(std::int64_t room_id);

@@ -5,6 +5,7 @@
 
 #include "client_impl.h"
 #include "lagrum/core/pki/credential_policy.h"
+#include "lagrum/core/pki/organisation.h"
 #include "lagrum/core/store/profile_key.h"
 #include "lagrum/crypto/ed25519.h"
 #include "lagrum/crypto/hash.h"
@@ -44,15 +45,10 @@ std::string hex_of(ByteView b) {
     return out;
 }
 std::string authority_of(cert::v1::AuthorityType t) {
-    switch (t) {
-        case cert::v1::AUTHORITY_TYPE_SOCIAL_SERVICES: return "social_services";
-        case cert::v1::AUTHORITY_TYPE_POLICE: return "police";
-        case cert::v1::AUTHORITY_TYPE_SCHOOL: return "school";
-        case cert::v1::AUTHORITY_TYPE_HEALTH_CARE: return "health_care";
-        case cert::v1::AUTHORITY_TYPE_PROSECUTOR: return "prosecutor";
-        case cert::v1::AUTHORITY_TYPE_SECURITY_SERVICE: return "security_service";
-        default: return "other";
-    }
+    // The check-format.md §2.1 name; an unknown or unspecified type never gets a
+    // permissive authority: "other" is what the catalog allows least.
+    const std::string name = pki::authority_name(t);
+    return name == "unspecified" ? "other" : name;
 }
 std::pair<std::string, std::string> split_address(const std::string& address) {
     const auto slash = address.find('/');

@@ -163,7 +163,8 @@ std::string Client::Impl::direct_room_name(const std::string& peer) const {
 }
 
 RoomRow Client::Impl::create_room_row(const std::string& name, bool direct,
-                                      const std::vector<std::string>& members) {
+                                      const std::vector<std::string>& members,
+                                      const std::vector<NewDevice>* prefetched) {
     const auto& me = require_self();
     if (find_room_by_name(name)) {
         throw Error(Errc::conflict, "a room named \"" + name + "\" already exists here");
@@ -193,12 +194,62 @@ RoomRow Client::Impl::create_room_row(const std::string& name, bool direct,
         crypto::wipe(state);
         row = *find_room_by_group(group_id);
     });
-    if (!members.empty()) change_members(row, members, {});
+    if (!members.empty()) change_members(row, members, {}, prefetched);
     return *find_room_by_group(group_id);
 }
 
+std::vector<NewDevice> Client::Impl::fetch_devices(const std::vector<std::string>& addresses) {
+    // Each KeyPackage is one-time on the relay: fetched once, and a retried commit reuses it.
+    std::vector<NewDevice> fresh;
+    const auto policy = group_config().credential_policy;
+    for (const auto& address : addresses) {
+        // Plain variables, not a structured binding: clang 14 cannot capture those.
+        const auto parts = split_address(address);
+        const std::string org = parts.first, member = parts.second;
+        auto devices = with_relay([&](RelayTransport& t) { return t.list_devices(org, member); });
+        if (devices.empty()) {
+            throw Error(Errc::not_found, address + " has no registered device on the relay");
+        }
+        for (const auto& device : devices) {
+            auto fetched = with_relay([&](RelayTransport& t) { return t.fetch_key_package(device); });
+            mls::KeyPackage kp;
+            try {
+                mls::Reader r(fetched.key_package);
+                auto msg = mls::MlsMessage::decode(r);
+                r.finish();
+                auto* p = std::get_if<mls::KeyPackage>(&msg.body);
+                if (p == nullptr) throw mls::MlsError(mls::MlsErrc::decode, "not a KeyPackage");
+                kp = *p;
+                mls::KeyPackageCheck check;
+                check.now = static_cast<std::uint64_t>(now());
+                check.policy = &policy;
+                mls::validate_key_package(kp, check);
+            } catch (const mls::MlsError& e) {
+                throw Error(Errc::certificate_invalid,
+                            "the KeyPackage of " + address + " is not acceptable (" +
+                                mls::mls_errc_name(e.code()) +
+                                "): a revoked, expired or unknown certificate cannot join");
+            }
+            // The relay chose the device list and the package: both must be what we
+            // asked for (this device, and a certificate of this member).
+            std::string why;
+            auto verified = pki::verify_member(trust, kp.leaf_node.credential,
+                                               kp.leaf_node.signature_key, now(), &why);
+            if (!crypto::ct_equal(kp.leaf_node.signature_key, device) || !verified ||
+                verified->address() != address) {
+                throw Error(Errc::certificate_invalid,
+                            "the relay returned a KeyPackage of another device or member for " +
+                                address);
+            }
+            fresh.push_back({std::move(kp), device, std::move(*verified)});
+        }
+    }
+    return fresh;
+}
+
 void Client::Impl::change_members(const RoomRow& row, const std::vector<std::string>& add,
-                                  const std::vector<std::string>& remove) {
+                                  const std::vector<std::string>& remove,
+                                  const std::vector<NewDevice>* prefetched) {
     const auto& me = require_self();
     if (!row.active) throw Error(Errc::conflict, "we are no longer a member of \"" + row.name + "\"");
     std::set<std::string> add_set, remove_set;
@@ -212,78 +263,51 @@ void Client::Impl::change_members(const RoomRow& row, const std::vector<std::str
         if (a == me.address()) throw Error(Errc::bad_input, "you cannot remove yourself here");
         remove_set.insert(a);
     }
-    // Fetch KeyPackages once: each is one-time on the relay, and a retried commit reuses them.
-    struct NewDevice {
-        mls::KeyPackage key_package;
-        Bytes device;
-    };
     std::vector<NewDevice> fresh;
-    if (!add_set.empty()) {
+    if (prefetched != nullptr) {
+        fresh = *prefetched;
+    } else if (!add_set.empty()) {
         auto current = load_group(row.id);
-        std::set<std::string> present;
         for (const auto& lm : leaf_members(current)) {
-            if (lm.member) present.insert(lm.member->address());
-        }
-        const auto policy = group_config().credential_policy;
-        for (const auto& address : add_set) {
-            if (present.count(address) != 0) {
-                throw Error(Errc::conflict, address + " is already a member of \"" + row.name + "\"");
-            }
-            auto [org, member] = split_address(address);
-            auto devices = with_relay([&](RelayTransport& t) { return t.list_devices(org, member); });
-            if (devices.empty()) {
-                throw Error(Errc::not_found, address + " has no registered device on the relay");
-            }
-            for (const auto& device : devices) {
-                auto fetched = with_relay([&](RelayTransport& t) { return t.fetch_key_package(device); });
-                mls::KeyPackage kp;
-                try {
-                    mls::Reader r(fetched.key_package);
-                    auto msg = mls::MlsMessage::decode(r);
-                    r.finish();
-                    auto* p = std::get_if<mls::KeyPackage>(&msg.body);
-                    if (p == nullptr) throw mls::MlsError(mls::MlsErrc::decode, "not a KeyPackage");
-                    kp = *p;
-                    mls::KeyPackageCheck check;
-                    check.now = static_cast<std::uint64_t>(now());
-                    check.policy = &policy;
-                    mls::validate_key_package(kp, check);
-                } catch (const mls::MlsError& e) {
-                    throw Error(Errc::certificate_invalid,
-                                "the KeyPackage of " + address + " is not acceptable (" +
-                                    mls::mls_errc_name(e.code()) + "): a revoked, expired or unknown certificate cannot join");
-                }
-                // The relay chose the package: it must be the device we asked for.
-                if (!crypto::ct_equal(kp.leaf_node.signature_key, device)) {
-                    throw Error(Errc::certificate_invalid,
-                                "the relay returned a KeyPackage of another device for " + address);
-                }
-                fresh.push_back({std::move(kp), device});
+            if (lm.member && add_set.count(lm.member->address()) != 0) {
+                throw Error(Errc::conflict,
+                            lm.member->address() + " is already a member of \"" + row.name + "\"");
             }
         }
+        fresh = fetch_devices(std::vector<std::string>(add_set.begin(), add_set.end()));
     }
-    commit_with_retry(row, [&](mls::Group& g, relay::v1::SendCommitRequest& req) {
+    bool first_attempt = true;
+    commit_with_retry(row, [&](mls::Group& g, relay::v1::SendCommitRequest& req)
+                               -> std::optional<mls::Group::CommitOutput> {
+        // Built from the group as it is now: after a lost race another member may already
+        // have made (part of) the same change, which is then not made twice.
+        const auto members = leaf_members(g);
+        std::set<Bytes> present_devices;
+        for (const auto& lm : members) present_devices.insert(lm.signature_key);
         mls::Group::CommitOptions opts;
         opts.include_cached_proposals = false;
         for (const auto& nd : fresh) {
+            if (present_devices.count(nd.device) != 0) continue;
             opts.by_value.push_back(mls::Proposal{mls::Add{nd.key_package}});
             req.add_added_device_ids(to_str(nd.device));
             req.add_welcome_device_ids(to_str(nd.device));
         }
         if (!remove_set.empty()) {
             std::set<std::string> found;
-            for (const auto& lm : leaf_members(g)) {
+            for (const auto& lm : members) {
                 if (!lm.member || remove_set.count(lm.member->address()) == 0) continue;
                 found.insert(lm.member->address());
                 opts.by_value.push_back(mls::Proposal{mls::Remove{lm.leaf}});
                 req.add_removed_device_ids(to_str(lm.signature_key));
             }
             for (const auto& a : remove_set) {
-                if (found.count(a) == 0) {
+                if (found.count(a) == 0 && first_attempt) {
                     throw Error(Errc::not_found, a + " is not a member of \"" + row.name + "\"");
                 }
             }
         }
+        first_attempt = false;
+        if (opts.by_value.empty()) return std::nullopt;  // nothing left to change
         opts.force_path = true;
         return g.commit(opts);
     });
@@ -291,20 +315,27 @@ void Client::Impl::change_members(const RoomRow& row, const std::vector<std::str
 
 void Client::Impl::commit_with_retry(
     const RoomRow& row,
-    const std::function<mls::Group::CommitOutput(mls::Group&, relay::v1::SendCommitRequest&)>& build) {
+    const std::function<std::optional<mls::Group::CommitOutput>(mls::Group&,
+                                                                relay::v1::SendCommitRequest&)>& build) {
     for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
         relay::v1::SendCommitRequest req;
         std::uint64_t new_epoch = 0;
+        bool nothing_to_do = false;
         db.transaction([&] {
             auto g = load_group(row.id);
             req.set_group_id(to_str(row.group_id));
             req.set_envelope_id(to_str(crypto::random_bytes(16)));
-            mls::Group::CommitOutput out;
+            std::optional<mls::Group::CommitOutput> built;
             try {
-                out = build(g, req);
+                built = build(g, req);
             } catch (const mls::MlsError& e) {
-                throw Error(Errc::bad_input, std::string("the change is not possible: ") + e.what());
+                throw Error(Errc::conflict, std::string("the change is not possible: ") + e.what());
             }
+            if (!built) {
+                nothing_to_do = true;
+                return;
+            }
+            auto& out = *built;
             req.set_commit(to_str(out.commit));
             if (out.welcome) req.set_welcome(to_str(*out.welcome));
             g.merge_pending_commit();
@@ -320,6 +351,7 @@ void Client::Impl::commit_with_retry(
                 .run();
             crypto::wipe(state);
         });
+        if (nothing_to_do) return;
         CommitRequest cr;
         cr.group_id = row.group_id;
         cr.envelope_id = Bytes(req.envelope_id().begin(), req.envelope_id().end());

@@ -99,41 +99,56 @@ SendResult Client::send(const SendRequest& request) {
 
     SendResult result;
     std::optional<RoomRow> row;
+    std::string room_name;
+    // A first direct message: the peer's devices are fetched (and their certificates
+    // verified) for the check, but the conversation is only created if the check allows
+    // the message, so a refusal leaves nothing behind.
+    std::optional<std::vector<NewDevice>> new_peer;
+    std::vector<legal::RecipientRef> recipients;
     if (request.room) {
         row = d.require_room(*request.room);
     } else {
         split_address(*request.to);
         if (*request.to == me.address()) throw Error(Errc::bad_input, "--to names yourself");
-        const auto name = d.direct_room_name(*request.to);
-        row = d.find_room_by_name(name);
+        room_name = d.direct_room_name(*request.to);
+        row = d.find_room_by_name(room_name);
         if (!row) {
             if (!d.connect()) {
                 throw Error(Errc::relay_unavailable,
                             "a new conversation needs the relay (" + d.relay_address +
                                 "), which is unreachable; nothing was queued");
             }
-            row = d.create_room_row(name, true, {*request.to});
+            new_peer = d.fetch_devices({*request.to});
+            const auto& peer = new_peer->front().member;
+            recipients.push_back({peer.address(), legal::parse_authority(authority_of(peer.authority))
+                                                      .value_or(legal::Authority::other)});
         }
     }
-    if (!row->active) throw Error(Errc::conflict, "we are no longer a member of \"" + row->name + "\"");
-    result.room = row->name;
-
-    // Recipients: every other member, with the authority from their verified certificate.
-    auto group = d.load_group(row->id);
-    std::vector<legal::RecipientRef> recipients;
-    std::set<std::string> seen;
-    for (const auto& lm : d.leaf_members(group)) {
-        if (!lm.member) {
-            throw Error(Errc::certificate_invalid,
-                        "a member's certificate no longer verifies (" + lm.why +
-                            "): remove them before sending");
+    if (row) {
+        if (!row->active) {
+            throw Error(Errc::conflict, "we are no longer a member of \"" + row->name + "\"");
         }
-        if (lm.member->address() == me.address() || !seen.insert(lm.member->address()).second) continue;
-        auto a = legal::parse_authority(authority_of(lm.member->authority));
-        recipients.push_back({lm.member->address(), a.value_or(legal::Authority::other)});
-    }
-    if (recipients.empty()) {
-        throw Error(Errc::bad_input, "\"" + row->name + "\" has no other members to send to");
+        result.room = row->name;
+        // Recipients: every other member, with the authority from their verified certificate.
+        auto group = d.load_group(row->id);
+        std::set<std::string> seen;
+        for (const auto& lm : d.leaf_members(group)) {
+            if (!lm.member) {
+                throw Error(Errc::certificate_invalid,
+                            "a member's certificate no longer verifies (" + lm.why +
+                                "): remove them before sending");
+            }
+            if (lm.member->address() == me.address() || !seen.insert(lm.member->address()).second) {
+                continue;
+            }
+            auto a = legal::parse_authority(authority_of(lm.member->authority));
+            recipients.push_back({lm.member->address(), a.value_or(legal::Authority::other)});
+        }
+        if (recipients.empty()) {
+            throw Error(Errc::bad_input, "\"" + row->name + "\" has no other members to send to");
+        }
+    } else {
+        result.room = room_name;
     }
 
     json in = json::object();
@@ -161,6 +176,10 @@ SendResult Client::send(const SendRequest& request) {
     result.verdict_json = legal::verdict_to_json(result.verdict, d.catalog);
     result.allowed = result.verdict.verdict == legal::VerdictKind::allowed;
     if (!result.allowed) return result;
+    if (!row) {
+        row = d.create_room_row(room_name, true, {*request.to}, &*new_peer);
+        // The room now holds the devices the check saw; anyone else is a relay's lie.
+    }
 
     // The sekretessmarkering and the check, inside the content the sender signs.
     content::v1::Content c;
@@ -273,11 +292,29 @@ void Client::Impl::flush_outbox(SyncReport& report) {
         }
         auto& r = *next;
         auto room = [&] {
-            auto st = db.prepare("SELECT group_id, active FROM rooms WHERE id = ?");
+            auto st = db.prepare("SELECT group_id, active, epoch FROM rooms WHERE id = ?");
             st.bind(1, r.room_id);
             st.step();
-            return std::make_pair(st.blob(0), st.int64(1) != 0);
+            return std::make_tuple(st.blob(0), st.int64(1) != 0, static_cast<std::uint64_t>(st.int64(2)));
         }();
+        if (r.state == "encrypted") {
+            // Encrypted earlier, but the room has moved to a new epoch since (members may
+            // have joined or left): the check ran against the old membership, so the
+            // entry goes back to the queue and is checked and encrypted again. Its
+            // message id is kept, so a copy the relay did take is shown once.
+            content::v1::Content c;
+            if (c.ParseFromArray(r.content.data(), static_cast<int>(r.content.size())) &&
+                c.epoch() != std::get<2>(room)) {
+                db.transaction([&] {
+                    db.prepare(
+                          "UPDATE outbox SET state = 'queued', envelope_id = NULL, ciphertext = NULL "
+                          "WHERE id = ? AND state = 'encrypted'")
+                        .bind(1, r.id)
+                        .run();
+                });
+                continue;
+            }
+        }
         if (r.state == "queued") {
             // Encrypt in the current epoch, with the ratchet state saved in the same
             // transaction: the ciphertext is fixed before it leaves, so a retry resends
@@ -310,7 +347,7 @@ void Client::Impl::flush_outbox(SyncReport& report) {
                         .run();
                     held = true;
                 };
-                if (!room.second) return hold("we are no longer a member of the room");
+                if (!std::get<1>(room)) return hold("we are no longer a member of the room");
                 auto g = load_group(r.room_id);
                 // Membership may have changed since the check: the message only goes out
                 // if the check still allows it for everyone in the room now.
@@ -361,7 +398,7 @@ void Client::Impl::flush_outbox(SyncReport& report) {
             if (taken && r.ciphertext.empty()) continue;  // sent or held by the other process
         }
         try {
-            with_relay([&](RelayTransport& t) { return t.send_message(room.first, r.envelope, r.ciphertext); });
+            with_relay([&](RelayTransport& t) { return t.send_message(std::get<0>(room), r.envelope, r.ciphertext); });
         } catch (const Error& e) {
             if (e.code() == Errc::relay_unavailable) {
                 report.relay_reachable = false;

@@ -60,6 +60,13 @@ std::optional<Member> verify_member(const cert::TrustStore& trust,
             !crypto::ct_equal(signature_key, view(body.device_public_key()))) {
             return reject(why, "the leaf's signature key is not the certificate's device key");
         }
+        // The legal check reads the authority from here: an unspecified or unknown type
+        // must not reach it as anything.
+        if (body.authority_type() == cert::v1::AUTHORITY_TYPE_UNSPECIFIED ||
+            !cert::v1::AuthorityType_IsValid(body.authority_type())) {
+            return reject(why, "the certificate names no known authority type");
+        }
+        if (body.member_id().empty()) return reject(why, "the certificate names no member");
         Member m;
         m.organisation_id = body.organisation_id();
         m.member_id = body.member_id();
