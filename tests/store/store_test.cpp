@@ -283,7 +283,7 @@ TEST_F(StoreTest, GarbageFileIsAnErrorNotACrash) {
     // has no plaintext header to tell them apart.
     EXPECT_ERRC(open(false), Errc::wrong_passphrase);
     // A plain-SQLite-looking header is no different once "decrypted".
-    Bytes fake(2048, 0);
+    Bytes fake(4096, 0);
     const std::string header = "SQLite format 3";
     std::copy(header.begin(), header.end(), fake.begin());
     fake[header.size()] = 0;
@@ -295,7 +295,7 @@ TEST_F(StoreTest, GarbageFileIsAnErrorNotACrash) {
 }
 
 // SQLCipher 3 pages are [encrypted data | 16-byte IV | 20-byte HMAC-SHA1 | 12 unused]
-// (1024-byte pages, 48 reserved bytes); the HMAC covers data and IV.
+// (4096-byte pages as the store sets them, 48 reserved bytes); the HMAC covers data and IV.
 TEST_F(StoreTest, FlippedByteIsNeverReadAsValidData) {
     make_multi_page_store();
     const Bytes whole = read_file(file_);
@@ -304,13 +304,14 @@ TEST_F(StoreTest, FlippedByteIsNeverReadAsValidData) {
         auto db = open(false);
         original = scan(db);
     }
-    const std::size_t pages = whole.size() / 1024;
+    constexpr std::size_t kPage = 4096;
+    const std::size_t pages = whole.size() / kPage;
     int errors = 0, zero_filled = 0;
     // Every page after the first: a data byte, an IV byte, an HMAC byte.
     for (std::size_t page = 1; page < pages; ++page) {
-        for (std::size_t at : {std::size_t{100}, std::size_t{976 + 5}, std::size_t{992 + 3}}) {
+        for (std::size_t at : {std::size_t{100}, kPage - 48 + 5, kPage - 32 + 3}) {
             Bytes damaged = whole;
-            damaged[page * 1024 + at] ^= 0x01;
+            damaged[page * kPage + at] ^= 0x01;
             write_file(file_, damaged);
             try {
                 auto db = open(false);

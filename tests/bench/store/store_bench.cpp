@@ -119,6 +119,8 @@ class Raw {
             text[2 + 64] = '\'';
             text[3 + 64] = '\0';
             check(sqlite3_key(db_, text, 2 * 32 + 3), db_);
+            // As the product does (client/core/src/store/database.cpp).
+            check(sqlite3_exec(db_, "PRAGMA cipher_page_size = 4096;", nullptr, nullptr, nullptr), db_);
             sodium_memzero(text, sizeof text);
         }
         exec("SELECT count(*) FROM sqlite_master");

@@ -20,9 +20,12 @@ namespace lagrum::core::store {
 namespace {
 
 constexpr std::size_t kKeySize = 32;
-// SQLCipher 3's default cipher page size; an encrypted file is always a whole number of
-// pages, so any other size is damage (truncation, a foreign file), never a wrong key.
-constexpr std::uintmax_t kPageSize = 1024;
+// The cipher page size, set on every open (SQLCipher 3's default is 1024). 4096 matches
+// SQLite's own default page size, so each page read pays one decryption and one HMAC per
+// 4 KiB instead of per 1 KiB: tests/bench/store measured reads 1.8-3.9x the unkeyed cost
+// at 1024. An encrypted file is always a whole number of pages, so any other size is
+// damage (truncation, a foreign file), never a wrong key.
+constexpr std::uintmax_t kPageSize = 4096;
 // A CLI command and the daemon may open the same profile at once: wait for the other's
 // write transaction instead of failing at the first SQLITE_BUSY.
 constexpr int kBusyTimeoutMs = 10'000;
@@ -358,6 +361,8 @@ Database Database::open(const std::filesystem::path& file, const crypto::SecretB
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, kBusyTimeoutMs);
     apply_key(db, key);
+    rc = sqlite3_exec(db, "PRAGMA cipher_page_size = 4096;", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) fail(db, rc, "cannot set the cipher page size");
     verify_key(db, file);
 
     // foreign_keys and secure_delete are per connection; synchronous=FULL makes each commit
