@@ -68,6 +68,29 @@ TEST_F(CredentialPolicyTest, AcceptsAGoodLeaf) {
     EXPECT_NO_THROW(mls::check_credential(policy, credential_for(cert_), device_.public_key));
 }
 
+// Revision 2026-12-06: an independent school (fristående skola) is an authority type a
+// certificate may carry, and the name the legal check reads is check-format.md's.
+TEST(CredentialPolicySchools, IndependentSchoolCertificateVerifies) {
+    TempDir dir;
+    auto ca = OrganisationCa::init(dir.path(), "se.example.friskola", "Exempelskolan AB",
+                                   parse_authority("school_independent"), "pw", crypto::kArgon2Test);
+    cert::TrustStore trust;
+    ASSERT_FALSE(trust.add_root(ca.anchor()).has_value());
+    const auto device = crypto::ed25519_generate();
+    IssueRequest r;
+    r.member_id = "rektor";
+    r.display_name = "Rut Rektor";
+    r.role = "rektor";
+    r.device_public_key = device.public_key;
+    r.now = kNow;
+    const auto c = ca.issue(r);
+    std::string why;
+    const auto m = verify_member(trust, credential_for(c), device.public_key, kNow, &why);
+    ASSERT_TRUE(m.has_value()) << why;
+    EXPECT_EQ(m->authority, cert::v1::AUTHORITY_TYPE_SCHOOL_INDEPENDENT);
+    EXPECT_EQ(authority_name(m->authority), "school_independent");
+}
+
 TEST_F(CredentialPolicyTest, RejectsAnotherRoot) {
     TempDir other_dir;
     auto other = OrganisationCa::init(other_dir.path(), "se.polisen.syd", "Impostor",
