@@ -356,7 +356,6 @@ SyncReport Client::sync(std::chrono::milliseconds wait) {
     if (wait.count() > 0 && report.relay_reachable && report.messages == 0) {
         // Nothing new yet: wait for the first delivery (or the time), then take the rest.
         bool got = false;
-        SyncReport more;
         if (d.connect()) {
             try {
                 d.with_relay([&](RelayTransport& t) {
