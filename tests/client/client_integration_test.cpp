@@ -529,7 +529,7 @@ TEST_F(ClientIntegration, WrongPassphraseCorruptionAndPasswd) {
                  fs::file_size(anna.profile / "store.db-wal") > 0)
         << "a WAL after a clean exit would hide the damage";
     const std::string good = read_file(db);
-    constexpr std::size_t kPage = 1024;
+    constexpr std::size_t kPage = 4096;  // the store's cipher page size (client/core/src/store/database.cpp)
     const std::size_t pages = good.size() / kPage;
     ASSERT_GE(pages, 4u);
     auto expect_damage_reported = [&](const char* what) {

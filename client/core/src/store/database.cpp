@@ -80,10 +80,15 @@ std::string sql_excerpt(std::string_view sql) {
 // "store: <what> (<sqlite message>, code N)". sqlite3_errmsg describes the most recent
 // failure on `db`; SQLite's messages name tables, columns and constraints, not values.
 [[noreturn]] void fail(sqlite3* db, int rc, const std::string& what) {
-    std::string message = "store: " + what + ": ";
+    const Errc code = errc_for(db, rc);
+    // Damage is what a person must understand first; SQLite's words follow for support.
+    std::string message = code == Errc::corrupt_store
+                              ? "the profile's database is damaged (restore it from a backup): "
+                              : "store: ";
+    message += what + ": ";
     message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     message += " (SQLite code " + std::to_string(rc) + ")";
-    throw Error(errc_for(db, rc), message);
+    throw Error(code, message);
 }
 
 void check_bind(sqlite3* db, int rc, int index) {
@@ -252,9 +257,12 @@ bool Statement::step() {
     if (rc == SQLITE_DONE) return false;
     // Leave the statement reusable; reset repeats the error code, already in hand.
     const std::string what = "statement failed: " + sql_excerpt(sqlite3_sql(stmt_));
-    const std::string message =
-        "store: " + what + ": " + sqlite3_errmsg(db_) + " (SQLite code " + std::to_string(rc) + ")";
     const Errc code = errc_for(db_, rc);
+    const std::string message =
+        (code == Errc::corrupt_store
+             ? std::string("the profile's database is damaged (restore it from a backup): ")
+             : std::string("store: ")) +
+        what + ": " + sqlite3_errmsg(db_) + " (SQLite code " + std::to_string(rc) + ")";
     sqlite3_reset(stmt_);
     throw Error(code, message);
 }
