@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli.h"
+#include "lagrum/core/messaging/render.h"
 #include "lagrum/transport/grpc_transport.h"
 
 namespace lagrum::cli {
@@ -181,13 +182,6 @@ void write_file_atomic(const fs::path& file, const std::string& data) {
     if (ec) throw core::Error(core::Errc::io_error, "cannot write " + file.string());
 }
 
-std::string iso_time(std::int64_t unix_seconds) {
-    const std::time_t t = static_cast<std::time_t>(unix_seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
+std::string iso_time(std::int64_t unix_seconds) { return core::messaging::iso8601(unix_seconds); }
 
 }  // namespace lagrum::cli

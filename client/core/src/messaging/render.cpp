@@ -4,27 +4,19 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "client_impl.h"
+
 namespace lagrum::core::messaging {
 
 using json = nlohmann::ordered_json;
 
 namespace {
 
-std::string hex(const crypto::Bytes& b) {
-    static const char* d = "0123456789abcdef";
-    std::string out;
-    for (auto c : b) {
-        out.push_back(d[c >> 4]);
-        out.push_back(d[c & 15]);
-    }
-    return out;
-}
-
 json room_obj(const Room& r) {
     json members = json::array();
     for (const auto& m : r.members) {
         json keys = json::array();
-        for (const auto& k : m.device_keys) keys.push_back(hex(k));
+        for (const auto& k : m.device_keys) keys.push_back(hex_of(k));
         members.push_back(json{{"address", m.address},
                                {"name", m.display_name},
                                {"role", m.role},

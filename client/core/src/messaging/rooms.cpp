@@ -40,6 +40,20 @@ void check_room_name(const std::string& name) {
     }
 }
 
+// The stored (protobuf) form of a pending Commit, as the transport takes it.
+CommitRequest commit_request(const relay::v1::SendCommitRequest& req) {
+    auto bytes = [](const std::string& s) { return Bytes(s.begin(), s.end()); };
+    CommitRequest cr;
+    cr.group_id = bytes(req.group_id());
+    cr.envelope_id = bytes(req.envelope_id());
+    cr.commit = bytes(req.commit());
+    cr.welcome = bytes(req.welcome());
+    for (const auto& d : req.added_device_ids()) cr.added_device_ids.push_back(bytes(d));
+    for (const auto& d : req.removed_device_ids()) cr.removed_device_ids.push_back(bytes(d));
+    for (const auto& d : req.welcome_device_ids()) cr.welcome_device_ids.push_back(bytes(d));
+    return cr;
+}
+
 }  // namespace
 
 std::optional<RoomRow> Client::Impl::find_room_by_name(const std::string& name) {
@@ -352,14 +366,7 @@ void Client::Impl::commit_with_retry(
             crypto::wipe(state);
         });
         if (nothing_to_do) return;
-        CommitRequest cr;
-        cr.group_id = row.group_id;
-        cr.envelope_id = Bytes(req.envelope_id().begin(), req.envelope_id().end());
-        cr.commit = Bytes(req.commit().begin(), req.commit().end());
-        cr.welcome = Bytes(req.welcome().begin(), req.welcome().end());
-        for (const auto& d : req.added_device_ids()) cr.added_device_ids.emplace_back(d.begin(), d.end());
-        for (const auto& d : req.removed_device_ids()) cr.removed_device_ids.emplace_back(d.begin(), d.end());
-        for (const auto& d : req.welcome_device_ids()) cr.welcome_device_ids.emplace_back(d.begin(), d.end());
+        const CommitRequest cr = commit_request(req);
         try {
             with_relay([&](RelayTransport& t) { return t.send_commit(cr); });
         } catch (const EpochMismatch&) {
@@ -412,14 +419,7 @@ void Client::Impl::resolve_pending_commits() {
             db.transaction([&, id = room_id] { drop_pending(id); });
             continue;
         }
-        CommitRequest cr;
-        cr.group_id = Bytes(req.group_id().begin(), req.group_id().end());
-        cr.envelope_id = Bytes(req.envelope_id().begin(), req.envelope_id().end());
-        cr.commit = Bytes(req.commit().begin(), req.commit().end());
-        cr.welcome = Bytes(req.welcome().begin(), req.welcome().end());
-        for (const auto& d : req.added_device_ids()) cr.added_device_ids.emplace_back(d.begin(), d.end());
-        for (const auto& d : req.removed_device_ids()) cr.removed_device_ids.emplace_back(d.begin(), d.end());
-        for (const auto& d : req.welcome_device_ids()) cr.welcome_device_ids.emplace_back(d.begin(), d.end());
+        const CommitRequest cr = commit_request(req);
         try {
             transport->send_commit(cr);  // idempotent by envelope id
             db.transaction([&, id = room_id] { adopt_pending(id); });
