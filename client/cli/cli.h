@@ -64,7 +64,6 @@ int report(const core::Error& e);
 int guarded(const std::function<int()>& body);
 
 // Text helpers shared by the command files.
-std::string hex(crypto::ByteView bytes);
 crypto::Bytes unhex(const std::string& text);  // throws Error(bad_input)
 std::string read_text_file(const std::filesystem::path& file);  // throws io_error
 void write_file_atomic(const std::filesystem::path& file, const std::string& data);

@@ -65,7 +65,7 @@ crypto::Bytes device_key(const std::string& text) {
 }
 
 std::string bytes_string(const std::string& s) {
-    return hex({reinterpret_cast<const std::uint8_t*>(s.data()), s.size()});
+    return crypto::to_hex({reinterpret_cast<const std::uint8_t*>(s.data()), s.size()});
 }
 
 int run_init(const InitArgs& a, const Context& ctx) {

@@ -41,7 +41,7 @@ void add_profile_commands(CLI::App& app, Context& ctx) {
                 for (const auto& f : *trust) o.trust.push_back(core::pki::read_anchor(f));
                 o.kdf = kdf_named(*kdf);
                 const auto dir = ctx.profile_dir();
-                const auto key = hex(core::messaging::Client::init(
+                const auto key = crypto::to_hex(core::messaging::Client::init(
                     dir, ctx.passphrase("New passphrase / Ny lösenfras: ", true), o));
                 if (*json) {
                     std::cout << nlohmann::ordered_json{{"device_key", key}}.dump() << "\n";

@@ -131,16 +131,6 @@ int guarded(const std::function<int()>& body) {
     }
 }
 
-std::string hex(crypto::ByteView bytes) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (auto b : bytes) {
-        out.push_back(digits[b >> 4]);
-        out.push_back(digits[b & 15]);
-    }
-    return out;
-}
 
 crypto::Bytes unhex(const std::string& text) {
     auto nibble = [](char c) -> int {

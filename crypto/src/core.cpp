@@ -41,6 +41,17 @@ const char* errc_name(Errc code) noexcept {
     return "unknown";
 }
 
+std::string to_hex(ByteView bytes) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (auto b : bytes) {
+        out.push_back(kDigits[b >> 4]);
+        out.push_back(kDigits[b & 15]);
+    }
+    return out;
+}
+
 bool ct_equal(ByteView a, ByteView b) noexcept {
     if (a.size() != b.size()) return false;
     if (a.empty()) return true;

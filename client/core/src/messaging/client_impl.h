@@ -149,7 +149,6 @@ auto Client::Impl::with_relay(F&& fn) -> decltype(fn(*transport)) {
 // Small helpers.
 std::string to_str(ByteView b);
 ByteView view_of(const std::string& s);
-std::string hex_of(ByteView b);
 std::string authority_of(cert::v1::AuthorityType t);
 // "ORG/MEMBER" → {org, member}; bad_input otherwise.
 std::pair<std::string, std::string> split_address(const std::string& address);

@@ -35,15 +35,6 @@ std::string to_str(ByteView b) { return {reinterpret_cast<const char*>(b.data())
 ByteView view_of(const std::string& s) {
     return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
-std::string hex_of(ByteView b) {
-    static const char* d = "0123456789abcdef";
-    std::string out;
-    for (auto c : b) {
-        out.push_back(d[c >> 4]);
-        out.push_back(d[c & 15]);
-    }
-    return out;
-}
 std::string authority_of(cert::v1::AuthorityType t) {
     // The check-format.md §2.1 name; an unknown or unspecified type never gets a
     // permissive authority: "other" is what the catalog allows least.
@@ -378,7 +369,7 @@ bool Client::import_certificate(const cert::v1::MemberCertificate& certificate) 
         !crypto::ct_equal(view_of(body.device_public_key()), d.device_public)) {
         throw Error(Errc::certificate_invalid,
                     "the certificate is for another device key (this profile's device key is " +
-                        hex_of(d.device_public) + ")");
+                        crypto::to_hex(d.device_public) + ")");
     }
     if (d.certificate && d.self && d.self->address() != body.organisation_id() + "/" + body.member_id()) {
         throw Error(Errc::conflict, "this profile already belongs to " + d.self->address());

@@ -16,7 +16,7 @@ json room_obj(const Room& r) {
     json members = json::array();
     for (const auto& m : r.members) {
         json keys = json::array();
-        for (const auto& k : m.device_keys) keys.push_back(hex_of(k));
+        for (const auto& k : m.device_keys) keys.push_back(crypto::to_hex(k));
         members.push_back(json{{"address", m.address},
                                {"name", m.display_name},
                                {"role", m.role},

@@ -125,10 +125,10 @@ void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report
             for (const auto& e : g.context().extensions) {
                 if (e.type == kRoomNameExtension) name.assign(e.data.begin(), e.data.end());
             }
-            if (name.empty() || name.size() > kMaxRoomName) name = "room-" + hex_of(g.group_id()).substr(0, 8);
+            if (name.empty() || name.size() > kMaxRoomName) name = "room-" + crypto::to_hex(g.group_id()).substr(0, 8);
             if (find_room_by_name(name)) {
                 // Another room here already has this name: keep both, visibly.
-                name += " (" + hex_of(g.group_id()).substr(0, 6) + ")";
+                name += " (" + crypto::to_hex(g.group_id()).substr(0, 6) + ")";
             }
             const bool direct = name.rfind(kDirectPrefix, 0) == 0;
             Bytes state = g.serialize();

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,10 @@ inline Bytes concat(ByteView a, ByteView b) {
 // Constant-time equality (libsodium's sodium_memcmp). Lengths are not secret: unequal
 // lengths compare false immediately.
 bool ct_equal(ByteView a, ByteView b) noexcept;
+
+// Lowercase hexadecimal, two digits per byte (for keys and ids shown to people; never
+// for secrets, which must not leave secure memory as text).
+std::string to_hex(ByteView bytes);
 
 // Overwrites memory in a way the compiler may not elide (sodium_memzero).
 void wipe(void* data, std::size_t len) noexcept;
