@@ -64,15 +64,17 @@ int report(const core::Error& e);
 int guarded(const std::function<int()>& body);
 
 // Text helpers shared by the command files.
-crypto::Bytes unhex(const std::string& text);  // throws Error(bad_input)
+crypto::Bytes unhex(const std::string& text);                   // throws Error(bad_input)
 std::string read_text_file(const std::filesystem::path& file);  // throws io_error
 void write_file_atomic(const std::filesystem::path& file, const std::string& data);
 std::string iso_time(std::int64_t unix_seconds);  // 2026-12-06T10:15:00Z
 
-void add_org_commands(CLI::App& app, Context& ctx);      // cmd_org.cpp
-void add_profile_commands(CLI::App& app, Context& ctx);  // cmd_profile.cpp: init, cert, passwd, revocation
-void add_room_commands(CLI::App& app, Context& ctx);     // cmd_room.cpp
-void add_message_commands(CLI::App& app, Context& ctx);  // cmd_message.cpp: send, sync, daemon, inbox, outbox
-void add_verify_commands(CLI::App& app, Context& ctx);   // cmd_verify.cpp
+void add_org_commands(CLI::App& app, Context& ctx);  // cmd_org.cpp
+void add_profile_commands(CLI::App& app,
+                          Context& ctx);  // cmd_profile.cpp: init, cert, passwd, revocation
+void add_room_commands(CLI::App& app, Context& ctx);  // cmd_room.cpp
+void add_message_commands(CLI::App& app,
+                          Context& ctx);  // cmd_message.cpp: send, sync, daemon, inbox, outbox
+void add_verify_commands(CLI::App& app, Context& ctx);  // cmd_verify.cpp
 
 }  // namespace lagrum::cli

@@ -19,11 +19,11 @@
 #include <string>
 #include <vector>
 
+#include "cli.h"
 #include "lagrum/core/legal/catalog.h"
 #include "lagrum/core/legal/check.h"
 #include "lagrum/core/legal/check_input.h"
 #include "lagrum/core/legal/verdict_json.h"
-#include "cli.h"
 
 namespace legal = lagrum::core::legal;
 using ojson = nlohmann::ordered_json;

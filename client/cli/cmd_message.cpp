@@ -12,7 +12,9 @@ namespace lagrum::cli {
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
-void on_signal(int) { g_stop = 1; }
+void on_signal(int) {
+    g_stop = 1;
+}
 
 }  // namespace
 
@@ -31,9 +33,11 @@ void add_message_commands(CLI::App& app, Context& ctx) {
         auto* to = cmd->add_option("--to", a->to, "ORG/MEMBER (a direct conversation)");
         room->excludes(to);
         cmd->add_option("--subject", a->subject, "the young person's personnummer")->required();
-        cmd->add_option("--provision", a->provision, "provision id (lagrum provisions list)")->required();
+        cmd->add_option("--provision", a->provision, "provision id (lagrum provisions list)")
+            ->required();
         cmd->add_option("--facts", a->facts, "JSON file with the facts (check-format.md §2.5)");
-        cmd->add_option("--consent", a->consent, "JSON file with the consent (check-format.md §2.6)");
+        cmd->add_option("--consent", a->consent,
+                        "JSON file with the consent (check-format.md §2.6)");
         cmd->add_option("--category", a->categories, "sensitive category (repeatable)");
         auto* text = cmd->add_option("--text", a->text, "message text");
         auto* file = cmd->add_option("--file", a->file, "send a file");
@@ -72,8 +76,9 @@ void add_message_commands(CLI::App& app, Context& ctx) {
                     return kExitRefused;
                 }
                 if (a->json) {
-                    std::cout << "{\"verdict\":" << r.verdict_json << ",\"room\":"
-                              << nlohmann::json(r.room).dump() << ",\"message_id\":" << r.message_id
+                    std::cout << "{\"verdict\":" << r.verdict_json
+                              << ",\"room\":" << nlohmann::json(r.room).dump()
+                              << ",\"message_id\":" << r.message_id
                               << ",\"sent\":" << (r.sent ? "true" : "false")
                               << ",\"queued\":" << (r.sent ? "false" : "true") << "}\n";
                 } else if (r.sent) {
@@ -91,20 +96,24 @@ void add_message_commands(CLI::App& app, Context& ctx) {
         auto* cmd = app.add_subcommand("sync", "receive from the relay, then deliver the outbox");
         auto wait = std::make_shared<double>(0);
         auto json = std::make_shared<bool>(false);
-        cmd->add_option("--wait", *wait, "wait up to SECONDS for something new")->check(CLI::Range(0.0, 86400.0));
+        cmd->add_option("--wait", *wait, "wait up to SECONDS for something new")
+            ->check(CLI::Range(0.0, 86400.0));
         cmd->add_flag("--json", *json, "print counts as JSON");
         cmd->callback([&ctx, wait, json] {
             ctx.run = [&ctx, wait, json] {
                 auto client = ctx.open_client();
-                auto r = client->sync(std::chrono::milliseconds(static_cast<std::int64_t>(*wait * 1000)));
-                std::cout << (*json ? core::messaging::sync_json(r) + "\n" : core::messaging::sync_text(r));
+                auto r = client->sync(
+                    std::chrono::milliseconds(static_cast<std::int64_t>(*wait * 1000)));
+                std::cout << (*json ? core::messaging::sync_json(r) + "\n"
+                                    : core::messaging::sync_text(r));
                 return kExitOk;
             };
         });
     }
     // lagrum daemon
     {
-        auto* cmd = app.add_subcommand("daemon", "stay connected: receive as messages arrive, deliver the outbox");
+        auto* cmd = app.add_subcommand(
+            "daemon", "stay connected: receive as messages arrive, deliver the outbox");
         cmd->callback([&ctx] {
             ctx.run = [&ctx] {
                 auto client = ctx.open_client();

@@ -22,16 +22,19 @@ crypto::Argon2Params kdf_named(const std::string& name) {
 void add_profile_commands(CLI::App& app, Context& ctx) {
     // lagrum init --relay ADDR [--relay-ca FILE] --trust FILE... [--json]
     {
-        auto* cmd = app.add_subcommand("init", "create this device's profile (device key, encrypted store)");
+        auto* cmd = app.add_subcommand(
+            "init", "create this device's profile (device key, encrypted store)");
         auto relay = std::make_shared<std::string>();
         auto relay_ca = std::make_shared<std::string>();
         auto trust = std::make_shared<std::vector<std::string>>();
         auto kdf = std::make_shared<std::string>("store");
         auto json = std::make_shared<bool>(false);
-        cmd->add_option("--relay", *relay, "relay address: unix:PATH or host:port (TLS)")->required();
+        cmd->add_option("--relay", *relay, "relay address: unix:PATH or host:port (TLS)")
+            ->required();
         cmd->add_option("--relay-ca", *relay_ca, "PEM file pinning the relay's TLS certificate");
         cmd->add_option("--trust", *trust, "organisation anchor files (anchor.txtpb)")->required();
-        cmd->add_option("--kdf", *kdf, "Argon2id parameters: store (default) | interactive | test (tests only)");
+        cmd->add_option("--kdf", *kdf,
+                        "Argon2id parameters: store (default) | interactive | test (tests only)");
         cmd->add_flag("--json", *json, "print {\"device_key\"}");
         cmd->callback([&ctx, relay, relay_ca, trust, kdf, json] {
             ctx.run = [&ctx, relay, relay_ca, trust, kdf, json] {
@@ -59,7 +62,8 @@ void add_profile_commands(CLI::App& app, Context& ctx) {
     {
         auto* cert = app.add_subcommand("cert", "the member certificate");
         cert->require_subcommand(1);
-        auto* imp = cert->add_subcommand("import", "install the member certificate and register with the relay");
+        auto* imp = cert->add_subcommand(
+            "import", "install the member certificate and register with the relay");
         auto file = std::make_shared<std::string>();
         auto json = std::make_shared<bool>(false);
         imp->add_option("FILE", *file, "certificate from lagrum org issue")->required();
@@ -76,9 +80,10 @@ void add_profile_commands(CLI::App& app, Context& ctx) {
                                      .dump()
                               << "\n";
                 } else {
-                    std::cout << "certificate installed for " << (self ? self->address() : "?") << "\n"
-                              << (online ? "registered with the relay\n"
-                                         : "relay unreachable: registration happens at the next sync\n");
+                    std::cout
+                        << "certificate installed for " << (self ? self->address() : "?") << "\n"
+                        << (online ? "registered with the relay\n"
+                                   : "relay unreachable: registration happens at the next sync\n");
                 }
                 return kExitOk;
             };
@@ -86,7 +91,8 @@ void add_profile_commands(CLI::App& app, Context& ctx) {
     }
     // lagrum passwd
     {
-        auto* cmd = app.add_subcommand("passwd", "change the profile passphrase (re-wraps the key only)");
+        auto* cmd =
+            app.add_subcommand("passwd", "change the profile passphrase (re-wraps the key only)");
         cmd->callback([&ctx] {
             ctx.run = [&ctx] {
                 const auto dir = ctx.profile_dir();
@@ -102,7 +108,8 @@ void add_profile_commands(CLI::App& app, Context& ctx) {
     {
         auto* rev = app.add_subcommand("revocation", "revocation lists");
         rev->require_subcommand(1);
-        auto* imp = rev->add_subcommand("import", "install a signed revocation list (and give it to the relay)");
+        auto* imp = rev->add_subcommand(
+            "import", "install a signed revocation list (and give it to the relay)");
         auto file = std::make_shared<std::string>();
         imp->add_option("FILE", *file, "revocation list from lagrum org revoke")->required();
         imp->callback([&ctx, file] {

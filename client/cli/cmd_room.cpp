@@ -60,7 +60,8 @@ void add_room_commands(CLI::App& app, Context& ctx) {
             ctx.run = [&ctx, name, members, json, adding] {
                 auto client = ctx.open_client();
                 const auto list = split_members(*members);
-                auto r = adding ? client->add_members(*name, list) : client->remove_members(*name, list);
+                auto r =
+                    adding ? client->add_members(*name, list) : client->remove_members(*name, list);
                 std::cout << (*json ? core::messaging::room_json(r) + "\n"
                                     : core::messaging::rooms_text({r}));
                 return kExitOk;

@@ -8,7 +8,8 @@
 namespace lagrum::cli {
 
 void add_verify_commands(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("verify", "safety number (digits and QR code) to compare in person");
+    auto* cmd =
+        app.add_subcommand("verify", "safety number (digits and QR code) to compare in person");
     auto address = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
     cmd->add_option("ORG/MEMBER", *address, "the contact")->required();
@@ -29,7 +30,8 @@ void add_verify_commands(CLI::App& app, Context& ctx) {
             for (std::size_t i = 0; i < sn.groups.size(); ++i) {
                 std::cout << (i % 4 == 0 ? "  " : " ") << sn.groups[i] << (i % 4 == 3 ? "\n" : "");
             }
-            std::cout << "\n" << core::pki::qr_terminal(sn.qr_payload) << "\n"
+            std::cout << "\n"
+                      << core::pki::qr_terminal(sn.qr_payload) << "\n"
                       << "Compare these digits with " << *address
                       << " in person or by phone; if they differ, do not send.\n";
             return kExitOk;

@@ -24,7 +24,8 @@ fs::path Context::profile_dir() const {
     if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
         return fs::path(home) / ".local" / "share" / "lagrum" / "profile";
     }
-    throw core::Error(core::Errc::bad_input, "no profile: give --profile DIR or set LAGRUM_PROFILE");
+    throw core::Error(core::Errc::bad_input,
+                      "no profile: give --profile DIR or set LAGRUM_PROFILE");
 }
 
 namespace {
@@ -131,7 +132,6 @@ int guarded(const std::function<int()>& body) {
     }
 }
 
-
 crypto::Bytes unhex(const std::string& text) {
     auto nibble = [](char c) -> int {
         if (c >= '0' && c <= '9') return c - '0';
@@ -172,6 +172,8 @@ void write_file_atomic(const fs::path& file, const std::string& data) {
     if (ec) throw core::Error(core::Errc::io_error, "cannot write " + file.string());
 }
 
-std::string iso_time(std::int64_t unix_seconds) { return core::messaging::iso8601(unix_seconds); }
+std::string iso_time(std::int64_t unix_seconds) {
+    return core::messaging::iso8601(unix_seconds);
+}
 
 }  // namespace lagrum::cli

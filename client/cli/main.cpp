@@ -49,9 +49,9 @@ int main(int argc, char** argv) {
     if (i >= words.size()) return usage();
     const std::string& command = words[i];
     if (command == "check" || command == "provisions") {
-        return run_legal_command(ctx.catalog_flag,
-                                 std::vector<std::string>(words.begin() + static_cast<long>(i),
-                                                          words.end()));
+        return run_legal_command(
+            ctx.catalog_flag,
+            std::vector<std::string>(words.begin() + static_cast<long>(i), words.end()));
     }
 
     CLI::App app{"lagrum: provision-checked, end-to-end encrypted messages", "lagrum"};

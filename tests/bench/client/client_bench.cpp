@@ -40,7 +40,8 @@ struct World {
         auto loaded = core::legal::load_catalog(LAGRUM_CATALOG_SOURCE_DIR);
         catalog = std::move(std::get<core::legal::Catalog>(loaded));
         relay = std::make_unique<relaytest::RelayProcess>(
-            tmp.path(), org.trust_toml() + "[limits]\nrate_per_second = 100000\nrate_burst = 100000\n");
+            tmp.path(),
+            org.trust_toml() + "[limits]\nrate_per_second = 100000\nrate_burst = 100000\n");
         relay->start();
         a = make("a");
         b = make("b");
@@ -99,7 +100,9 @@ void Send_Stored(benchmark::State& state) {
         if (!r.sent) state.SkipWithError("not sent");
         auto rep = w.b->sync();
         if (rep.messages != 1) state.SkipWithError("not received");
-        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
     }
     std::sort(ms.begin(), ms.end());
     if (!ms.empty()) {
@@ -130,7 +133,8 @@ void Relay_Raw(benchmark::State& state) {
     const auto now = relaytest::unix_now();
     da.certificate = w.org.issue("rawa", da.key.public_key, now - 60, now + 86400);
     db.certificate = w.org.issue("rawb", db.key.public_key, now - 60, now + 86400);
-    if (!relaytest::register_device(*stub, da).ok() || !relaytest::register_device(*stub, db).ok()) {
+    if (!relaytest::register_device(*stub, da).ok() ||
+        !relaytest::register_device(*stub, db).ok()) {
         state.SkipWithError("register failed");
         return;
     }

@@ -111,10 +111,9 @@ struct Client::Impl {
                         const std::vector<std::string>& remove,
                         const std::vector<NewDevice>* prefetched = nullptr);
     // Builds a commit with `build`, sends it, retries after a lost race (re-syncing).
-    void commit_with_retry(
-        const RoomRow& row,
-        const std::function<std::optional<mls::Group::CommitOutput>(
-            mls::Group&, relay::v1::SendCommitRequest&)>& build);
+    void commit_with_retry(const RoomRow& row,
+                           const std::function<std::optional<mls::Group::CommitOutput>(
+                               mls::Group&, relay::v1::SendCommitRequest&)>& build);
     // A pending commit of `room_id` is known accepted: adopt its state.
     void adopt_pending(std::int64_t room_id);
     void drop_pending(std::int64_t room_id);

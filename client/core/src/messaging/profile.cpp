@@ -24,14 +24,22 @@ namespace {
 constexpr std::string_view kRegisterLabel = "lagrum.relay.v1.Register";
 constexpr std::size_t kKeyPackagesLow = 5;
 
-fs::path key_file(const fs::path& dir) { return dir / "key"; }
-fs::path db_file(const fs::path& dir) { return dir / "store.db"; }
+fs::path key_file(const fs::path& dir) {
+    return dir / "key";
+}
+fs::path db_file(const fs::path& dir) {
+    return dir / "store.db";
+}
 
-std::int64_t system_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+std::int64_t system_now() {
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
 
 }  // namespace
 
-std::string to_str(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+std::string to_str(ByteView b) {
+    return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
 ByteView view_of(const std::string& s) {
     return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
@@ -96,7 +104,10 @@ Bytes Client::init(const fs::path& dir, std::string_view passphrase, const InitO
         const auto pseudonym = crypto::random_secret(32);
         db.transaction([&] {
             auto put = [&](const char* k, ByteView v) {
-                db.prepare("INSERT INTO meta(key, value) VALUES (?, ?)").bind(1, k).bind(2, v).run();
+                db.prepare("INSERT INTO meta(key, value) VALUES (?, ?)")
+                    .bind(1, k)
+                    .bind(2, v)
+                    .run();
             };
             put("device_seed", device.seed.view());
             put("device_public", device.public_key);
@@ -105,7 +116,8 @@ Bytes Client::init(const fs::path& dir, std::string_view passphrase, const InitO
             put("relay_ca", view_of(options.relay_ca));
             put("cursor", view_of("0"));
             for (const auto& r : options.trust) {
-                db.prepare("INSERT OR REPLACE INTO trust_roots(organisation_id, root) VALUES (?, ?)")
+                db.prepare(
+                      "INSERT OR REPLACE INTO trust_roots(organisation_id, root) VALUES (?, ?)")
                     .bind(1, r.organisation_id())
                     .bind(2, view_of(r.SerializeAsString()))
                     .run();
@@ -165,10 +177,18 @@ void Client::set_transport_factory(TransportFactory factory) {
     impl_->transport.reset();
     impl_->registered = false;
 }
-void Client::set_clock(std::function<std::int64_t()> clock) { impl_->clock = std::move(clock); }
-Bytes Client::device_key() const { return impl_->device_public; }
-std::string Client::relay_address() const { return impl_->relay_address; }
-std::optional<pki::Member> Client::self() const { return impl_->self; }
+void Client::set_clock(std::function<std::int64_t()> clock) {
+    impl_->clock = std::move(clock);
+}
+Bytes Client::device_key() const {
+    return impl_->device_public;
+}
+std::string Client::relay_address() const {
+    return impl_->relay_address;
+}
+std::optional<pki::Member> Client::self() const {
+    return impl_->self;
+}
 
 std::optional<Bytes> Client::Impl::meta(const std::string& key) {
     auto st = db.prepare("SELECT value FROM meta WHERE key = ?");
@@ -178,7 +198,10 @@ std::optional<Bytes> Client::Impl::meta(const std::string& key) {
 }
 
 void Client::Impl::set_meta(const std::string& key, ByteView value) {
-    db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)").bind(1, key).bind(2, value).run();
+    db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)")
+        .bind(1, key)
+        .bind(2, value)
+        .run();
 }
 
 std::int64_t Client::Impl::cursor() {
@@ -191,7 +214,9 @@ std::int64_t Client::Impl::cursor() {
     }
 }
 
-void Client::Impl::set_cursor(std::int64_t seq) { set_meta("cursor", view_of(std::to_string(seq))); }
+void Client::Impl::set_cursor(std::int64_t seq) {
+    set_meta("cursor", view_of(std::to_string(seq)));
+}
 
 void Client::Impl::load() {
     auto seed = meta("device_seed");
@@ -262,7 +287,8 @@ const pki::Member& Client::Impl::require_self() const {
                     "this profile has no member certificate yet (lagrum cert import FILE)");
     }
     if (!self_invalid.empty()) {
-        throw Error(Errc::certificate_invalid, "our member certificate is not valid: " + self_invalid);
+        throw Error(Errc::certificate_invalid,
+                    "our member certificate is not valid: " + self_invalid);
     }
     return *self;
 }
@@ -371,13 +397,15 @@ bool Client::import_certificate(const cert::v1::MemberCertificate& certificate) 
                     "the certificate is for another device key (this profile's device key is " +
                         crypto::to_hex(d.device_public) + ")");
     }
-    if (d.certificate && d.self && d.self->address() != body.organisation_id() + "/" + body.member_id()) {
+    if (d.certificate && d.self &&
+        d.self->address() != body.organisation_id() + "/" + body.member_id()) {
         throw Error(Errc::conflict, "this profile already belongs to " + d.self->address());
     }
     d.db.transaction([&] { d.set_meta("certificate", view_of(certificate.SerializeAsString())); });
     d.certificate = certificate;
     d.self_invalid.clear();
-    d.self = pki::verify_member(d.trust, pki::credential_for(certificate), d.device_public, d.now());
+    d.self =
+        pki::verify_member(d.trust, pki::credential_for(certificate), d.device_public, d.now());
     d.registered = false;
     return d.connect();
 }
@@ -404,15 +432,16 @@ void Client::import_revocation_list(const cert::v1::RevocationList& list) {
     const auto& body = std::get<cert::v1::RevocationListBody>(r);
     d.db.transaction([&] {
         d.db.prepare(
-               "INSERT OR REPLACE INTO revocation_lists(organisation_id, sequence, list) "
-               "VALUES (?, ?, ?)")
+                "INSERT OR REPLACE INTO revocation_lists(organisation_id, sequence, list) "
+                "VALUES (?, ?, ?)")
             .bind(1, body.organisation_id())
             .bind(2, static_cast<std::int64_t>(body.sequence()))
             .bind(3, view_of(list.SerializeAsString()))
             .run();
     });
     try {
-        if (d.self && d.self_invalid.empty() && d.connect()) d.transport->publish_revocation_list(list);
+        if (d.self && d.self_invalid.empty() && d.connect())
+            d.transport->publish_revocation_list(list);
     } catch (const Error&) {
         // The relay may already have it (stale) or be unreachable: the local copy is
         // what protects this device.

@@ -24,8 +24,8 @@ json room_obj(const Room& r) {
                                {"devices", keys},
                                {"self", m.self}});
     }
-    return json{{"name", r.name},     {"direct", r.direct}, {"active", r.active},
-                {"epoch", r.epoch},   {"members", members}, {"unread", r.unread},
+    return json{{"name", r.name},    {"direct", r.direct}, {"active", r.active},
+                {"epoch", r.epoch},  {"members", members}, {"unread", r.unread},
                 {"queued", r.queued}};
 }
 
@@ -43,11 +43,10 @@ json message_obj(const Message& m) {
     for (const auto& f : m.flags) flags.push_back(f);
     return json{{"id", m.id},
                 {"room", m.room},
-                {"sender",
-                 json{{"organisation_id", m.sender_organisation},
-                      {"member_id", m.sender_member},
-                      {"name", m.sender_name},
-                      {"authority", m.sender_authority}}},
+                {"sender", json{{"organisation_id", m.sender_organisation},
+                                {"member_id", m.sender_member},
+                                {"name", m.sender_name},
+                                {"authority", m.sender_authority}}},
                 {"provision", m.provision},
                 {"marking", marking},
                 {"flags", flags},
@@ -76,7 +75,9 @@ std::string rooms_json(const std::vector<Room>& rooms) {
     return a.dump();
 }
 
-std::string room_json(const Room& room) { return room_obj(room).dump(); }
+std::string room_json(const Room& room) {
+    return room_obj(room).dump();
+}
 
 std::string messages_json(const std::vector<Message>& messages) {
     json a = json::array();
@@ -115,8 +116,9 @@ std::string messages_text(const std::vector<Message>& messages) {
     std::ostringstream os;
     for (const auto& m : messages) {
         os << "#" << m.id << " [" << m.room << "] " << iso8601(m.sent_at) << " "
-           << (m.outgoing ? "to room" : "from " + m.sender_name + " (" + m.sender_organisation + "/" +
-                                            m.sender_member + ", " + m.sender_authority + ")")
+           << (m.outgoing ? "to room"
+                          : "from " + m.sender_name + " (" + m.sender_organisation + "/" +
+                                m.sender_member + ", " + m.sender_authority + ")")
            << "\n";
         if (m.has_marking) {
             os << "  Sekretessmarkering: " << m.marking.citation() << " (" << m.marking.provision()
@@ -130,7 +132,8 @@ std::string messages_text(const std::vector<Message>& messages) {
             os << "\n    " << m.flag_reasons << "\n";
         }
         if (!m.text.empty()) os << "  " << m.text << "\n";
-        if (!m.attachment_name.empty()) os << "  attachment / bilaga: " << m.attachment_name << "\n";
+        if (!m.attachment_name.empty())
+            os << "  attachment / bilaga: " << m.attachment_name << "\n";
     }
     if (messages.empty()) os << "(no messages / inga meddelanden)\n";
     return os.str();

@@ -33,10 +33,12 @@ void check_room_name(const std::string& name) {
         throw Error(Errc::bad_input, "a room name is 1 to 128 bytes");
     }
     for (unsigned char c : name) {
-        if (c < 0x20 || c == 0x7f) throw Error(Errc::bad_input, "a room name has no control characters");
+        if (c < 0x20 || c == 0x7f)
+            throw Error(Errc::bad_input, "a room name has no control characters");
     }
     if (name.rfind(kDirectPrefix, 0) == 0) {
-        throw Error(Errc::bad_input, "room names starting with \"direct:\" are for direct conversations");
+        throw Error(Errc::bad_input,
+                    "room names starting with \"direct:\" are for direct conversations");
     }
 }
 
@@ -87,7 +89,8 @@ mls::Group Client::Impl::load_group(std::int64_t room_id) {
         return g;
     } catch (const mls::MlsError& e) {
         crypto::wipe(state);
-        throw Error(Errc::corrupt_store, std::string("a room's group state is damaged: ") + e.what());
+        throw Error(Errc::corrupt_store,
+                    std::string("a room's group state is damaged: ") + e.what());
     }
 }
 
@@ -157,7 +160,8 @@ Room Client::Impl::describe(const RoomRow& row) {
     std::sort(order.begin(), order.end());
     for (const auto& a : order) r.members.push_back(by_address[a]);
     {
-        auto st = db.prepare("SELECT COUNT(*) FROM messages WHERE room_id = ? AND outgoing = 0 AND read = 0");
+        auto st = db.prepare(
+            "SELECT COUNT(*) FROM messages WHERE room_id = ? AND outgoing = 0 AND read = 0");
         st.bind(1, row.id);
         if (st.step()) r.unread = st.int64(0);
     }
@@ -187,8 +191,8 @@ RoomRow Client::Impl::create_room_row(const std::string& name, bool direct,
     const Bytes group_id = crypto::random_bytes(16);
     mls::ExtensionList ext;
     ext.push_back(mls::Extension{kRoomNameExtension, Bytes(name.begin(), name.end())});
-    auto group = mls::Group::create(group_id, pki::credential_for(me.certificate), device_seed.view(),
-                                    group_config(), ext, lagrum_capabilities());
+    auto group = mls::Group::create(group_id, pki::credential_for(me.certificate),
+                                    device_seed.view(), group_config(), ext, lagrum_capabilities());
     with_relay([&](RelayTransport& t) {
         t.create_group(group_id);
         return 0;
@@ -225,7 +229,8 @@ std::vector<NewDevice> Client::Impl::fetch_devices(const std::vector<std::string
             throw Error(Errc::not_found, address + " has no registered device on the relay");
         }
         for (const auto& device : devices) {
-            auto fetched = with_relay([&](RelayTransport& t) { return t.fetch_key_package(device); });
+            auto fetched =
+                with_relay([&](RelayTransport& t) { return t.fetch_key_package(device); });
             mls::KeyPackage kp;
             try {
                 mls::Reader r(fetched.key_package);
@@ -251,9 +256,9 @@ std::vector<NewDevice> Client::Impl::fetch_devices(const std::vector<std::string
                                                kp.leaf_node.signature_key, now(), &why);
             if (!crypto::ct_equal(kp.leaf_node.signature_key, device) || !verified ||
                 verified->address() != address) {
-                throw Error(Errc::certificate_invalid,
-                            "the relay returned a KeyPackage of another device or member for " +
-                                address);
+                throw Error(
+                    Errc::certificate_invalid,
+                    "the relay returned a KeyPackage of another device or member for " + address);
             }
             fresh.push_back({std::move(kp), device, std::move(*verified)});
         }
@@ -265,7 +270,8 @@ void Client::Impl::change_members(const RoomRow& row, const std::vector<std::str
                                   const std::vector<std::string>& remove,
                                   const std::vector<NewDevice>* prefetched) {
     const auto& me = require_self();
-    if (!row.active) throw Error(Errc::conflict, "we are no longer a member of \"" + row.name + "\"");
+    if (!row.active)
+        throw Error(Errc::conflict, "we are no longer a member of \"" + row.name + "\"");
     std::set<std::string> add_set, remove_set;
     for (const auto& a : add) {
         split_address(a);
@@ -291,46 +297,48 @@ void Client::Impl::change_members(const RoomRow& row, const std::vector<std::str
         fresh = fetch_devices(std::vector<std::string>(add_set.begin(), add_set.end()));
     }
     bool first_attempt = true;
-    commit_with_retry(row, [&](mls::Group& g, relay::v1::SendCommitRequest& req)
-                               -> std::optional<mls::Group::CommitOutput> {
-        // Built from the group as it is now: after a lost race another member may already
-        // have made (part of) the same change, which is then not made twice.
-        const auto members = leaf_members(g);
-        std::set<Bytes> present_devices;
-        for (const auto& lm : members) present_devices.insert(lm.signature_key);
-        mls::Group::CommitOptions opts;
-        opts.include_cached_proposals = false;
-        for (const auto& nd : fresh) {
-            if (present_devices.count(nd.device) != 0) continue;
-            opts.by_value.push_back(mls::Proposal{mls::Add{nd.key_package}});
-            req.add_added_device_ids(to_str(nd.device));
-            req.add_welcome_device_ids(to_str(nd.device));
-        }
-        if (!remove_set.empty()) {
-            std::set<std::string> found;
-            for (const auto& lm : members) {
-                if (!lm.member || remove_set.count(lm.member->address()) == 0) continue;
-                found.insert(lm.member->address());
-                opts.by_value.push_back(mls::Proposal{mls::Remove{lm.leaf}});
-                req.add_removed_device_ids(to_str(lm.signature_key));
+    commit_with_retry(
+        row,
+        [&](mls::Group& g,
+            relay::v1::SendCommitRequest& req) -> std::optional<mls::Group::CommitOutput> {
+            // Built from the group as it is now: after a lost race another member may already
+            // have made (part of) the same change, which is then not made twice.
+            const auto members = leaf_members(g);
+            std::set<Bytes> present_devices;
+            for (const auto& lm : members) present_devices.insert(lm.signature_key);
+            mls::Group::CommitOptions opts;
+            opts.include_cached_proposals = false;
+            for (const auto& nd : fresh) {
+                if (present_devices.count(nd.device) != 0) continue;
+                opts.by_value.push_back(mls::Proposal{mls::Add{nd.key_package}});
+                req.add_added_device_ids(to_str(nd.device));
+                req.add_welcome_device_ids(to_str(nd.device));
             }
-            for (const auto& a : remove_set) {
-                if (found.count(a) == 0 && first_attempt) {
-                    throw Error(Errc::not_found, a + " is not a member of \"" + row.name + "\"");
+            if (!remove_set.empty()) {
+                std::set<std::string> found;
+                for (const auto& lm : members) {
+                    if (!lm.member || remove_set.count(lm.member->address()) == 0) continue;
+                    found.insert(lm.member->address());
+                    opts.by_value.push_back(mls::Proposal{mls::Remove{lm.leaf}});
+                    req.add_removed_device_ids(to_str(lm.signature_key));
+                }
+                for (const auto& a : remove_set) {
+                    if (found.count(a) == 0 && first_attempt) {
+                        throw Error(Errc::not_found,
+                                    a + " is not a member of \"" + row.name + "\"");
+                    }
                 }
             }
-        }
-        first_attempt = false;
-        if (opts.by_value.empty()) return std::nullopt;  // nothing left to change
-        opts.force_path = true;
-        return g.commit(opts);
-    });
+            first_attempt = false;
+            if (opts.by_value.empty()) return std::nullopt;  // nothing left to change
+            opts.force_path = true;
+            return g.commit(opts);
+        });
 }
 
-void Client::Impl::commit_with_retry(
-    const RoomRow& row,
-    const std::function<std::optional<mls::Group::CommitOutput>(mls::Group&,
-                                                                relay::v1::SendCommitRequest&)>& build) {
+void Client::Impl::commit_with_retry(const RoomRow& row,
+                                     const std::function<std::optional<mls::Group::CommitOutput>(
+                                         mls::Group&, relay::v1::SendCommitRequest&)>& build) {
     for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
         relay::v1::SendCommitRequest req;
         std::uint64_t new_epoch = 0;
@@ -466,6 +474,8 @@ std::vector<Room> Client::rooms() {
     return out;
 }
 
-Room Client::room(const std::string& name) { return impl_->describe(impl_->require_room(name)); }
+Room Client::room(const std::string& name) {
+    return impl_->describe(impl_->require_room(name));
+}
 
 }  // namespace lagrum::core::messaging

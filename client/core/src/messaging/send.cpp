@@ -48,7 +48,8 @@ Recheck recheck_content(const legal::Catalog& catalog, const content::v1::Conten
     in["recipients"] = rs;
     in["subject"] = json{{"presumed_age", d.check().subject_age()}};
     in["provision"] = d.marking().provision();
-    json facts = json::parse(d.check().facts_json().empty() ? "{}" : d.check().facts_json(), nullptr, false);
+    json facts =
+        json::parse(d.check().facts_json().empty() ? "{}" : d.check().facts_json(), nullptr, false);
     if (facts.is_discarded() || !facts.is_object()) {
         out.input_error = "the recorded facts are not a JSON object";
         return out;
@@ -120,8 +121,9 @@ SendResult Client::send(const SendRequest& request) {
             }
             new_peer = d.fetch_devices({*request.to});
             const auto& peer = new_peer->front().member;
-            recipients.push_back({peer.address(), legal::parse_authority(authority_of(peer.authority))
-                                                      .value_or(legal::Authority::other)});
+            recipients.push_back(
+                {peer.address(), legal::parse_authority(authority_of(peer.authority))
+                                     .value_or(legal::Authority::other)});
         }
     }
     if (row) {
@@ -229,10 +231,10 @@ SendResult Client::send(const SendRequest& request) {
 
     d.db.transaction([&] {
         d.db.prepare(
-               "INSERT INTO messages(message_id, room_id, outgoing, sender_org, sender_member, "
-               "sender_name, sender_authority, provision, marking, text, attachment_name, "
-               "attachment, case_pseudonym, sent_at, received_at, read) "
-               "VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")
+                "INSERT INTO messages(message_id, room_id, outgoing, sender_org, sender_member, "
+                "sender_name, sender_authority, provision, marking, text, attachment_name, "
+                "attachment, case_pseudonym, sent_at, received_at, read) "
+                "VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")
             .bind(1, view_of(c.message_id()))
             .bind(2, row->id)
             .bind(3, me.organisation_id)
@@ -250,8 +252,8 @@ SendResult Client::send(const SendRequest& request) {
             .run();
         result.message_id = d.db.last_insert_rowid();
         d.db.prepare(
-               "INSERT INTO outbox(room_id, message_row, content, state, created_at) "
-               "VALUES (?, ?, ?, 'queued', ?)")
+                "INSERT INTO outbox(room_id, message_row, content, state, created_at) "
+                "VALUES (?, ?, ?, 'queued', ?)")
             .bind(1, row->id)
             .bind(2, result.message_id)
             .bind(3, view_of(c.SerializeAsString()))
@@ -281,8 +283,12 @@ void Client::Impl::flush_outbox(SyncReport& report) {
                 "SELECT id, room_id, state, content, envelope_id, ciphertext FROM outbox "
                 "WHERE state IN ('queued', 'encrypted') ORDER BY id LIMIT 1");
             if (st.step()) {
-                next = Row{st.int64(0), st.int64(1), st.text(2), st.blob(3),
-                           st.is_null(4) ? Bytes{} : st.blob(4), st.is_null(5) ? Bytes{} : st.blob(5)};
+                next = Row{st.int64(0),
+                           st.int64(1),
+                           st.text(2),
+                           st.blob(3),
+                           st.is_null(4) ? Bytes{} : st.blob(4),
+                           st.is_null(5) ? Bytes{} : st.blob(5)};
             }
         }
         if (!next) return;
@@ -295,7 +301,8 @@ void Client::Impl::flush_outbox(SyncReport& report) {
             auto st = db.prepare("SELECT group_id, active, epoch FROM rooms WHERE id = ?");
             st.bind(1, r.room_id);
             st.step();
-            return std::make_tuple(st.blob(0), st.int64(1) != 0, static_cast<std::uint64_t>(st.int64(2)));
+            return std::make_tuple(st.blob(0), st.int64(1) != 0,
+                                   static_cast<std::uint64_t>(st.int64(2)));
         }();
         if (r.state == "encrypted") {
             // Encrypted earlier, but the room has moved to a new epoch since (members may
@@ -307,7 +314,8 @@ void Client::Impl::flush_outbox(SyncReport& report) {
                 c.epoch() != std::get<2>(room)) {
                 db.transaction([&] {
                     db.prepare(
-                          "UPDATE outbox SET state = 'queued', envelope_id = NULL, ciphertext = NULL "
+                          "UPDATE outbox SET state = 'queued', envelope_id = NULL, ciphertext = "
+                          "NULL "
                           "WHERE id = ? AND state = 'encrypted'")
                         .bind(1, r.id)
                         .run();
@@ -324,7 +332,8 @@ void Client::Impl::flush_outbox(SyncReport& report) {
                 // Another process (the daemon) may have encrypted it meanwhile: re-read
                 // under the write lock, so an entry is encrypted once.
                 {
-                    auto st = db.prepare("SELECT state, envelope_id, ciphertext FROM outbox WHERE id = ?");
+                    auto st = db.prepare(
+                        "SELECT state, envelope_id, ciphertext FROM outbox WHERE id = ?");
                     st.bind(1, r.id);
                     if (!st.step()) return;
                     if (st.text(0) != "queued") {
@@ -354,7 +363,8 @@ void Client::Impl::flush_outbox(SyncReport& report) {
                 std::vector<legal::RecipientRef> now_recipients;
                 std::set<std::string> addresses;
                 for (const auto& lm : leaf_members(g)) {
-                    if (!lm.member) return hold("a member's certificate no longer verifies: " + lm.why);
+                    if (!lm.member)
+                        return hold("a member's certificate no longer verifies: " + lm.why);
                     if (lm.member->address() == self->address() ||
                         !addresses.insert(lm.member->address()).second) {
                         continue;
@@ -367,13 +377,17 @@ void Client::Impl::flush_outbox(SyncReport& report) {
                 std::set<std::string> checked(c.disclosure().check().recipients().begin(),
                                               c.disclosure().check().recipients().end());
                 if (checked != addresses) {
-                    auto re = recheck_content(catalog, c, authority_of(self->authority), now_recipients);
-                    if (!re.input_ok) return hold("the room changed and the check cannot run: " + re.input_error);
+                    auto re =
+                        recheck_content(catalog, c, authority_of(self->authority), now_recipients);
+                    if (!re.input_ok)
+                        return hold("the room changed and the check cannot run: " + re.input_error);
                     if (re.verdict.verdict != legal::VerdictKind::allowed) {
-                        return hold("the room's members changed and the legal check no longer allows it");
+                        return hold(
+                            "the room's members changed and the legal check no longer allows it");
                     }
                     c.mutable_disclosure()->mutable_check()->clear_recipients();
-                    for (const auto& a : addresses) c.mutable_disclosure()->mutable_check()->add_recipients(a);
+                    for (const auto& a : addresses)
+                        c.mutable_disclosure()->mutable_check()->add_recipients(a);
                 }
                 c.set_epoch(g.epoch());
                 Bytes padded = pad_content(c);
@@ -398,7 +412,9 @@ void Client::Impl::flush_outbox(SyncReport& report) {
             if (taken && r.ciphertext.empty()) continue;  // sent or held by the other process
         }
         try {
-            with_relay([&](RelayTransport& t) { return t.send_message(std::get<0>(room), r.envelope, r.ciphertext); });
+            with_relay([&](RelayTransport& t) {
+                return t.send_message(std::get<0>(room), r.envelope, r.ciphertext);
+            });
         } catch (const Error& e) {
             if (e.code() == Errc::relay_unavailable) {
                 report.relay_reachable = false;
@@ -407,7 +423,8 @@ void Client::Impl::flush_outbox(SyncReport& report) {
             throw;
         }
         db.transaction([&] {
-            db.prepare("UPDATE outbox SET state = 'sent', sent_at = ?, ciphertext = NULL WHERE id = ?")
+            db.prepare(
+                  "UPDATE outbox SET state = 'sent', sent_at = ?, ciphertext = NULL WHERE id = ?")
                 .bind(1, now())
                 .bind(2, r.id)
                 .run();

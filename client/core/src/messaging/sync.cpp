@@ -80,7 +80,8 @@ void Client::Impl::receive(std::chrono::milliseconds wait, SyncReport& report,
             t.subscribe(static_cast<std::uint64_t>(cursor()), wait, handle, stop);
             return 0;
         });
-        if (last != 0) with_relay([&](RelayTransport& t) {
+        if (last != 0)
+            with_relay([&](RelayTransport& t) {
                 t.ack(last);
                 return 0;
             });
@@ -98,7 +99,8 @@ void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report
             auto msg = mls::MlsMessage::decode(r);
             r.finish();
             auto* welcome = std::get_if<mls::Welcome>(&msg.body);
-            if (welcome == nullptr) throw Error(Errc::bad_input, "a Welcome delivery holds no Welcome");
+            if (welcome == nullptr)
+                throw Error(Errc::bad_input, "a Welcome delivery holds no Welcome");
             std::optional<mls::KeyPackageBundle> bundle;
             Bytes ref;
             bool last_resort = false;
@@ -125,7 +127,8 @@ void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report
             for (const auto& e : g.context().extensions) {
                 if (e.type == kRoomNameExtension) name.assign(e.data.begin(), e.data.end());
             }
-            if (name.empty() || name.size() > kMaxRoomName) name = "room-" + crypto::to_hex(g.group_id()).substr(0, 8);
+            if (name.empty() || name.size() > kMaxRoomName)
+                name = "room-" + crypto::to_hex(g.group_id()).substr(0, 8);
             if (find_room_by_name(name)) {
                 // Another room here already has this name: keep both, visibly.
                 name += " (" + crypto::to_hex(g.group_id()).substr(0, 6) + ")";
@@ -143,7 +146,8 @@ void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report
                 .bind(6, now())
                 .run();
             crypto::wipe(state);
-            if (!last_resort) db.prepare("DELETE FROM key_packages WHERE ref = ?").bind(1, ref).run();
+            if (!last_resort)
+                db.prepare("DELETE FROM key_packages WHERE ref = ?").bind(1, ref).run();
             remember_contacts(leaf_members(g));
             ++report.joined;
             return;
@@ -240,26 +244,30 @@ void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report
                     const std::string sender_auth = authority_of(sender->authority);
                     if (marking->authority() != sender_auth) {
                         flags.add("marking_invalid", "the marking names authority " +
-                                                         marking->authority() + " but the sender is " +
-                                                         sender_auth);
+                                                         marking->authority() +
+                                                         " but the sender is " + sender_auth);
                     }
                     const auto* prov = catalog.find_provision(marking->provision());
                     if (prov == nullptr) {
-                        flags.add("marking_invalid",
-                                  "unknown provision \"" + marking->provision() + "\" in our catalog");
+                        flags.add("marking_invalid", "unknown provision \"" + marking->provision() +
+                                                         "\" in our catalog");
                     } else if (marking->citation() != prov->citation_sv &&
                                marking->citation().rfind(prov->citation_sv, 0) != 0) {
                         flags.add("marking_invalid", "the citation does not match the provision");
                     }
                     auto re = recheck_content(catalog, c, sender_auth, recips);
                     if (!re.input_ok) {
-                        flags.add("marking_invalid", "the recorded check is malformed: " + re.input_error);
+                        flags.add("marking_invalid",
+                                  "the recorded check is malformed: " + re.input_error);
                     } else if (re.verdict.verdict != legal::VerdictKind::allowed) {
-                        flags.add("marking_invalid", "our check does not allow it: " + reasons_text(re.verdict));
+                        flags.add("marking_invalid",
+                                  "our check does not allow it: " + reasons_text(re.verdict));
                     } else if (re.verdict.marking &&
                                (re.verdict.marking->legal_basis != marking->legal_basis() ||
-                                re.verdict.marking->provision.value_or("") != marking->secrecy_provision())) {
-                        flags.add("marking_invalid", "the marking's text differs from what the provision gives");
+                                re.verdict.marking->provision.value_or("") !=
+                                    marking->secrecy_provision())) {
+                        flags.add("marking_invalid",
+                                  "the marking's text differs from what the provision gives");
                     }
                 }
             }
@@ -338,9 +346,11 @@ void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report
         if (!flags.codes.empty()) ++report.flagged;
     } catch (const mls::MlsError& e) {
         ++report.errors;
-        record_sync_error(del.seq, "mls", std::string(mls::mls_errc_name(e.code())) + ": " + e.what());
+        record_sync_error(del.seq, "mls",
+                          std::string(mls::mls_errc_name(e.code())) + ": " + e.what());
     } catch (const Error& e) {
-        if (e.code() == Errc::corrupt_store || e.code() == Errc::io_error || e.code() == Errc::internal) {
+        if (e.code() == Errc::corrupt_store || e.code() == Errc::io_error ||
+            e.code() == Errc::internal) {
             throw;
         }
         ++report.errors;
@@ -384,25 +394,28 @@ void Client::run_daemon(const std::function<bool()>& stop,
         SyncReport report;
         d.receive(std::chrono::milliseconds(0), report);
         d.flush_outbox(report);
-        if (on_report && (report.deliveries > 0 || report.sent > 0 || report.held > 0)) on_report(report);
+        if (on_report && (report.deliveries > 0 || report.sent > 0 || report.held > 0))
+            on_report(report);
         if (!report.relay_reachable) {
             d.registered = false;
             d.transport.reset();
             // Offline: try again in a moment (the relay coming back is not an event we
             // can wait on).
-            for (int i = 0; i < 20 && !stop(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            for (int i = 0; i < 20 && !stop(); ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
             continue;
         }
         // Wait on the stream for the next delivery; then loop to process it in order.
         bool got = false;
         try {
             d.with_relay([&](RelayTransport& t) {
-                t.subscribe(static_cast<std::uint64_t>(d.cursor()), std::chrono::milliseconds(5000),
-                            [&](const RelayDelivery&) {
-                                got = true;
-                                return false;
-                            },
-                            stop);
+                t.subscribe(
+                    static_cast<std::uint64_t>(d.cursor()), std::chrono::milliseconds(5000),
+                    [&](const RelayDelivery&) {
+                        got = true;
+                        return false;
+                    },
+                    stop);
                 return 0;
             });
         } catch (const Error& e) {
@@ -506,8 +519,9 @@ SafetyNumberResult Client::safety_number(const std::string& address) {
     SafetyNumberResult r;
     r.groups = sn.groups;
     r.digits = sn.digits();
-    r.qr_payload = "LAGRUM-SN:" + std::string(me.address() < address ? me.address() + "," + address
-                                                                     : address + "," + me.address()) +
+    r.qr_payload = "LAGRUM-SN:" +
+                   std::string(me.address() < address ? me.address() + "," + address
+                                                      : address + "," + me.address()) +
                    ":" + r.digits;
     return r;
 }

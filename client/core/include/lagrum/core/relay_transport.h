@@ -38,8 +38,7 @@ class EpochMismatch : public Error {
 // database): the caller registers again.
 class SessionExpired : public Error {
   public:
-    explicit SessionExpired(const std::string& message)
-        : Error(Errc::relay_rejected, message) {}
+    explicit SessionExpired(const std::string& message) : Error(Errc::relay_rejected, message) {}
 };
 
 struct RelayDelivery {

@@ -68,8 +68,8 @@ struct Room {
 
 struct SendRequest {
     std::optional<std::string> room;  // --room NAME
-    std::optional<std::string> to;     // --to ORG/MEMBER
-    std::string subject;               // personnummer / samordningsnummer
+    std::optional<std::string> to;    // --to ORG/MEMBER
+    std::string subject;              // personnummer / samordningsnummer
     std::string provision;
     std::string facts_json;    // check-format.md §2.5 object; empty: {}
     std::string consent_json;  // §2.6 object; empty: none
@@ -85,7 +85,7 @@ struct SendResult {
     legal::Verdict verdict;
     std::string verdict_json;  // exactly `lagrum check`'s output for the same draft
     bool allowed = false;
-    bool sent = false;    // delivered to the relay now; false: queued (offline) or refused
+    bool sent = false;            // delivered to the relay now; false: queued (offline) or refused
     std::int64_t message_id = 0;  // local id, when allowed
     std::string room;
 };
@@ -125,8 +125,8 @@ struct SyncReport {
     std::size_t flagged = 0;     // of which flagged
     std::size_t joined = 0;      // rooms joined by Welcome
     std::size_t commits = 0;
-    std::size_t errors = 0;      // deliveries that could not be processed (recorded)
-    std::size_t sent = 0;        // outbox entries delivered
+    std::size_t errors = 0;  // deliveries that could not be processed (recorded)
+    std::size_t sent = 0;    // outbox entries delivered
     std::size_t held = 0;
     bool relay_reachable = true;
 };
@@ -142,11 +142,10 @@ class Client {
     // A new profile in `dir` (created if needed; must not hold one: profile_exists).
     // Returns the new device's public key (32 bytes).
     static Bytes init(const std::filesystem::path& dir, std::string_view passphrase,
-                     const InitOptions& options);
+                      const InitOptions& options);
     // Opens an existing profile (no_profile, wrong_passphrase, corrupt_store).
     static std::unique_ptr<Client> open(const std::filesystem::path& dir,
-                                        std::string_view passphrase,
-                                        const legal::Catalog& catalog);
+                                        std::string_view passphrase, const legal::Catalog& catalog);
     static void change_passphrase(const std::filesystem::path& dir, std::string_view old_pass,
                                   std::string_view new_pass);
 
@@ -154,9 +153,8 @@ class Client {
 
     // The transport is made from the stored relay address by the caller's factory
     // (lagrum_transport); without one the client is offline.
-    using TransportFactory =
-        std::function<std::unique_ptr<RelayTransport>(const std::string& address,
-                                                      const std::string& ca_pem)>;
+    using TransportFactory = std::function<std::unique_ptr<RelayTransport>(
+        const std::string& address, const std::string& ca_pem)>;
     void set_transport_factory(TransportFactory factory);
     // Replaces the clock (tests): Unix seconds.
     void set_clock(std::function<std::int64_t()> clock);
