@@ -405,7 +405,8 @@ AuthenticatedContent decrypt_private_message(const PrivateMessage& message,
                                              const GroupContext& context, SecretTree& secret_tree,
                                              ByteView sender_data_secret,
                                              const SignatureKeyLookup& signature_key,
-                                             const SenderCheck& check_sender) {
+                                             const SenderCheck& check_sender,
+                                             std::optional<ReceivedKey>* deferred) {
     check_group_and_epoch(message.group_id, message.epoch, context);
 
     // §6.3.2 sender data.
@@ -448,7 +449,12 @@ AuthenticatedContent decrypt_private_message(const PrivateMessage& message,
     ac.content.authenticated_data = message.authenticated_data;
 
     verify_auth(ac, context, signature_key);
-    secret_tree.consume_key(sender, rt, sd.generation);
+    const ReceivedKey used{sender, rt, sd.generation};
+    if (deferred != nullptr) {
+        *deferred = used;
+    } else {
+        used.consume(secret_tree);
+    }
     return ac;
 }
 

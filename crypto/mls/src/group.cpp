@@ -335,7 +335,12 @@ Bytes sender_signature_key(const GroupContext& ctx, const RatchetTree& tree,
 
 // Parses, authenticates and (for PrivateMessage) decrypts an incoming handshake or
 // application message of the current epoch (application data also of a kept past one).
-AuthenticatedContent unwrap(Group::State& s, const MlsMessage& m) {
+// With `deferred`, a PrivateMessage's ratchet key is not deleted but described there
+// (and the secret tree it belongs to in `*key_tree`): the caller consumes it once the
+// message is accepted, so a message refused by a later check leaves every key in place.
+AuthenticatedContent unwrap(Group::State& s, const MlsMessage& m,
+                            std::optional<ReceivedKey>* deferred = nullptr,
+                            SecretTree** key_tree = nullptr) {
     if (const auto* pub = std::get_if<PublicMessage>(&m.body)) {
         // A member sender must hold a leaf: say so rather than report a bad tag.
         if (pub->content.sender.type == SenderType::member &&
@@ -371,13 +376,15 @@ AuthenticatedContent unwrap(Group::State& s, const MlsMessage& m) {
         secret_tree = &it->secret_tree;
     }
     const LeafIndex me = s.me();
+    if (key_tree != nullptr) *key_tree = secret_tree;
     return decrypt_private_message(
         *priv, *ctx, *secret_tree, sender_data_secret,
         [&](const FramedContent& c) { return sender_signature_key(*ctx, *tree, c); },
         [&](LeafIndex sender) {
             member_leaf(*tree, sender);
             if (sender == me) fail(MlsErrc::generation_too_old, "our own message");
-        });
+        },
+        deferred);
 }
 
 FramedContent frame(const Group::State& s, ContentBody body, ByteView aad) {
@@ -941,7 +948,14 @@ Group::HandleResult Group::handle(ByteView mls_message) {
         }
     }
     const MlsMessage m = decode_exact<MlsMessage>(mls_message);
-    AuthenticatedContent ac = unwrap(s, m);
+    // Nothing in `s` changes until the message is accepted (group.h): the ratchet key of
+    // a PrivateMessage is consumed by accept(), just before the state moves on.
+    std::optional<ReceivedKey> key;
+    SecretTree* key_tree = nullptr;
+    AuthenticatedContent ac = unwrap(s, m, &key, &key_tree);
+    const auto accept = [&] {
+        if (key) key->consume(*key_tree);
+    };
     const FramedContent& content = ac.content;
     HandleResult result;
     result.sender = LeafIndex{content.sender.index};
@@ -955,6 +969,7 @@ Group::HandleResult Group::handle(ByteView mls_message) {
         for (const auto& p : s.proposals) {
             if (p.ref == ref) fail(MlsErrc::invalid_proposal, "duplicate proposal");
         }
+        accept();
         s.proposals.push_back(
             CachedProposal{std::move(ref), {}, *proposal, content.sender, std::nullopt});
         result.kind = Received::proposal;
@@ -981,13 +996,6 @@ Group::HandleResult Group::handle(ByteView mls_message) {
     Applied applied = apply_proposals(*next, s, list, content.sender);
     if (applied.effect.path_required && !c.path) {
         fail(MlsErrc::invalid_commit, "commit lacks a required path");
-    }
-    if (applied.removed_self) {
-        // We cannot follow into the new epoch; the state stays as it was, inactive.
-        s.active = false;
-        s.pending.reset();
-        result.removed_self = true;
-        return result;
     }
     SecretBytes init_secret = s.secrets.init_secret.clone();
     LeafIndex committer = result.sender;
@@ -1019,6 +1027,20 @@ Group::HandleResult Group::handle(ByteView mls_message) {
         validate_leaf_node(c.path->leaf_node, lc);
         if (!external) next->tree.check_new_leaf(c.path->leaf_node, committer);
         merge_update_path(next->tree, committer, *c.path, applied.added);
+    }
+    if (applied.removed_self) {
+        // Every check a removed member can make has passed: the sender's signature (and
+        // membership tag or AEAD) and the commit's proposals, leaf and path structure. The
+        // path secrets, and so the confirmation tag, are out of its reach (§12.4.2: the
+        // removed leaf is blank in the tree the path is encrypted to). Only now does it
+        // stop following the group; the state stays as it was, inactive.
+        accept();
+        s.active = false;
+        s.pending.reset();
+        result.removed_self = true;
+        return result;
+    }
+    if (c.path) {
         GroupContext provisional = next->ctx;
         provisional.epoch += 1;
         provisional.tree_hash = next->tree.tree_hash();
@@ -1029,6 +1051,7 @@ Group::HandleResult Group::handle(ByteView mls_message) {
     const PskValues psks = resolve_psks(s, applied.effect.psks);
     start_epoch(*next, s.interim_transcript_hash, init_secret, ac, commit_secret.view(),
                 psks.secret(), /*verify_tag=*/true);
+    accept();  // before retire_epoch moves the epoch's secret tree into the past
     retire_epoch(*next, s);
     s_ = std::move(next);
     return result;

@@ -49,7 +49,7 @@ RatchetKey HashRatchet::next(const SecretTreeConfig& /*config*/) {
     return k;
 }
 
-RatchetKey HashRatchet::peek(std::uint32_t generation, const SecretTreeConfig& config) {
+RatchetKey HashRatchet::peek(std::uint32_t generation, const SecretTreeConfig& config) const {
     if (exhausted_ || generation < next_generation_) {
         // Either a skipped key we still hold (out of order) or already used / dropped.
         auto it = skipped_.find(generation);
@@ -64,32 +64,41 @@ RatchetKey HashRatchet::peek(std::uint32_t generation, const SecretTreeConfig& c
                                               " too far ahead of " +
                                               std::to_string(next_generation_));
     }
-    // In-order delivery, the common case: derive the key without advancing; erase()
-    // advances the ratchet once the message is accepted. (Saves secure allocations.)
+    // In-order delivery, the common case: derive the key without advancing.
     if (generation == next_generation_) return derive_current();
-    // The retained skipped keys plus the one being received.
-    const std::size_t cap = std::size_t{config.max_retained_keys} + 1;
-    while (!exhausted_ && next_generation_ <= generation) {
+    // Ahead: walk a scratch copy of the ratchet secret. Nothing of ours moves (no
+    // generation advanced, no retained key evicted) until erase() accepts the message, so
+    // a message rejected after this (bad AEAD, signature, later checks) costs nothing.
+    SecretBytes secret = secret_.clone();
+    for (std::uint32_t g = next_generation_; g < generation; ++g) {
+        secret = derive_tree_secret(secret, "secret", g, kNh16);
+    }
+    RatchetKey k;
+    k.generation = generation;
+    k.key = derive_tree_secret(secret, "key", generation, kNk16);
+    k.nonce = derive_tree_secret(secret, "nonce", generation, kNn16);
+    return k;
+}
+
+void HashRatchet::erase(std::uint32_t generation, const SecretTreeConfig& config) {
+    if (exhausted_ || generation < next_generation_) {
+        skipped_.erase(generation);
+        return;
+    }
+    // Accepted at or ahead of the ratchet: keep the skipped generations before it for
+    // out-of-order delivery (at most max_retained_keys, oldest dropped), then step past it.
+    while (!exhausted_ && next_generation_ < generation) {
         RatchetKey k = derive_current();
         advance();
         skipped_.insert_or_assign(k.generation, std::move(k));
-        while (skipped_.size() > cap) skipped_.erase(skipped_.begin());
+        while (skipped_.size() > config.max_retained_keys) skipped_.erase(skipped_.begin());
     }
-    const auto& k = skipped_.at(generation);
-    return RatchetKey{generation, k.key.clone(), k.nonce.clone()};
-}
-
-void HashRatchet::erase(std::uint32_t generation) {
-    if (!exhausted_ && generation == next_generation_) {
-        advance();  // peek() handed out the current key without advancing
-        return;
-    }
-    skipped_.erase(generation);
+    if (!exhausted_ && next_generation_ == generation) advance();
 }
 
 RatchetKey HashRatchet::get(std::uint32_t generation, const SecretTreeConfig& config) {
     RatchetKey k = peek(generation, config);
-    erase(generation);
+    erase(generation, config);
     return k;
 }
 
@@ -193,7 +202,7 @@ RatchetKey SecretTree::peek_key(LeafIndex sender, RatchetType type, std::uint32_
 
 void SecretTree::consume_key(LeafIndex sender, RatchetType type, std::uint32_t generation) {
     auto& lr = ratchets(sender);
-    (type == RatchetType::handshake ? lr.handshake : lr.application).erase(generation);
+    (type == RatchetType::handshake ? lr.handshake : lr.application).erase(generation, config_);
 }
 
 void SecretTree::encode(Writer& w) const {

@@ -168,12 +168,25 @@ PrivateMessage encrypt_private_message(const AuthenticatedContent& content, Secr
 // that a refused message leaves the secret tree untouched.
 using SenderCheck = std::function<void(LeafIndex sender)>;
 
-// Decrypts, checks and verifies a PrivateMessage.
+// The ratchet key a decrypted PrivateMessage used; deleting it (SecretTree::consume_key)
+// is what makes a second delivery of the message fail.
+struct ReceivedKey {
+    LeafIndex sender;
+    RatchetType type = RatchetType::application;
+    std::uint32_t generation = 0;
+    void consume(SecretTree& tree) const { tree.consume_key(sender, type, generation); }
+};
+
+// Decrypts, checks and verifies a PrivateMessage. The secret tree is only changed once
+// everything has verified: the key is deleted on success, or, if `deferred` is given,
+// left in place and described there for the caller to consume once its own checks on the
+// content have passed too (so a message refused later still leaves the tree untouched).
 AuthenticatedContent decrypt_private_message(const PrivateMessage& message,
                                              const GroupContext& context, SecretTree& secret_tree,
                                              ByteView sender_data_secret,
                                              const SignatureKeyLookup& signature_key,
-                                             const SenderCheck& check_sender = {});
+                                             const SenderCheck& check_sender = {},
+                                             std::optional<ReceivedKey>* deferred = nullptr);
 
 // §6 MLSMessage. Welcome, GroupInfo and KeyPackage are MLS-2's types (welcome.h,
 // key_package.h). Decoding rejects version != mls10 and unknown wire formats

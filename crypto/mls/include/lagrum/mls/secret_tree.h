@@ -50,11 +50,13 @@ class HashRatchet {
     RatchetKey next(const SecretTreeConfig& config);
     // The key for `generation` (for receiving), deleting it from the ratchet.
     RatchetKey get(std::uint32_t generation, const SecretTreeConfig& config);
-    // Like get() but keeps the key (ratchet advanced, skipped keys retained) until
-    // erase(generation): lets a receiver delete the key only once the message is accepted.
-    // erase(g) must follow a successful peek(g); for the in-order generation it advances.
-    RatchetKey peek(std::uint32_t generation, const SecretTreeConfig& config);
-    void erase(std::uint32_t generation);
+    // Like get() but changes nothing (no generation advanced, no retained key dropped)
+    // until erase(generation): a receiver deletes the key only once the message is
+    // accepted, so a rejected message leaves the ratchet exactly as it was.
+    // erase(g) must follow a successful peek(g): it advances past g, retaining the skipped
+    // generations before it (at most config.max_retained_keys).
+    RatchetKey peek(std::uint32_t generation, const SecretTreeConfig& config) const;
+    void erase(std::uint32_t generation, const SecretTreeConfig& config);
 
     std::uint32_t next_generation() const noexcept { return next_generation_; }
 
