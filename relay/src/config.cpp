@@ -161,7 +161,11 @@ std::variant<RelayConfig, std::string> parse_config(const std::string& text,
                                     365ll * 86400) ||
             !read_num<std::int64_t>(*l, "expire_interval_seconds", c.expire_interval_seconds, err,
                                     1, 86400) ||
-            !read_num<std::uint64_t>(*l, "live_queue_max", c.live_queue_max, err, 1, 1000000)) {
+            !read_num<std::uint64_t>(*l, "live_queue_max", c.live_queue_max, err, 1, 1000000) ||
+            !read_num<std::uint64_t>(*l, "max_sessions_per_device",
+                                     c.storage.max_sessions_per_device, err, 1, 10000) ||
+            !read_num<std::uint64_t>(*l, "max_streams_per_device", c.max_streams_per_device, err,
+                                     1, 10000)) {
             return "config: " + err;
         }
     }

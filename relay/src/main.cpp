@@ -101,12 +101,66 @@ std::string parse_listen_port(const std::string& listen, int port) {
     return listen.substr(0, colon + 1) + std::to_string(port);
 }
 
-int serve(relay::RelayConfig config) {
+// Reads the config's revocation list files and applies each through the service (stored
+// durably, sessions ended). A list older than the installed one (the database keeps the
+// newest) is skipped; any other failure is a configuration error.
+bool apply_config_revocation_lists(const relay::RelayConfig& config, relay::RelayService& service,
+                                   relay::Logger& log) {
+    for (const auto& path : config.revocation_lists) {
+        cert::v1::RevocationList list;
+        std::string data;
+        try {
+            data = read_file(path);
+        } catch (const std::exception& e) {
+            log.error("config", {{"reason", e.what()}});
+            return false;
+        }
+        if (!list.ParseFromString(data)) {
+            log.error("config", {{"reason", "revocation list does not parse"}, {"path", path}});
+            return false;
+        }
+        auto st = service.apply_revocation_list(list);
+        if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+            log.info("revocation_list_skipped",
+                     {{"reason", st.error_message()}, {"path", path}});
+        } else if (!st.ok()) {
+            log.error("config", {{"reason", st.error_message()}, {"path", path}});
+            return false;
+        }
+    }
+    return true;
+}
+
+// SIGHUP: re-reads the configuration's trust list ([[trust]] and trust_files) and
+// revocation list files. Organisations no longer pinned lose their sessions and streams
+// at once. Other settings need a restart. A configuration that does not load leaves
+// the running trust list as it was.
+void reload(const std::string& config_path, cert::TrustStore& trust,
+            relay::RelayService& service, relay::Logger& log) {
+    auto loaded = relay::load_config(config_path);
+    if (auto* e = std::get_if<std::string>(&loaded)) {
+        log.error("reload", {{"reason", *e}});
+        return;
+    }
+    const auto& config = std::get<relay::RelayConfig>(loaded);
+    auto replaced = trust.replace_roots(config.trust);
+    if (auto* e = std::get_if<cert::CertError>(&replaced)) {
+        log.error("reload", {{"reason", e->message}});
+        return;
+    }
+    const auto& removed = std::get<std::vector<std::string>>(replaced);
+    service.organisations_removed(removed);
+    apply_config_revocation_lists(config, service, log);
+    log.info("reloaded", {{"roots", trust.root_count()}, {"removed", removed}});
+}
+
+int serve(relay::RelayConfig config, const std::string& config_path) {
     // Signals are taken by one thread with sigwait; block them before gRPC starts threads.
     sigset_t sigs;
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGTERM);
     sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
     signal(SIGPIPE, SIG_IGN);
 
@@ -118,26 +172,6 @@ int serve(relay::RelayConfig config) {
             return 2;
         }
     }
-    for (const auto& path : config.revocation_lists) {
-        cert::v1::RevocationList list;
-        std::string data;
-        try {
-            data = read_file(path);
-        } catch (const std::exception& e) {
-            log.error("config", {{"reason", e.what()}});
-            return 2;
-        }
-        if (!list.ParseFromString(data)) {
-            log.error("config", {{"reason", "revocation list does not parse"}, {"path", path}});
-            return 2;
-        }
-        auto r = trust.install_revocation_list(list);
-        if (auto* e = std::get_if<cert::CertError>(&r)) {
-            log.error("config", {{"reason", e->message}, {"path", path}});
-            return 2;
-        }
-    }
-
     std::unique_ptr<relay::SqliteStorage> storage;
     try {
         storage = std::make_unique<relay::SqliteStorage>(config.database, config.storage);
@@ -145,8 +179,28 @@ int serve(relay::RelayConfig config) {
         log.error("storage_open", {{"reason", e.what()}});
         return 2;
     }
+    // Revocation lists installed earlier (PublishRevocationList, config files) come back
+    // from the database first, so an older list is refused after a restart too.
+    auto stored = storage->revocation_lists();
+    if (!stored.ok()) {
+        log.error("storage_open", {{"reason", stored.error().message}});
+        return 2;
+    }
+    for (const auto& encoded : stored.value()) {
+        cert::v1::RevocationList list;
+        if (!list.ParseFromArray(encoded.data(), static_cast<int>(encoded.size()))) {
+            log.error("storage_open", {{"reason", "stored revocation list does not parse"}});
+            return 2;
+        }
+        auto r = trust.install_revocation_list(list);
+        if (auto* e = std::get_if<cert::CertError>(&r)) {
+            // Its organisation is no longer pinned: nothing of it can authenticate.
+            log.info("revocation_list_not_loaded", {{"reason", e->message}});
+        }
+    }
     auto clock = relay::make_clock(config.test_clock_file);
     relay::RelayService service(config, *storage, trust, log, clock);
+    if (!apply_config_revocation_lists(config, service, log)) return 2;
     relay::HealthService health;
 
     grpc::ServerBuilder builder;
@@ -202,7 +256,11 @@ int serve(relay::RelayConfig config) {
     });
 
     int sig = 0;
-    sigwait(&sigs, &sig);
+    for (;;) {
+        sigwait(&sigs, &sig);
+        if (sig != SIGHUP) break;
+        reload(config_path, trust, service, log);
+    }
     log.info("shutdown", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
     health.set_serving(false);
     service.begin_shutdown();
@@ -270,7 +328,7 @@ int main(int argc, char** argv) {
         auto config = std::get<relay::RelayConfig>(std::move(loaded));
         if (!listen.empty()) config.listen = listen;
         if (!database.empty()) config.database = database;
-        return serve(std::move(config));
+        return serve(std::move(config), config_path);
     } catch (const std::exception& e) {
         std::cerr << "lagrum-relay: " << e.what() << "\n";
         return 1;

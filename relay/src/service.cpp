@@ -22,7 +22,14 @@ constexpr std::size_t kDeviceIdSize = 32;
 constexpr std::size_t kMaxIdentifier = 256;  // organisation / member id strings
 constexpr std::size_t kMaxKeyPackagesPerCall = 1000;
 constexpr std::size_t kStreamBatch = 64;
-constexpr std::size_t kStreamBatchBytes = 4 * 1024 * 1024;
+// One store read per stream at a time, so this (plus one envelope) bounds what a stream
+// holds from the database; the MailboxHub queue bound covers live deliveries.
+constexpr std::size_t kStreamBatchBytes = 1024 * 1024;
+// Threads that drive every Subscribe stream (store reads, starting writes); a stream
+// always runs on the same one, so its steps never overlap.
+constexpr std::size_t kStreamWorkers = 2;
+// How often open streams are checked for an expired session.
+constexpr auto kStreamWatchInterval = std::chrono::seconds(1);
 constexpr auto kSessionCacheTtl = std::chrono::seconds(5);
 constexpr std::size_t kMaxCachedSessions = 100000;
 
@@ -113,8 +120,9 @@ std::optional<std::string> check_devices(const google::protobuf::RepeatedPtrFiel
 
 // ---- MailboxHub ----
 
-std::shared_ptr<MailboxHub::Subscriber> MailboxHub::attach(const Bytes& device) {
-    auto sub = std::make_shared<Subscriber>(device);
+std::shared_ptr<MailboxHub::Subscriber> MailboxHub::attach(const Bytes& device,
+                                                           std::function<void()> wake) {
+    auto sub = std::make_shared<Subscriber>(device, std::move(wake));
     std::lock_guard lock(mu_);
     subs_[device].push_back(sub.get());
     return sub;
@@ -129,24 +137,33 @@ void MailboxHub::detach(const std::shared_ptr<Subscriber>& sub) {
 }
 
 void MailboxHub::publish(const std::vector<CommittedDelivery>& deliveries) {
-    std::lock_guard lock(mu_);
-    for (const auto& d : deliveries) {
-        auto it = subs_.find(d.device);
-        if (it == subs_.end()) continue;  // no stream open: the store has it for later
-        for (Subscriber* sub : it->second) {
-            if (sub->overflow) continue;
-            const std::size_t size = d.body->payload.size();
-            if (sub->queue.size() >= max_queued_ || sub->bytes + size > kMaxQueuedBytes) {
-                sub->queue.clear();
-                sub->bytes = 0;
-                sub->overflow = true;
-            } else {
-                sub->queue.push_back(Live{d.seq, d.body});
-                sub->bytes += size;
+    // Wakes run after the lock is released: a woken stream takes from this hub.
+    std::vector<std::function<void()>> wakes;
+    {
+        std::lock_guard lock(mu_);
+        for (const auto& d : deliveries) {
+            auto it = subs_.find(d.device);
+            if (it == subs_.end()) continue;  // no stream open: the store has it for later
+            for (Subscriber* sub : it->second) {
+                if (sub->overflow) continue;
+                // Only the first delivery of an empty queue wakes: until the stream has
+                // taken the queue it is already due to look.
+                const bool was_empty = sub->queue.empty();
+                const std::size_t size = d.body->payload.size();
+                if (sub->queue.size() >= max_queued_ || sub->bytes + size > kMaxQueuedBytes) {
+                    sub->queue.clear();
+                    sub->bytes = 0;
+                    sub->overflow = true;
+                } else {
+                    sub->queue.push_back(Live{d.seq, d.body});
+                    sub->bytes += size;
+                }
+                sub->cv.notify_one();
+                if (sub->wake && (was_empty || sub->overflow)) wakes.push_back(sub->wake);
             }
-            sub->cv.notify_one();
         }
     }
+    for (auto& w : wakes) w();
 }
 
 void MailboxHub::acked(const Bytes& device, std::uint64_t upto_seq) {
@@ -182,11 +199,18 @@ MailboxHub::Taken MailboxHub::take(Subscriber& sub, std::vector<Live>& out,
 }
 
 void MailboxHub::shutdown() {
-    std::lock_guard lock(mu_);
-    shutdown_ = true;
-    for (auto& [d, subs] : subs_) {
-        for (Subscriber* sub : subs) sub->cv.notify_all();
+    std::vector<std::function<void()>> wakes;
+    {
+        std::lock_guard lock(mu_);
+        shutdown_ = true;
+        for (auto& [d, subs] : subs_) {
+            for (Subscriber* sub : subs) {
+                sub->cv.notify_all();
+                if (sub->wake) wakes.push_back(sub->wake);
+            }
+        }
     }
+    for (auto& w : wakes) w();
 }
 
 // ---- Clock ----
@@ -206,6 +230,312 @@ Clock make_clock(const std::string& test_clock_file) {
     };
 }
 
+// ---- Subscribe streams ----
+
+// A Subscribe refused before it started (authentication): finished at once.
+class RefusedStream final : public grpc::ServerWriteReactor<v1::Delivery> {
+  public:
+    explicit RefusedStream(const grpc::Status& st) { Finish(st); }
+    void OnDone() override { delete this; }
+};
+
+// One Subscribe call on the callback API. It holds no thread while idle: a step runs on
+// its stream worker when it is woken (a new delivery in the hub, a finished write, an
+// end), reads a store batch or takes the hub's queue, and starts at most one write.
+// Memory per stream: one store batch (kStreamBatchBytes plus one envelope) or the hub
+// queue (MailboxHub::kMaxQueuedBytes), and the one message being written.
+class RelayService::Stream final : public grpc::ServerWriteReactor<v1::Delivery>,
+                                   public std::enable_shared_from_this<RelayService::Stream> {
+  public:
+    Stream(RelayService& svc, grpc::CallbackServerContext* ctx, Session session, Bytes token_hash,
+           std::uint64_t after_seq, bool backlog_only, std::uint64_t id)
+        : svc_(svc),
+          ctx_(ctx),
+          session_(std::move(session)),
+          token_hash_(std::move(token_hash)),
+          backlog_only_(backlog_only),
+          id_(id),
+          cursor_(after_seq) {}
+
+    // Attaches to the hub (before the first store read, see README) and tells the
+    // client the stream is live.
+    void start() {
+        self_ = shared_from_this();
+        if (!backlog_only_) {
+            std::weak_ptr<Stream> weak = self_;
+            sub_ = svc_.hub_.attach(session_.device_id, [weak] {
+                if (auto s = weak.lock()) s->wake();
+            });
+        }
+        {
+            std::lock_guard lock(mu_);
+            writing_ = true;  // initial metadata counts as the one write in flight
+        }
+        StartSendInitialMetadata();
+    }
+
+    // Ends the stream with `status` (first caller wins); from any thread.
+    void end(const grpc::Status& status) {
+        {
+            std::lock_guard lock(mu_);
+            if (finished_ || end_) return;
+            end_ = status;
+        }
+        wake();
+    }
+    void wake() {
+        {
+            std::lock_guard lock(mu_);
+            if (scheduled_ || finished_) return;
+            scheduled_ = true;
+        }
+        svc_.schedule(shared_from_this());
+    }
+
+    // On the stream worker only.
+    void step() {
+        std::unique_lock lock(mu_);
+        scheduled_ = false;
+        for (;;) {
+            if (finished_) return;
+            if (end_) {
+                // Finished at once, even with a write in flight (a client that does not
+                // read must not keep a revoked stream alive); out_ is never touched again.
+                finished_ = true;
+                const grpc::Status st = *end_;
+                lock.unlock();
+                if (!st.ok() && st.error_code() != grpc::StatusCode::CANCELLED) {
+                    svc_.finish("Subscribe", ctx_, st, session_.device_id);
+                }
+                Finish(st);
+                return;
+            }
+            if (writing_) return;  // OnWriteDone wakes the stream again
+            if (!items_.empty()) {
+                MailboxHub::Live item = std::move(items_.front());
+                items_.pop_front();
+                const DeliveryBody& d = *item.body;
+                out_.set_seq(item.seq);
+                out_.set_envelope_id(to_string(d.envelope_id));
+                out_.set_group_id(to_string(d.group_id));
+                out_.set_kind(static_cast<v1::Delivery::Kind>(static_cast<int>(d.kind)));
+                out_.set_sender_device_id(to_string(d.sender));
+                out_.set_epoch(d.epoch);
+                out_.set_payload(to_string(d.payload));
+                out_.set_received_at(d.received_at);
+                grpc::WriteOptions opts;
+                // More queued: gRPC may coalesce this write with the next one; the last
+                // one of a batch is flushed.
+                if (!items_.empty()) opts.set_buffer_hint();
+                writing_ = true;
+                lock.unlock();
+                StartWrite(&out_, opts);
+                return;
+            }
+            if (svc_.hub_.is_shutdown()) {
+                end_ = grpc::Status(grpc::StatusCode::UNAVAILABLE, "relay shutting down");
+                continue;
+            }
+            if (reading_store_) {
+                const std::uint64_t after = cursor_;
+                lock.unlock();
+                auto batch = svc_.storage_.read_mailbox(session_.device_id, after, kStreamBatch,
+                                                        kStreamBatchBytes, svc_.clock_());
+                lock.lock();
+                if (!batch.ok()) {
+                    if (!end_) end_ = svc_.from_store(ctx_, batch.error());
+                    continue;
+                }
+                std::size_t bytes = 0;
+                for (auto& row : batch.value()) {
+                    bytes += row.body.payload.size();
+                    if (row.seq <= cursor_) continue;
+                    cursor_ = row.seq;
+                    items_.push_back(MailboxHub::Live{
+                        row.seq, std::make_shared<const DeliveryBody>(std::move(row.body))});
+                }
+                // A batch cut by either limit may have more behind it: read again once
+                // it is sent. Otherwise the store is drained up to the read, and the hub
+                // queue has the rest.
+                reading_store_ = batch.value().size() >= kStreamBatch || bytes >= kStreamBatchBytes;
+                continue;
+            }
+            if (backlog_only_) {
+                // One-shot fetch: the backlog is sent, so the stream ends here.
+                end_ = grpc::Status::OK;
+                continue;
+            }
+            std::vector<MailboxHub::Live> live;
+            switch (svc_.hub_.take(*sub_, live, std::chrono::milliseconds(0))) {
+                case MailboxHub::Taken::shutdown:
+                    end_ = grpc::Status(grpc::StatusCode::UNAVAILABLE, "relay shutting down");
+                    continue;
+                case MailboxHub::Taken::overflow:
+                    svc_.log_.info("live_queue_overflow", {{"device", hex(session_.device_id, 4)}});
+                    reading_store_ = true;
+                    continue;
+                case MailboxHub::Taken::timeout:
+                    return;  // idle: the hub wakes the stream
+                case MailboxHub::Taken::deliveries:
+                    break;
+            }
+            // Drop what the store read already sent and what has expired (read_mailbox's
+            // rule), so the stream stays in seq order with no duplicates.
+            const std::int64_t now = svc_.clock_();
+            for (auto& l : live) {
+                if (l.seq <= cursor_ || l.body->expires_at <= now) continue;
+                cursor_ = l.seq;
+                items_.push_back(std::move(l));
+            }
+        }
+    }
+
+    void OnSendInitialMetadataDone(bool ok) override { write_done(ok); }
+    void OnWriteDone(bool ok) override { write_done(ok); }
+    void OnCancel() override { end(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled")); }
+    void OnDone() override {
+        // Last reaction: the call is over; the last reference may go with `self`.
+        auto self = std::move(self_);
+        if (sub_) svc_.hub_.detach(sub_);
+        svc_.unregister_stream(this);
+    }
+
+    const Session& session() const { return session_; }
+    const Bytes& token_hash() const { return token_hash_; }
+    std::uint64_t id() const { return id_; }
+
+  private:
+    void write_done(bool ok) {
+        {
+            std::lock_guard lock(mu_);
+            writing_ = false;
+            if (!ok && !end_ && !finished_) {
+                end_ = grpc::Status(grpc::StatusCode::CANCELLED, "stream closed");
+            }
+        }
+        wake();
+    }
+
+    RelayService& svc_;
+    grpc::CallbackServerContext* const ctx_;
+    const Session session_;
+    const Bytes token_hash_;
+    const bool backlog_only_;
+    const std::uint64_t id_;
+    std::shared_ptr<MailboxHub::Subscriber> sub_;
+    std::shared_ptr<Stream> self_;  // the call's reference, released in OnDone
+
+    std::mutex mu_;
+    bool scheduled_ = false;
+    bool writing_ = false;
+    bool finished_ = false;
+    bool reading_store_ = true;
+    std::optional<grpc::Status> end_;
+    std::uint64_t cursor_;  // highest seq queued for writing
+    std::deque<MailboxHub::Live> items_;
+    v1::Delivery out_;
+};
+
+void RelayService::schedule(const std::shared_ptr<Stream>& stream) {
+    StreamWorker& w = *workers_[stream->id() % workers_.size()];
+    {
+        std::lock_guard lock(w.mu);
+        w.queue.push_back(stream);
+    }
+    w.cv.notify_one();
+}
+
+void RelayService::worker_loop(StreamWorker& w) {
+    for (;;) {
+        std::shared_ptr<Stream> s;
+        {
+            std::unique_lock lock(w.mu);
+            w.cv.wait(lock, [&] { return w.stop || !w.queue.empty(); });
+            if (w.queue.empty()) return;  // stopping and drained
+            s = std::move(w.queue.front());
+            w.queue.pop_front();
+        }
+        try {
+            s->step();
+        } catch (const std::exception& e) {
+            // A stream that cannot continue ends; the worker serves the others.
+            log_.error("stream_error", {{"reason", e.what()}});
+            s->end(grpc::Status(grpc::StatusCode::INTERNAL, "stream error"));
+        }
+    }
+}
+
+void RelayService::watch_loop() {
+    std::unique_lock lock(watch_mu_);
+    while (!watch_stop_) {
+        watch_cv_.wait_for(lock, kStreamWatchInterval);
+        if (watch_stop_) break;
+        lock.unlock();
+        const std::int64_t now = clock_();
+        end_streams([now](const Stream& s) { return s.session().expires_at <= now; },
+                    Status(StatusCode::UNAUTHENTICATED, "session expired"));
+        lock.lock();
+    }
+}
+
+void RelayService::register_stream(const std::shared_ptr<Stream>& stream) {
+    std::vector<std::shared_ptr<Stream>> evicted;
+    {
+        std::lock_guard lock(streams_mu_);
+        auto& list = streams_[stream->session().device_id];
+        // Replaced streams leave the list at once, so it never exceeds the cap.
+        while (list.size() >= config_.max_streams_per_device) {
+            evicted.push_back(std::move(list.front()));
+            list.erase(list.begin());
+        }
+        list.push_back(stream);
+    }
+    for (auto& s : evicted) {
+        s->end(Status(StatusCode::RESOURCE_EXHAUSTED,
+                      "too many streams for this device: replaced by a newer one"));
+    }
+}
+
+void RelayService::unregister_stream(const Stream* stream) {
+    std::lock_guard lock(streams_mu_);
+    auto it = streams_.find(stream->session().device_id);
+    if (it == streams_.end()) return;
+    std::erase_if(it->second, [&](const auto& s) { return s.get() == stream; });
+    if (it->second.empty()) streams_.erase(it);
+}
+
+void RelayService::end_streams(const std::function<bool(const Stream&)>& pred,
+                               const Status& status) {
+    std::vector<std::shared_ptr<Stream>> hit;
+    {
+        std::lock_guard lock(streams_mu_);
+        for (const auto& [device, list] : streams_) {
+            for (const auto& s : list) {
+                if (pred(*s)) hit.push_back(s);
+            }
+        }
+    }
+    for (auto& s : hit) s->end(status);
+}
+
+std::size_t RelayService::open_streams() {
+    std::lock_guard lock(streams_mu_);
+    std::size_t n = 0;
+    for (const auto& [device, list] : streams_) n += list.size();
+    return n;
+}
+
+void RelayService::forget_sessions(const std::vector<Bytes>& token_hashes) {
+    if (token_hashes.empty()) return;
+    {
+        std::lock_guard lock(session_mu_);
+        for (const auto& t : token_hashes) session_cache_.erase(t);
+    }
+    const std::set<Bytes> ended(token_hashes.begin(), token_hashes.end());
+    end_streams([&](const Stream& s) { return ended.count(s.token_hash()) != 0; },
+                Status(StatusCode::UNAUTHENTICATED, "session ended"));
+}
+
 // ---- RelayService ----
 
 RelayService::RelayService(const RelayConfig& config, Storage& storage, cert::TrustStore& trust,
@@ -218,14 +548,43 @@ RelayService::RelayService(const RelayConfig& config, Storage& storage, cert::Tr
       hub_(static_cast<std::size_t>(config.live_queue_max)) {
     storage_.set_commit_listener(
         [this](const std::vector<CommittedDelivery>& rows) { hub_.publish(rows); });
+    for (std::size_t i = 0; i < kStreamWorkers; ++i) {
+        auto w = std::make_unique<StreamWorker>();
+        StreamWorker* raw = w.get();
+        w->thread = std::thread([this, raw] {
+            pthread_setname_np(pthread_self(), "relay-stream");
+            worker_loop(*raw);
+        });
+        workers_.push_back(std::move(w));
+    }
+    watcher_ = std::thread([this] {
+        pthread_setname_np(pthread_self(), "relay-watch");
+        watch_loop();
+    });
 }
 
 RelayService::~RelayService() {
     storage_.set_commit_listener({});
+    {
+        std::lock_guard lock(watch_mu_);
+        watch_stop_ = true;
+    }
+    watch_cv_.notify_all();
+    watcher_.join();
+    for (auto& w : workers_) {
+        {
+            std::lock_guard lock(w->mu);
+            w->stop = true;
+        }
+        w->cv.notify_all();
+        w->thread.join();
+    }
 }
 
 void RelayService::begin_shutdown() {
     hub_.shutdown();
+    end_streams([](const Stream&) { return true; },
+                Status(StatusCode::UNAVAILABLE, "relay shutting down"));
 }
 
 Status RelayService::finish(const char* method, grpc::ServerContextBase* ctx, const Status& st,
@@ -251,12 +610,14 @@ Status RelayService::from_store(grpc::ServerContextBase* ctx, const StoreError& 
         case StoreErrc::already_exists:
             return Status(StatusCode::ALREADY_EXISTS, e.message);
         case StoreErrc::epoch_mismatch:
-            ctx->AddTrailingMetadata(kCurrentEpochTrailer, std::to_string(e.current_epoch));
+            if (ctx) ctx->AddTrailingMetadata(kCurrentEpochTrailer, std::to_string(e.current_epoch));
             return Status(StatusCode::FAILED_PRECONDITION, e.message);
         case StoreErrc::not_member:
             return Status(StatusCode::PERMISSION_DENIED, e.message);
         case StoreErrc::quota_exceeded:
             return Status(StatusCode::RESOURCE_EXHAUSTED, e.message);
+        case StoreErrc::stale:
+            return Status(StatusCode::FAILED_PRECONDITION, e.message);
         case StoreErrc::unavailable:
             return Status(StatusCode::UNAVAILABLE, e.message);
         case StoreErrc::internal:
@@ -299,10 +660,17 @@ Status RelayService::authenticate(grpc::ServerContextBase* ctx, Caller& caller) 
         session_cache_[token_hash] =
             CachedSession{caller.session, std::chrono::steady_clock::now()};
     }
+    caller.token_hash = token_hash;
+    // A session of an organisation that is no longer pinned (trust list reloaded, or
+    // changed across a restart) is over, as is one of a revoked certificate.
+    if (!trust_.has_root(caller.session.organisation_id)) {
+        return Status(StatusCode::UNAUTHENTICATED, "organisation is not in the trust list");
+    }
     if (trust_.is_revoked(caller.session.organisation_id, caller.session.serial,
                           caller.session.device_id)) {
         return Status(StatusCode::UNAUTHENTICATED, "certificate revoked");
     }
+
     // Token bucket per session token.
     std::lock_guard lock(rate_mu_);
     if (buckets_.size() >= kMaxCachedSessions) buckets_.clear();  // bound memory; refills
@@ -396,9 +764,10 @@ Status RelayService::Register(grpc::ServerContext* ctx, const v1::RegisterReques
     Bytes token = crypto::random_bytes(32);
     const std::int64_t expires = std::min(now + config_.session_ttl_seconds, body.not_after());
     Session s{device, body.organisation_id(), body.serial(), expires};
-    if (auto r = storage_.put_session(crypto::sha256(token), s); !r.ok()) {
-        return finish("Register", ctx, from_store(ctx, r.error()), device);
-    }
+    auto put = storage_.put_session(crypto::sha256(token), s);
+    if (!put.ok()) return finish("Register", ctx, from_store(ctx, put.error()), device);
+    // The device's oldest sessions beyond max_sessions_per_device just ended.
+    forget_sessions(put.value());
     resp->set_session_token(hex(token));
     resp->set_expires_at(expires);
     resp->set_device_id(body.device_public_key());
@@ -516,12 +885,20 @@ Status RelayService::GetGroup(grpc::ServerContext* ctx, const v1::GetGroupReques
     return Status::OK;
 }
 
-Status RelayService::SendCommit(grpc::ServerContext* ctx, const v1::SendCommitRequest* req,
-                                v1::SendCommitResponse* resp) {
+grpc::ServerUnaryReactor* RelayService::SendCommit(grpc::CallbackServerContext* ctx,
+                                                   const v1::SendCommitRequest* req,
+                                                   v1::SendCommitResponse* resp) {
+    auto* reactor = ctx->DefaultReactor();
     Caller c;
-    if (auto st = authenticate(ctx, c); !st.ok()) return finish("SendCommit", ctx, st);
+    if (auto st = authenticate(ctx, c); !st.ok()) {
+        reactor->Finish(finish("SendCommit", ctx, st));
+        return reactor;
+    }
     const Bytes& dev = c.session.device_id;
-    auto fail = [&](Status st) { return finish("SendCommit", ctx, st, dev); };
+    auto fail = [&](Status st) {
+        reactor->Finish(finish("SendCommit", ctx, st, dev));
+        return reactor;
+    };
     if (req->group_id().empty() || req->group_id().size() > kMaxGroupIdSize) {
         return fail(invalid("group_id must be 1..255 bytes"));
     }
@@ -570,12 +947,20 @@ Status RelayService::SendCommit(grpc::ServerContext* ctx, const v1::SendCommitRe
     cr.commit = to_bytes(req->commit());
     cr.welcome = to_bytes(req->welcome());
     cr.now = clock_();
-    auto r = storage_.commit(cr);
-    if (!r.ok()) return fail(from_store(ctx, r.error()));
-    resp->set_epoch(r.value().epoch);
-    resp->set_recipients(r.value().recipients);
-    resp->set_duplicate(r.value().duplicate);
-    return Status::OK;
+    // Completes on the storage completer thread once the commit is durable, like
+    // SendMessage: no server thread waits for the group commit.
+    storage_.commit_async(std::move(cr), [this, ctx, reactor, resp,
+                                          device = dev](StoreResult<SendResult> r) {
+        if (!r.ok()) {
+            reactor->Finish(finish("SendCommit", ctx, from_store(ctx, r.error()), device));
+            return;
+        }
+        resp->set_epoch(r.value().epoch);
+        resp->set_recipients(r.value().recipients);
+        resp->set_duplicate(r.value().duplicate);
+        reactor->Finish(Status::OK);
+    });
+    return reactor;
 }
 
 Status RelayService::prepare_message(const v1::SendMessageRequest* req, const Bytes& sender,
@@ -638,98 +1023,29 @@ grpc::ServerUnaryReactor* RelayService::SendMessage(grpc::CallbackServerContext*
     return reactor;
 }
 
-Status RelayService::Subscribe(grpc::ServerContext* ctx, const v1::SubscribeRequest* req,
-                               grpc::ServerWriter<v1::Delivery>* writer) {
+grpc::ServerWriteReactor<v1::Delivery>* RelayService::Subscribe(
+    grpc::CallbackServerContext* ctx, const v1::SubscribeRequest* req) {
     Caller c;
-    if (auto st = authenticate(ctx, c); !st.ok()) return finish("Subscribe", ctx, st);
-    const Bytes device = c.session.device_id;
-    // Tells the client the stream is authenticated and live before any delivery exists.
-    writer->SendInitialMetadata();
-    // Attached before the first store read: a delivery committed before that read is in
-    // it, one committed after is queued here (one committed in between is in both, and
-    // the cursor drops the second copy). So none is skipped and none is sent twice.
-    // A backlog-only stream never reads the hub, so it does not attach (nothing queues
-    // for it).
-    const bool backlog_only = req->backlog_only();
-    const auto sub = backlog_only ? nullptr : hub_.attach(device);
-    struct Detach {
-        MailboxHub& hub;
-        const std::shared_ptr<MailboxHub::Subscriber>& sub;
-        ~Detach() {
-            if (sub) hub.detach(sub);
-        }
-    } detach{hub_, sub};
-    std::uint64_t cursor = req->after_seq();
-    v1::Delivery out;
-    // `last`: flush now; otherwise gRPC may coalesce this write with the next one.
-    auto send = [&](std::uint64_t seq, const DeliveryBody& d, bool last) {
-        out.set_seq(seq);
-        out.set_envelope_id(to_string(d.envelope_id));
-        out.set_group_id(to_string(d.group_id));
-        out.set_kind(static_cast<v1::Delivery::Kind>(static_cast<int>(d.kind)));
-        out.set_sender_device_id(to_string(d.sender));
-        out.set_epoch(d.epoch);
-        out.set_payload(to_string(d.payload));
-        out.set_received_at(d.received_at);
-        grpc::WriteOptions opts;
-        if (!last) opts.set_buffer_hint();
-        if (!writer->Write(out, opts)) return false;
-        cursor = seq;
-        return true;
-    };
-    bool reading_store = true;
-    std::vector<MailboxHub::Live> live;
-    while (!ctx->IsCancelled()) {
-        if (hub_.is_shutdown()) return Status(StatusCode::UNAVAILABLE, "relay shutting down");
-        if (reading_store) {
-            auto batch =
-                storage_.read_mailbox(device, cursor, kStreamBatch, kStreamBatchBytes, clock_());
-            if (!batch.ok())
-                return finish("Subscribe", ctx, from_store(ctx, batch.error()), device);
-            const auto& rows = batch.value();
-            std::size_t bytes = 0;
-            for (std::size_t i = 0; i < rows.size(); ++i) {
-                bytes += rows[i].body.payload.size();
-                if (!send(rows[i].seq, rows[i].body, i + 1 == rows.size())) {
-                    return Status(StatusCode::CANCELLED, "stream closed");
-                }
-            }
-            // A batch cut by either limit may have more behind it: read again at once.
-            // Otherwise the store is drained up to the read, and the queue has the rest.
-            reading_store = rows.size() >= kStreamBatch || bytes >= kStreamBatchBytes;
-            // One-shot fetch: the backlog is sent (each batch was flushed by its last
-            // write), so the stream ends here instead of waiting for live deliveries.
-            if (!reading_store && backlog_only) return Status::OK;
-            continue;
-        }
-        // The bounded wait is only so cancellation is noticed (the sync API has no
-        // cancellation callback).
-        live.clear();
-        switch (hub_.take(*sub, live, std::chrono::milliseconds(500))) {
-            case MailboxHub::Taken::shutdown:
-                return Status(StatusCode::UNAVAILABLE, "relay shutting down");
-            case MailboxHub::Taken::overflow:
-                log_.info("live_queue_overflow", {{"device", hex(device, 4)}});
-                reading_store = true;
-                continue;
-            case MailboxHub::Taken::timeout:
-                continue;
-            case MailboxHub::Taken::deliveries:
-                break;
-        }
-        const std::int64_t now = clock_();
-        // Drop what the store read already sent and what has expired (read_mailbox's
-        // rule), so the stream stays in seq order with no duplicates.
-        std::erase_if(live, [&](const MailboxHub::Live& l) {
-            return l.seq <= cursor || l.body->expires_at <= now;
-        });
-        for (std::size_t i = 0; i < live.size(); ++i) {
-            if (!send(live[i].seq, *live[i].body, i + 1 == live.size())) {
-                return Status(StatusCode::CANCELLED, "stream closed");
-            }
-        }
+    if (auto st = authenticate(ctx, c); !st.ok()) {
+        return new RefusedStream(finish("Subscribe", ctx, st));
     }
-    return Status(StatusCode::CANCELLED, "cancelled");
+    std::uint64_t id = 0;
+    {
+        std::lock_guard lock(streams_mu_);
+        id = next_stream_id_++;
+    }
+    auto stream = std::make_shared<Stream>(*this, ctx, c.session, c.token_hash, req->after_seq(),
+                                           req->backlog_only(), id);
+    // Registered before it starts, so a revocation or reload from now on reaches it; a
+    // session ended in between is caught by the re-check below.
+    register_stream(stream);
+    stream->start();
+    const Session& ses = c.session;
+    if (!trust_.has_root(ses.organisation_id) ||
+        trust_.is_revoked(ses.organisation_id, ses.serial, ses.device_id)) {
+        stream->end(Status(StatusCode::UNAUTHENTICATED, "certificate revoked"));
+    }
+    return stream.get();
 }
 
 Status RelayService::Ack(grpc::ServerContext* ctx, const v1::AckRequest* req,
@@ -748,30 +1064,71 @@ Status RelayService::PublishRevocationList(grpc::ServerContext* ctx,
                                            v1::PublishRevocationListResponse* resp) {
     Caller c;
     if (auto st = authenticate(ctx, c); !st.ok()) return finish("PublishRevocationList", ctx, st);
-    auto r = trust_.install_revocation_list(req->revocation_list());
+    auto st = apply_revocation_list(req->revocation_list());
+    if (!st.ok()) return finish("PublishRevocationList", ctx, st, c.session.device_id);
+    cert::v1::RevocationListBody body;
+    body.ParseFromString(req->revocation_list().body());  // verified above
+    resp->set_sequence(body.sequence());
+    return Status::OK;
+}
+
+Status RelayService::apply_revocation_list(const cert::v1::RevocationList& list) {
+    // Memory and database change under one lock, in the order memory, database: from
+    // the moment the list is installed every call of a revoked certificate fails, and
+    // the database (checked for a newer stored list too) commits the list together
+    // with the end of its sessions.
+    std::lock_guard serial_lock(revocation_mu_);
+    auto r = trust_.install_revocation_list(list);
     if (auto* e = std::get_if<cert::CertError>(&r)) {
         const auto code = e->code == cert::CertErrc::stale       ? StatusCode::FAILED_PRECONDITION
                           : e->code == cert::CertErrc::malformed ? StatusCode::INVALID_ARGUMENT
                                                                  : StatusCode::PERMISSION_DENIED;
-        return finish("PublishRevocationList", ctx,
-                      Status(code, std::string("revocation list: ") + e->message));
+        return Status(code, std::string("revocation list: ") + e->message);
     }
     const auto& body = std::get<cert::v1::RevocationListBody>(r);
-    std::vector<std::uint64_t> serials(body.revoked_serials().begin(),
-                                       body.revoked_serials().end());
-    std::vector<Bytes> keys;
-    for (const auto& k : body.revoked_device_keys()) keys.push_back(to_bytes(k));
+    const std::set<std::uint64_t> serials(body.revoked_serials().begin(),
+                                          body.revoked_serials().end());
+    std::set<Bytes> keys;
+    for (const auto& k : body.revoked_device_keys()) keys.insert(to_bytes(k));
+    const std::string& org = body.organisation_id();
     {
         std::lock_guard lock(session_mu_);
         session_cache_.clear();
     }
-    auto rs = storage_.revoke_sessions(body.organisation_id(), serials, keys);
-    if (!rs.ok()) return finish("PublishRevocationList", ctx, from_store(ctx, rs.error()));
-    log_.info("revocation_list", {{"organisation", body.organisation_id()},
+    // A list only ever reaches certificates of the organisation that signed it.
+    end_streams(
+        [&](const Stream& s) {
+            const Session& ses = s.session();
+            return ses.organisation_id == org &&
+                   (serials.count(ses.serial) != 0 || keys.count(ses.device_id) != 0);
+        },
+        Status(StatusCode::UNAUTHENTICATED, "certificate revoked"));
+    std::string encoded;
+    list.SerializeToString(&encoded);
+    auto rs = storage_.store_revocation_list(
+        org, body.sequence(), view(encoded), std::vector<std::uint64_t>(serials.begin(), serials.end()),
+        std::vector<Bytes>(keys.begin(), keys.end()));
+    if (!rs.ok()) return from_store(nullptr, rs.error());
+    log_.info("revocation_list", {{"organisation", org},
                                   {"sequence", body.sequence()},
                                   {"sessions_ended", rs.value()}});
-    resp->set_sequence(body.sequence());
     return Status::OK;
+}
+
+void RelayService::organisations_removed(const std::vector<std::string>& organisation_ids) {
+    if (organisation_ids.empty()) return;
+    {
+        std::lock_guard lock(session_mu_);
+        session_cache_.clear();
+    }
+    const std::set<std::string> gone(organisation_ids.begin(), organisation_ids.end());
+    end_streams([&](const Stream& s) { return gone.count(s.session().organisation_id) != 0; },
+                Status(StatusCode::UNAUTHENTICATED, "organisation is not in the trust list"));
+    for (const auto& org : organisation_ids) {
+        auto r = storage_.end_organisation_sessions(org);
+        log_.info("organisation_removed",
+                  {{"organisation", org}, {"sessions_ended", r.ok() ? r.value() : 0}});
+    }
 }
 
 // ---- Health ----

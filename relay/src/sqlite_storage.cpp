@@ -78,6 +78,15 @@ CREATE TABLE accepted(
   PRIMARY KEY(sender, envelope_id)) WITHOUT ROWID;
 CREATE INDEX accepted_expiry ON accepted(expires_at);
 )sql",
+    // 2: installed revocation lists survive a restart (one per organisation, the newest),
+    // and sessions are ended per organisation.
+    R"sql(
+CREATE TABLE revocation_lists(
+  organisation_id TEXT PRIMARY KEY,
+  sequence INTEGER NOT NULL,
+  list BLOB NOT NULL);
+CREATE INDEX sessions_organisation ON sessions(organisation_id, serial);
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(std::size(kMigrations));
 static_assert(kMigrationCount == SqliteStorage::kSchemaVersion);
@@ -522,14 +531,29 @@ StoreResult<std::vector<Bytes>> SqliteStorage::list_devices(const std::string& o
     });
 }
 
-StoreResult<Unit> SqliteStorage::put_session(ByteView token_hash, const Session& session) {
-    return write<Unit>([&](Db& db) -> StoreResult<Unit> {
+StoreResult<std::vector<Bytes>> SqliteStorage::put_session(ByteView token_hash,
+                                                            const Session& session) {
+    return write<std::vector<Bytes>>([&](Db& db) -> StoreResult<std::vector<Bytes>> {
         Stmt s(db,
                "INSERT INTO sessions(token_hash, device_id, organisation_id, serial, expires_at) "
                "VALUES(?,?,?,?,?)");
         s.bind(1, token_hash).bind(2, session.device_id).bind(3, session.organisation_id);
         s.bind_u(4, session.serial).bind(5, session.expires_at).run();
-        return Unit{};
+        // Oldest first (rowid: insertion order); everything past the newest
+        // max_sessions_per_device ends. The bound keeps this list short.
+        std::vector<Bytes> ended;
+        {
+            Stmt old(db,
+                     "SELECT token_hash FROM sessions WHERE device_id=? ORDER BY rowid DESC "
+                     "LIMIT -1 OFFSET ?");
+            old.bind(1, session.device_id).bind_u(2, limits_.max_sessions_per_device);
+            while (old.step()) ended.push_back(old.blob(0));
+        }
+        for (const auto& t : ended) {
+            Stmt d(db, "DELETE FROM sessions WHERE token_hash=?");
+            d.bind(1, t).run();
+        }
+        return ended;
     });
 }
 
@@ -557,11 +581,61 @@ StoreResult<std::uint64_t> SqliteStorage::revoke_sessions(const std::string& org
             n += static_cast<std::uint64_t>(db.changes());
         }
         for (const auto& id : device_ids) {
-            Stmt s(db, "DELETE FROM sessions WHERE device_id=?");
-            s.bind(1, id).run();
+            // Scoped to the signing organisation: a list can only name its own devices.
+            Stmt s(db, "DELETE FROM sessions WHERE organisation_id=? AND device_id=?");
+            s.bind(1, org).bind(2, id).run();
             n += static_cast<std::uint64_t>(db.changes());
         }
         return n;
+    });
+}
+
+StoreResult<std::uint64_t> SqliteStorage::store_revocation_list(
+    const std::string& org, std::uint64_t sequence, ByteView encoded_list,
+    const std::vector<std::uint64_t>& serials, const std::vector<Bytes>& device_ids) {
+    return write<std::uint64_t>([&](Db& db) -> StoreResult<std::uint64_t> {
+        {
+            Stmt q(db, "SELECT sequence FROM revocation_lists WHERE organisation_id=?");
+            q.bind(1, org);
+            if (q.step() && q.u64(0) >= sequence) {
+                return StoreError{StoreErrc::stale,
+                                  "revocation list is not newer than the stored one"};
+            }
+        }
+        Stmt put(db,
+                 "INSERT OR REPLACE INTO revocation_lists(organisation_id, sequence, list) "
+                 "VALUES(?,?,?)");
+        put.bind(1, org).bind_u(2, sequence).bind(3, encoded_list).run();
+        // The list and the end of the sessions it revokes commit together.
+        std::uint64_t n = 0;
+        for (auto serial : serials) {
+            Stmt s(db, "DELETE FROM sessions WHERE organisation_id=? AND serial=?");
+            s.bind(1, org).bind_u(2, serial).run();
+            n += static_cast<std::uint64_t>(db.changes());
+        }
+        for (const auto& id : device_ids) {
+            Stmt s(db, "DELETE FROM sessions WHERE organisation_id=? AND device_id=?");
+            s.bind(1, org).bind(2, id).run();
+            n += static_cast<std::uint64_t>(db.changes());
+        }
+        return n;
+    });
+}
+
+StoreResult<std::vector<Bytes>> SqliteStorage::revocation_lists() {
+    return read<std::vector<Bytes>>([](Db& db) -> StoreResult<std::vector<Bytes>> {
+        Stmt s(db, "SELECT list FROM revocation_lists ORDER BY organisation_id");
+        std::vector<Bytes> out;
+        while (s.step()) out.push_back(s.blob(0));
+        return out;
+    });
+}
+
+StoreResult<std::uint64_t> SqliteStorage::end_organisation_sessions(const std::string& org) {
+    return write<std::uint64_t>([&](Db& db) -> StoreResult<std::uint64_t> {
+        Stmt s(db, "DELETE FROM sessions WHERE organisation_id=?");
+        s.bind(1, org).run();
+        return static_cast<std::uint64_t>(db.changes());
     });
 }
 
@@ -780,62 +854,71 @@ void SqliteStorage::send_async(MessageRequest req,
 }
 
 StoreResult<SendResult> SqliteStorage::commit(const CommitRequest& req) {
-    return write<SendResult>([&](Db& db) -> StoreResult<SendResult> {
-        if (auto dup = accepted(db, req.sender, req.envelope_id)) return *dup;
-        auto epoch = group_epoch(db, req.group_id);
-        if (!epoch) return StoreError{StoreErrc::not_found, "unknown group"};
-        if (!is_member(db, req.group_id, req.sender)) {
-            return StoreError{StoreErrc::not_member, "sender is not a member of the group"};
+    return write<SendResult>([&](Db& db) { return commit_in(db, req); });
+}
+
+void SqliteStorage::commit_async(CommitRequest req,
+                                 std::function<void(StoreResult<SendResult>)> done) {
+    auto owned = std::make_shared<CommitRequest>(std::move(req));
+    write_async<SendResult>([this, owned](Db& db) { return commit_in(db, *owned); },
+                            std::move(done));
+}
+
+StoreResult<SendResult> SqliteStorage::commit_in(Db& db, const CommitRequest& req) {
+    if (auto dup = accepted(db, req.sender, req.envelope_id)) return *dup;
+    auto epoch = group_epoch(db, req.group_id);
+    if (!epoch) return StoreError{StoreErrc::not_found, "unknown group"};
+    if (!is_member(db, req.group_id, req.sender)) {
+        return StoreError{StoreErrc::not_member, "sender is not a member of the group"};
+    }
+    if (req.epoch != *epoch) {
+        return StoreError{StoreErrc::epoch_mismatch,
+                          "epoch mismatch: current epoch " + std::to_string(*epoch), *epoch};
+    }
+    if (*epoch == static_cast<std::uint64_t>(INT64_MAX)) {
+        return StoreError{StoreErrc::invalid, "epoch exhausted"};
+    }
+    const std::vector<Bytes> before = group_members(db, req.group_id);
+    for (const auto& d : req.added) {
+        Stmt k(db, "SELECT 1 FROM devices WHERE device_id=?");
+        k.bind(1, d);
+        if (!k.step()) return StoreError{StoreErrc::invalid, "added device is not registered"};
+        Stmt s(db, "INSERT OR IGNORE INTO group_members(group_id, device_id) VALUES(?,?)");
+        s.bind(1, req.group_id).bind(2, d).run();
+    }
+    for (const auto& d : req.removed) {
+        Stmt s(db, "DELETE FROM group_members WHERE group_id=? AND device_id=?");
+        s.bind(1, req.group_id).bind(2, d).run();
+    }
+    for (const auto& d : req.welcome_to) {
+        if (!is_member(db, req.group_id, d)) {
+            return StoreError{StoreErrc::invalid, "welcome recipient is not a member"};
         }
-        if (req.epoch != *epoch) {
-            return StoreError{StoreErrc::epoch_mismatch,
-                              "epoch mismatch: current epoch " + std::to_string(*epoch), *epoch};
-        }
-        if (*epoch == static_cast<std::uint64_t>(INT64_MAX)) {
-            return StoreError{StoreErrc::invalid, "epoch exhausted"};
-        }
-        const std::vector<Bytes> before = group_members(db, req.group_id);
-        for (const auto& d : req.added) {
-            Stmt k(db, "SELECT 1 FROM devices WHERE device_id=?");
-            k.bind(1, d);
-            if (!k.step()) return StoreError{StoreErrc::invalid, "added device is not registered"};
-            Stmt s(db, "INSERT OR IGNORE INTO group_members(group_id, device_id) VALUES(?,?)");
-            s.bind(1, req.group_id).bind(2, d).run();
-        }
-        for (const auto& d : req.removed) {
-            Stmt s(db, "DELETE FROM group_members WHERE group_id=? AND device_id=?");
-            s.bind(1, req.group_id).bind(2, d).run();
-        }
-        for (const auto& d : req.welcome_to) {
-            if (!is_member(db, req.group_id, d)) {
-                return StoreError{StoreErrc::invalid, "welcome recipient is not a member"};
-            }
-        }
-        const std::uint64_t new_epoch = *epoch + 1;
-        {
-            Stmt u(db, "UPDATE groups SET epoch=? WHERE group_id=? AND epoch=?");
-            u.bind_u(1, new_epoch).bind(2, req.group_id).bind_u(3, *epoch).run();
-            if (db.changes() != 1) return internal("epoch compare-and-set failed");
-        }
-        std::vector<Bytes> recipients;
-        for (const auto& m : before) {
-            if (m != req.sender) recipients.push_back(m);
-        }
-        auto fo = fan_out(db, recipients, req.envelope_id, req.group_id, DeliveryKind::commit,
-                          req.sender, req.epoch, req.commit, req.now);
-        if (!fo.ok()) return fo.error();
-        SendResult r;
-        r.recipients = recipients.size();
-        if (!req.welcome.empty() && !req.welcome_to.empty()) {
-            auto fw = fan_out(db, req.welcome_to, req.envelope_id, req.group_id,
-                              DeliveryKind::welcome, req.sender, new_epoch, req.welcome, req.now);
-            if (!fw.ok()) return fw.error();
-            r.recipients += req.welcome_to.size();
-        }
-        r.epoch = new_epoch;
-        remember(db, req.sender, req.envelope_id, r, req.now + limits_.ttl_seconds);
-        return r;
-    });
+    }
+    const std::uint64_t new_epoch = *epoch + 1;
+    {
+        Stmt u(db, "UPDATE groups SET epoch=? WHERE group_id=? AND epoch=?");
+        u.bind_u(1, new_epoch).bind(2, req.group_id).bind_u(3, *epoch).run();
+        if (db.changes() != 1) return internal("epoch compare-and-set failed");
+    }
+    std::vector<Bytes> recipients;
+    for (const auto& m : before) {
+        if (m != req.sender) recipients.push_back(m);
+    }
+    auto fo = fan_out(db, recipients, req.envelope_id, req.group_id, DeliveryKind::commit,
+                      req.sender, req.epoch, req.commit, req.now);
+    if (!fo.ok()) return fo.error();
+    SendResult r;
+    r.recipients = recipients.size();
+    if (!req.welcome.empty() && !req.welcome_to.empty()) {
+        auto fw = fan_out(db, req.welcome_to, req.envelope_id, req.group_id,
+                          DeliveryKind::welcome, req.sender, new_epoch, req.welcome, req.now);
+        if (!fw.ok()) return fw.error();
+        r.recipients += req.welcome_to.size();
+    }
+    r.epoch = new_epoch;
+    remember(db, req.sender, req.envelope_id, r, req.now + limits_.ttl_seconds);
+    return r;
 }
 
 StoreResult<std::vector<StoredDelivery>> SqliteStorage::read_mailbox(ByteView device_id,

@@ -194,6 +194,11 @@ Applied apply_proposals(Group::State& next, const Group::State& old,
     Applied out;
     out.effect =
         apply_proposal_list(next.tree, next.ctx.extensions, list, list_check(old, committer));
+    // The same bound as for trees from outside: a group grown past it could not be
+    // restored or joined (GroupConfig::max_tree_leaves).
+    if (next.tree.n_leaves() > next.config.max_tree_leaves) {
+        fail(MlsErrc::length_limit, "commit grows the tree past max_tree_leaves");
+    }
     if (out.effect.reinit) fail(MlsErrc::unsupported, "ReInit is not supported");
     for (const auto& [leaf, kp] : out.effect.added) out.added.push_back(leaf);
     for (LeafIndex u : out.effect.updated) {
@@ -419,7 +424,8 @@ struct VerifiedGroupInfo {
 };
 
 VerifiedGroupInfo verify_group_info(ByteView message, const RatchetTree* external_tree,
-                                    const CredentialPolicy& policy) {
+                                    const CredentialPolicy& policy,
+                                    std::uint32_t max_tree_leaves = kDefaultMaxTreeLeaves) {
     VerifiedGroupInfo out;
     Reader probe(message);
     const bool wrapped = message.size() >= 4 && probe.u16() == 1 && probe.u16() == 4;
@@ -435,7 +441,7 @@ VerifiedGroupInfo verify_group_info(ByteView message, const RatchetTree* externa
         fail(MlsErrc::unsupported, "GroupInfo for another version or cipher suite");
     }
     if (const Extension* e = find_extension(out.info.extensions, extension_type::ratchet_tree)) {
-        out.tree = decode_exact<RatchetTree>(e->data);
+        out.tree = RatchetTree::decode_extension(e->data, max_tree_leaves);
     } else if (external_tree != nullptr) {
         out.tree = *external_tree;
     } else {
@@ -618,6 +624,7 @@ Group Group::join(const Welcome& welcome, const KeyPackageBundle& kpb, GroupConf
     in.encryption_private_key = kpb.encryption_private.expose();
     in.external_tree = external_tree;
     in.policy = &s->config.credential_policy;
+    in.max_tree_leaves = s->config.max_tree_leaves;
     in.psk_lookup = [&](const PreSharedKeyId& id) -> std::optional<Bytes> {
         if (id.type != PskType::external) return std::nullopt;  // no resumption PSKs yet
         auto it = s->external_psks.find(id.psk_id);
@@ -661,8 +668,8 @@ Group Group::join_from_message(ByteView mls_message, const KeyPackageBundle& kpb
 ExternalJoinOutput Group::join_external(ByteView group_info, const Credential& credential,
                                         ByteView signature_private, GroupConfig config,
                                         const ExternalJoinOptions& options) {
-    const VerifiedGroupInfo vgi =
-        verify_group_info(group_info, options.external_tree, config.credential_policy);
+    const VerifiedGroupInfo vgi = verify_group_info(
+        group_info, options.external_tree, config.credential_policy, config.max_tree_leaves);
     const auto external_pub = get_extension<ExternalPub>(vgi.info.extensions);
     if (!external_pub) fail(MlsErrc::invalid_state, "GroupInfo has no external_pub");
 

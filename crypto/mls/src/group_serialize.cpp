@@ -70,7 +70,7 @@ std::unique_ptr<Group::State> Group::State::decode(Reader& r, GroupConfig config
     if (static_cast<std::uint16_t>(s->ctx.cipher_suite) != kSuite3) {
         fail(MlsErrc::unsupported, "stored group of another cipher suite");
     }
-    s->tree = RatchetTree::decode(r);
+    s->tree = RatchetTree::decode(r, config.max_tree_leaves);
     s->priv = TreeKemPrivate::decode(r);
     if (s->tree.leaf(s->me()) == nullptr) fail(MlsErrc::decode, "stored own leaf is blank");
     s->priv.check_consistent(s->tree);
@@ -99,7 +99,7 @@ std::unique_ptr<Group::State> Group::State::decode(Reader& r, GroupConfig config
     r.vector([&](Reader& v) {
         PastEpoch p;
         p.ctx = GroupContext::decode(v);
-        p.tree = RatchetTree::decode(v);
+        p.tree = RatchetTree::decode(v, config.max_tree_leaves);
         p.sender_data_secret = decode_secret(v);
         p.secret_tree = SecretTree::decode(v);
         s->past.push_back(std::move(p));

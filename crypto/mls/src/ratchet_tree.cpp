@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <string>
 
 #include "lagrum/mls/cipher_suite.h"
 #include "lagrum/mls/tree_math.h"
@@ -92,10 +93,19 @@ void RatchetTree::encode(Writer& w) const {
     });
 }
 
-RatchetTree RatchetTree::decode(Reader& r) {
+RatchetTree RatchetTree::decode(Reader& r, std::uint32_t max_leaves) {
+    if (max_leaves == 0 || max_leaves > (1u << 30)) {
+        fail(MlsErrc::invalid_state, "tree leaf bound out of range");
+    }
+    const std::size_t max_width = 2 * std::size_t{max_leaves} - 1;
     RatchetTree t;
     r.vector([&](Reader& inner) {
-        // Each entry costs at least one byte, so the node count is bounded by the input.
+        // Each entry costs at least one byte in the input but a whole node here: bound the
+        // count before the next one is allocated.
+        if (t.nodes_.size() >= max_width) {
+            fail(MlsErrc::length_limit,
+                 "ratchet tree has more than " + std::to_string(max_leaves) + " leaves");
+        }
         t.nodes_.push_back(inner.optional<Node>([](Reader& rr) { return Node::decode(rr); }));
     });
     if (t.nodes_.empty()) fail(MlsErrc::invalid_tree, "empty ratchet tree");
@@ -109,6 +119,10 @@ RatchetTree RatchetTree::decode(Reader& r) {
     }
     // Width 2n-1 with n a power of two: n >= (size + 1) / 2.
     t.n_leaves_ = pow2_ceil((t.nodes_.size() + 2) / 2);
+    if (t.n_leaves_ > max_leaves) {
+        fail(MlsErrc::length_limit,
+             "ratchet tree has more than " + std::to_string(max_leaves) + " leaves");
+    }
     t.nodes_.resize(2 * std::size_t{t.n_leaves_} - 1);
     for (std::uint32_t i = 0; i < t.width(); ++i) {
         const auto& n = t.nodes_[i];
@@ -117,6 +131,13 @@ RatchetTree RatchetTree::decode(Reader& r) {
             if (l.value >= t.n_leaves_) fail(MlsErrc::invalid_tree, "unmerged leaf out of range");
         }
     }
+    return t;
+}
+
+RatchetTree RatchetTree::decode_extension(ByteView data, std::uint32_t max_leaves) {
+    Reader r(data);
+    RatchetTree t = decode(r, max_leaves);
+    r.finish();
     return t;
 }
 

@@ -74,7 +74,7 @@ JoinedGroup join_from_welcome(const WelcomeJoinInput& in) {
     // The tree: from the ratchet_tree extension, else supplied by the caller.
     RatchetTree tree;
     if (const Extension* rt = find_extension(gi.extensions, extension_type::ratchet_tree)) {
-        tree = decode_exact<RatchetTree>(rt->data);
+        tree = RatchetTree::decode_extension(rt->data, in.max_tree_leaves);
     } else if (in.external_tree != nullptr) {
         tree = *in.external_tree;
     } else {

@@ -85,6 +85,32 @@ std::size_t TrustStore::root_count() const {
     return roots_.size();
 }
 
+bool TrustStore::has_root(const std::string& organisation_id) const {
+    std::shared_lock lock(mu_);
+    return roots_.count(organisation_id) != 0;
+}
+
+CertResult<std::vector<std::string>> TrustStore::replace_roots(
+    const std::vector<v1::OrganisationRoot>& roots) {
+    std::map<std::string, v1::OrganisationRoot> fresh;
+    for (const auto& root : roots) {
+        if (root.organisation_id().empty()) {
+            return err(CertErrc::malformed, "empty organisation id");
+        }
+        if (root.root_public_key().size() != crypto::kEd25519PublicKeySize) {
+            return err(CertErrc::malformed, "root public key must be 32 bytes");
+        }
+        fresh[root.organisation_id()] = root;
+    }
+    std::unique_lock lock(mu_);
+    std::vector<std::string> removed;
+    for (const auto& [id, root] : roots_) {
+        if (fresh.count(id) == 0) removed.push_back(id);
+    }
+    roots_ = std::move(fresh);
+    return removed;
+}
+
 CertResult<v1::MemberCertificateBody> TrustStore::verify(const v1::MemberCertificate& cert,
                                                          std::int64_t now) const {
     if (cert.body().empty() || cert.body().size() > kMaxBodySize) {
@@ -153,11 +179,12 @@ CertResult<v1::RevocationListBody> TrustStore::install_revocation_list(
         return err(CertErrc::bad_signature, "revocation list signature does not verify");
     }
     auto& rev = revocations_[body.organisation_id()];
-    if (rev.sequence != 0 && body.sequence() <= rev.sequence) {
+    if (rev.installed && body.sequence() <= rev.sequence) {
         return err(CertErrc::stale, "revocation list is not newer than the installed one");
     }
     Revocations fresh;
-    fresh.sequence = body.sequence() == 0 ? 1 : body.sequence();
+    fresh.installed = true;
+    fresh.sequence = body.sequence();
     fresh.serials.insert(body.revoked_serials().begin(), body.revoked_serials().end());
     for (const auto& key : body.revoked_device_keys()) {
         fresh.device_keys.insert(Bytes(key.begin(), key.end()));

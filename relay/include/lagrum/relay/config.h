@@ -35,6 +35,10 @@ struct RelayConfig {
     // Deliveries queued in memory for one live Subscribe stream that is not keeping up;
     // beyond this the stream goes back to reading its mailbox from the database.
     std::uint64_t live_queue_max = 4096;
+    // Subscribe streams one device may hold open; a further one ends the device's oldest
+    // stream (RESOURCE_EXHAUSTED), so a client reconnecting over a dead connection is
+    // never locked out.
+    std::uint64_t max_streams_per_device = 8;
     // SIGTERM: in-flight handlers always run to completion (their writes commit); this is
     // how long responses may still be sent and connected clients drained before calls
     // are cancelled. gRPC waits for it whenever any client is connected.

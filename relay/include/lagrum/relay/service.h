@@ -9,6 +9,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "lagrum/cert/cert.h"
@@ -34,20 +37,24 @@ class MailboxHub {
         std::shared_ptr<const DeliveryBody> body;
     };
     struct Subscriber {
-        explicit Subscriber(Bytes d) : device(std::move(d)) {}
+        explicit Subscriber(Bytes d, std::function<void()> w = {})
+            : device(std::move(d)), wake(std::move(w)) {}
         const Bytes device;
+        // Called (outside the hub's lock, never blocking) when the queue becomes
+        // non-empty or overflows, so an asynchronous stream needs no polling.
+        const std::function<void()> wake;
         std::condition_variable cv;
         std::deque<Live> queue;
         std::size_t bytes = 0;
         bool overflow = false;  // deliveries were dropped: re-read the store
     };
     // A slow stream's queue is bounded (count, payload bytes); past that it falls back
-    // to the store.
-    static constexpr std::size_t kMaxQueuedBytes = 32 * 1024 * 1024;
+    // to the store. Part of the bound on memory held per stream (relay/README.md).
+    static constexpr std::size_t kMaxQueuedBytes = 4 * 1024 * 1024;
     explicit MailboxHub(std::size_t max_queued = 4096) : max_queued_(max_queued) {}
 
     // From this call on, every published delivery of `device` is queued for the result.
-    std::shared_ptr<Subscriber> attach(const Bytes& device);
+    std::shared_ptr<Subscriber> attach(const Bytes& device, std::function<void()> wake = {});
     void detach(const std::shared_ptr<Subscriber>& sub);
     // From the storage's commit listener: rows already durable, in commit order.
     void publish(const std::vector<CommittedDelivery>& deliveries);
@@ -74,9 +81,12 @@ using Clock = std::function<std::int64_t()>;
 // Real time, or (for tests) the Unix time written in a file.
 Clock make_clock(const std::string& test_clock_file);
 
-// SendMessage, the hot path, uses the callback API so that a request waiting for its
-// group commit does not hold a server thread; the other RPCs are synchronous.
-class RelayService final : public v1::Relay::WithCallbackMethod_SendMessage<v1::Relay::Service> {
+// SendMessage, SendCommit and Subscribe use the callback API: a request waiting for its
+// group commit and an idle stream hold no server thread (streams are driven by a few
+// stream workers, woken by the MailboxHub); the other RPCs are synchronous.
+class RelayService final
+    : public v1::Relay::WithCallbackMethod_SendMessage<v1::Relay::WithCallbackMethod_SendCommit<
+          v1::Relay::WithCallbackMethod_Subscribe<v1::Relay::Service>>> {
   public:
     // Installs itself as the storage's commit listener until destroyed.
     RelayService(const RelayConfig& config, Storage& storage, cert::TrustStore& trust, Logger& log,
@@ -87,6 +97,17 @@ class RelayService final : public v1::Relay::WithCallbackMethod_SendMessage<v1::
 
     // Stops streams and makes new calls fail UNAVAILABLE (in-flight writes finish).
     void begin_shutdown();
+
+    // Verifies and installs a revocation list (newer than the installed one), stores it
+    // durably in the same transaction that ends the sessions it revokes, and ends those
+    // sessions' streams. From PublishRevocationList and for the config's files at start.
+    grpc::Status apply_revocation_list(const cert::v1::RevocationList& list);
+    // After the trust list was reloaded: ends the sessions and streams of organisations
+    // no longer pinned.
+    void organisations_removed(const std::vector<std::string>& organisation_ids);
+    // Streams currently open (tests, benchmarks).
+    std::size_t open_streams();
+
 
     grpc::Status GetChallenge(grpc::ServerContext*, const v1::GetChallengeRequest*,
                               v1::GetChallengeResponse*) override;
@@ -104,21 +125,24 @@ class RelayService final : public v1::Relay::WithCallbackMethod_SendMessage<v1::
                              v1::CreateGroupResponse*) override;
     grpc::Status GetGroup(grpc::ServerContext*, const v1::GetGroupRequest*,
                           v1::GetGroupResponse*) override;
-    grpc::Status SendCommit(grpc::ServerContext*, const v1::SendCommitRequest*,
-                            v1::SendCommitResponse*) override;
+    grpc::ServerUnaryReactor* SendCommit(grpc::CallbackServerContext*,
+                                         const v1::SendCommitRequest*,
+                                         v1::SendCommitResponse*) override;
     grpc::ServerUnaryReactor* SendMessage(grpc::CallbackServerContext*,
                                           const v1::SendMessageRequest*,
                                           v1::SendMessageResponse*) override;
-    grpc::Status Subscribe(grpc::ServerContext*, const v1::SubscribeRequest*,
-                           grpc::ServerWriter<v1::Delivery>*) override;
+    grpc::ServerWriteReactor<v1::Delivery>* Subscribe(grpc::CallbackServerContext*,
+                                                      const v1::SubscribeRequest*) override;
     grpc::Status Ack(grpc::ServerContext*, const v1::AckRequest*, v1::AckResponse*) override;
     grpc::Status PublishRevocationList(grpc::ServerContext*,
                                        const v1::PublishRevocationListRequest*,
                                        v1::PublishRevocationListResponse*) override;
 
   private:
+    class Stream;
     struct Caller {
         Session session;
+        Bytes token_hash;
     };
     // Checks the session token and the rate limit; fills `caller` or returns the error.
     grpc::Status authenticate(grpc::ServerContextBase* ctx, Caller& caller);
@@ -148,7 +172,42 @@ class RelayService final : public v1::Relay::WithCallbackMethod_SendMessage<v1::
     std::mutex session_mu_;
     std::map<Bytes, CachedSession> session_cache_;
 
+    // Open Subscribe streams by device (oldest first), at most max_streams_per_device
+    // each; the stream workers each drive a fixed share of the streams.
+    struct StreamWorker {
+        std::mutex mu;
+        std::condition_variable cv;
+        std::deque<std::shared_ptr<Stream>> queue;
+        bool stop = false;
+        std::thread thread;
+    };
+    void schedule(const std::shared_ptr<Stream>& stream);
+    void worker_loop(StreamWorker& w);
+    void watch_loop();
+    void register_stream(const std::shared_ptr<Stream>& stream);
+    void unregister_stream(const Stream* stream);
+    // Ends every open stream for which `pred` holds, with `status`.
+    void end_streams(const std::function<bool(const Stream&)>& pred, const grpc::Status& status);
+    void forget_sessions(const std::vector<Bytes>& token_hashes);
+
+    std::mutex streams_mu_;
+    std::map<Bytes, std::vector<std::shared_ptr<Stream>>> streams_;
+    std::uint64_t next_stream_id_ = 0;
+    std::vector<std::unique_ptr<StreamWorker>> workers_;
+    // Ends streams whose session expired (one thread for all streams).
+    std::mutex watch_mu_;
+    std::condition_variable watch_cv_;
+    bool watch_stop_ = false;
+    std::thread watcher_;
+    // Serialises revocation-list installs, so memory and the database agree on the
+    // newest list.
+    std::mutex revocation_mu_;
+
     struct Bucket {
+        double tokens;
+        std::chrono::steady_clock::time_point last;
+    };
+
         double tokens;
         std::chrono::steady_clock::time_point last;
     };

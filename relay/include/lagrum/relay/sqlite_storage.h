@@ -32,18 +32,27 @@ class SqliteStorage final : public Storage {
     SqliteStorage(const std::string& path, StorageLimits limits);
     ~SqliteStorage() override;
 
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
     int schema_version();
 
     StoreResult<Unit> put_device(const DeviceRecord& device) override;
     StoreResult<std::vector<Bytes>> list_devices(const std::string& organisation_id,
                                                  const std::string& member_id) override;
-    StoreResult<Unit> put_session(ByteView token_hash, const Session& session) override;
+    StoreResult<std::vector<Bytes>> put_session(ByteView token_hash,
+                                                const Session& session) override;
     StoreResult<std::optional<Session>> find_session(ByteView token_hash,
                                                      std::int64_t now) override;
     StoreResult<std::uint64_t> revoke_sessions(const std::string& organisation_id,
                                                const std::vector<std::uint64_t>& serials,
                                                const std::vector<Bytes>& device_ids) override;
+    StoreResult<std::uint64_t> store_revocation_list(const std::string& organisation_id,
+                                                     std::uint64_t sequence,
+                                                     ByteView encoded_list,
+                                                     const std::vector<std::uint64_t>& serials,
+                                                     const std::vector<Bytes>& device_ids) override;
+    StoreResult<std::vector<Bytes>> revocation_lists() override;
+    StoreResult<std::uint64_t> end_organisation_sessions(
+        const std::string& organisation_id) override;
     StoreResult<std::uint64_t> publish_key_packages(
         ByteView device_id, const std::vector<Bytes>& one_time,
         const std::optional<Bytes>& last_resort) override;
@@ -52,6 +61,8 @@ class SqliteStorage final : public Storage {
     StoreResult<Unit> create_group(ByteView group_id, ByteView creator, std::int64_t now) override;
     StoreResult<GroupState> get_group(ByteView group_id) override;
     StoreResult<SendResult> commit(const CommitRequest& request) override;
+    void commit_async(CommitRequest request,
+                      std::function<void(StoreResult<SendResult>)> done) override;
     StoreResult<SendResult> send(const MessageRequest& request) override;
     void send_async(MessageRequest request,
                     std::function<void(StoreResult<SendResult>)> done) override;
@@ -81,6 +92,7 @@ class SqliteStorage final : public Storage {
     void write_async(std::function<StoreResult<T>(Db&)> fn,
                      std::function<void(StoreResult<T>)> done);
     StoreResult<SendResult> send_in(Db& db, const MessageRequest& req);
+    StoreResult<SendResult> commit_in(Db& db, const CommitRequest& req);
     template <class T>
     StoreResult<T> read(const std::function<StoreResult<T>(Db&)>& fn);
     void writer_loop();

@@ -28,6 +28,7 @@ enum class StoreErrc {
     not_member,
     quota_exceeded,
     unavailable,  // storage closed (shutting down)
+    stale,        // revocation list not newer than the stored one
     internal,
 };
 
@@ -58,6 +59,10 @@ struct StorageLimits {
     std::uint64_t mailbox_max_bytes = 1024ull * 1024 * 1024;  // payload bytes per device
     std::uint64_t max_key_packages = 1000;                    // one-time packages per device
     std::int64_t ttl_seconds = 30 * 24 * 3600;                // delivery lifetime
+    // Sessions one device may hold at once; registering again beyond this ends the
+    // oldest (so one certificate cannot pile up sessions, and a client that lost its
+    // token is never locked out).
+    std::uint64_t max_sessions_per_device = 16;
 };
 
 struct DeviceRecord {
@@ -158,13 +163,30 @@ class Storage {
     virtual StoreResult<Unit> put_device(const DeviceRecord& device) = 0;
     virtual StoreResult<std::vector<Bytes>> list_devices(const std::string& organisation_id,
                                                          const std::string& member_id) = 0;
-    virtual StoreResult<Unit> put_session(ByteView token_hash, const Session& session) = 0;
+    // Stores the session and ends the device's oldest sessions beyond
+    // max_sessions_per_device; returns the token hashes it ended.
+    virtual StoreResult<std::vector<Bytes>> put_session(ByteView token_hash,
+                                                        const Session& session) = 0;
     virtual StoreResult<std::optional<Session>> find_session(ByteView token_hash,
                                                              std::int64_t now) = 0;
-    // Ends sessions of the given devices and of (organisation, serial) pairs.
+    // Ends sessions of the organisation's certificates with the given serials or device
+    // keys (never another organisation's).
     virtual StoreResult<std::uint64_t> revoke_sessions(const std::string& organisation_id,
                                                        const std::vector<std::uint64_t>& serials,
                                                        const std::vector<Bytes>& device_ids) = 0;
+    // One transaction: stores the organisation's revocation list (the encoded, signed
+    // lagrum.cert.v1.RevocationList) unless one with an equal or higher sequence is
+    // stored (stale), and ends the sessions it revokes, as revoke_sessions. Returns the
+    // sessions ended.
+    virtual StoreResult<std::uint64_t> store_revocation_list(
+        const std::string& organisation_id, std::uint64_t sequence, ByteView encoded_list,
+        const std::vector<std::uint64_t>& serials, const std::vector<Bytes>& device_ids) = 0;
+    // Every stored revocation list (encoded), one per organisation.
+    virtual StoreResult<std::vector<Bytes>> revocation_lists() = 0;
+    // Ends every session of an organisation (removed from the trust list).
+    virtual StoreResult<std::uint64_t> end_organisation_sessions(
+        const std::string& organisation_id) = 0;
+
 
     // Returns the number of stored one-time packages afterwards.
     virtual StoreResult<std::uint64_t> publish_key_packages(
@@ -179,6 +201,11 @@ class Storage {
     virtual StoreResult<GroupState> get_group(ByteView group_id) = 0;
     // Compare-and-set on the epoch, membership update, fan-out: one transaction.
     virtual StoreResult<SendResult> commit(const CommitRequest& request) = 0;
+    // commit() without blocking the caller, as send_async.
+    virtual void commit_async(CommitRequest request,
+                              std::function<void(StoreResult<SendResult>)> done) {
+        done(commit(request));
+    }
     // Fan-out to every member but the sender: one transaction.
     virtual StoreResult<SendResult> send(const MessageRequest& request) = 0;
     // The same without blocking the caller: `done` runs once the result is durable

@@ -51,6 +51,9 @@ struct GroupConfig {
     // in one step (§12.4.3.2, §16.5). The joiner's credential still goes through credential_policy;
     // a resync must carry the removed member's credential.
     bool accept_external_commits = false;
+    // Largest ratchet tree (leaves, padded to a power of two) accepted from a Welcome, a
+    // GroupInfo or stored state, and grown to by a Commit: length_limit beyond it.
+    std::uint32_t max_tree_leaves = kDefaultMaxTreeLeaves;
 };
 
 // A KeyPackage with its private keys (§10).

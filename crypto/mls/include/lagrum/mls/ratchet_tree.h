@@ -45,6 +45,12 @@ struct Node {
 };
 
 // What the §12.4.3.1 / §7.3 tree checks need from the caller.
+// How many leaves a tree from outside (Welcome, GroupInfo, stored state) may have unless
+// the caller sets its own bound (GroupConfig::max_tree_leaves). Every blank entry of the
+// ratchet_tree extension is a single byte but becomes a full node, and the tree hash walks
+// the padded width: without a bound a small message could demand gigabytes and minutes.
+inline constexpr std::uint32_t kDefaultMaxTreeLeaves = 1u << 16;
+
 struct TreeCheck {
     Bytes group_id;                                   // leaf signature context
     const ExtensionList* group_extensions = nullptr;  // required_capabilities
@@ -60,8 +66,13 @@ class RatchetTree {
     // §12.4.3.3: `optional<Node> ratchet_tree<V>`, trailing blanks omitted. decode checks
     // that the list is non-empty, ends in a non-blank node, has leaves at even and parents
     // at odd positions, sorted unmerged leaves, then extends with blanks to 2^(d+1)-1.
+    // Trees wider than `max_leaves` (after padding to a power of two) are refused with
+    // length_limit, counted while reading: no node is allocated beyond the bound.
     void encode(Writer& w) const;
-    static RatchetTree decode(Reader& r);
+    static RatchetTree decode(Reader& r) { return decode(r, kDefaultMaxTreeLeaves); }
+    static RatchetTree decode(Reader& r, std::uint32_t max_leaves);
+    // The ratchet_tree extension's data (§12.4.3.3), whole (trailing bytes rejected).
+    static RatchetTree decode_extension(ByteView data, std::uint32_t max_leaves);
 
     std::uint32_t n_leaves() const noexcept { return n_leaves_; }
     std::uint32_t width() const noexcept { return static_cast<std::uint32_t>(nodes_.size()); }

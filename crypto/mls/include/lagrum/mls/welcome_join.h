@@ -28,7 +28,8 @@ struct WelcomeJoinInput {
     const RatchetTree* external_tree = nullptr;  // if the GroupInfo has no ratchet_tree
     // The PSK value for an id, or nullopt if this client does not have it.
     std::function<std::optional<Bytes>(const PreSharedKeyId&)> psk_lookup;
-    const CredentialPolicy* policy = nullptr;  // required
+    const CredentialPolicy* policy = nullptr;               // required
+    std::uint32_t max_tree_leaves = kDefaultMaxTreeLeaves;  // ratchet_tree extension bound
 };
 
 struct JoinedGroup {

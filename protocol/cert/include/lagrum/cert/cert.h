@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "cert.pb.h"
 #include "lagrum/crypto/bytes.h"
@@ -55,6 +56,12 @@ class TrustStore {
     // Adds a pinned root. Fails (malformed) on an empty id or a key that is not 32 bytes.
     std::optional<CertError> add_root(const v1::OrganisationRoot& root);
     std::size_t root_count() const;
+    bool has_root(const std::string& organisation_id) const;
+    // Replaces the pinned roots (a configuration reload). Returns the organisation ids
+    // that were pinned before and are not any more; their revocation lists are kept.
+    // Fails (malformed, nothing changed) like add_root on any bad entry.
+    CertResult<std::vector<std::string>> replace_roots(
+        const std::vector<v1::OrganisationRoot>& roots);
 
     // Verifies signature, organisation, validity at `now` and revocation; returns the
     // parsed body on success.
@@ -62,7 +69,8 @@ class TrustStore {
                                                  std::int64_t now) const;
 
     // Installs a revocation list signed by a pinned root if its sequence is newer than
-    // the installed one. Returns the parsed body.
+    // the installed one (any sequence, 0 included, when none is installed: the first
+    // list of an organisation is never stale). Returns the parsed body.
     CertResult<v1::RevocationListBody> install_revocation_list(const v1::RevocationList& list);
 
     bool is_revoked(const std::string& organisation_id, std::uint64_t serial,
@@ -70,6 +78,7 @@ class TrustStore {
 
   private:
     struct Revocations {
+        bool installed = false;  // sequence 0 is a real sequence, not "none"
         std::uint64_t sequence = 0;
         std::set<std::uint64_t> serials;
         std::set<Bytes> device_keys;
