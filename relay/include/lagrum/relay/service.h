@@ -207,10 +207,6 @@ class RelayService final
         double tokens;
         std::chrono::steady_clock::time_point last;
     };
-
-        double tokens;
-        std::chrono::steady_clock::time_point last;
-    };
     std::mutex rate_mu_;
     std::map<Bytes, Bucket> buckets_;  // keyed by token hash
 };
