@@ -7,9 +7,12 @@
 //   lagrum [--profile DIR] room create|add|remove|list ...
 //   lagrum [--profile DIR] send | sync | daemon | inbox | outbox ...
 //   lagrum [--profile DIR] verify ORG/MEMBER
+//   lagrum --help | --version
 //
 // docs/cli.md walks through them; cli.h lists the exit codes.
+#include <exception>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -17,16 +20,33 @@
 
 namespace {
 
+constexpr const char* kUsage =
+    "usage: lagrum [--catalog DIR] [--profile DIR] COMMAND ...\n"
+    "       lagrum --help | --version\n"
+    "commands: check, provisions, org, init, cert, passwd, revocation, room, send,\n"
+    "          sync, daemon, inbox, outbox, verify (lagrum COMMAND --help)\n";
+
 int usage() {
-    std::cerr << "usage: lagrum [--catalog DIR] [--profile DIR] COMMAND ...\n"
-                 "commands: check, provisions, org, init, cert, passwd, revocation, room, send,\n"
-                 "          sync, daemon, inbox, outbox, verify (lagrum COMMAND --help)\n";
+    std::cerr << kUsage;
     return lagrum::cli::kExitUsage;
 }
 
-}  // namespace
+// `lagrum --help` is a request, not a mistake: CLI11's overview plus the two commands
+// that parse their own arguments, on stdout, exit 0.
+int help(const CLI::App& app) {
+    std::cout << app.help()
+              << "  check                       the legal check alone: lagrum check --json "
+                 "FILE|-\n"
+                 "  provisions                  the provision catalog: lagrum provisions "
+                 "list|show ID\n\n"
+                 "lagrum --version prints the version. docs/cli.md walks through every "
+                 "command.\n"
+                 "Exit codes: 0 done, 1 error, 2 bad input, 3 refused by the legal check, "
+                 "64 usage.\n";
+    return lagrum::cli::kExitOk;
+}
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     using namespace lagrum::cli;
     Context ctx;
     // The global options may come before the command; find the command word.
@@ -48,10 +68,16 @@ int main(int argc, char** argv) {
     }
     if (i >= words.size()) return usage();
     const std::string& command = words[i];
+    if (command == "--version") {
+        std::cout << "lagrum " LAGRUM_VERSION "\n";
+        return kExitOk;
+    }
     if (command == "check" || command == "provisions") {
-        return run_legal_command(
-            ctx.catalog_flag,
-            std::vector<std::string>(words.begin() + static_cast<long>(i), words.end()));
+        return guarded([&] {
+            return run_legal_command(
+                ctx.catalog_flag,
+                std::vector<std::string>(words.begin() + static_cast<long>(i), words.end()));
+        });
     }
 
     CLI::App app{"lagrum: provision-checked, end-to-end encrypted messages", "lagrum"};
@@ -63,11 +89,12 @@ int main(int argc, char** argv) {
     add_room_commands(app, ctx);
     add_message_commands(app, ctx);
     add_verify_commands(app, ctx);
+    if (command == "--help" || command == "-h") return help(app);
     bool known = false;
     for (const auto* sub : app.get_subcommands({})) {
         if (sub->get_name() == command) known = true;
     }
-    if (!known && command != "--help" && command != "-h") {
+    if (!known) {
         std::cerr << "lagrum: unknown command \"" << command << "\"\n";
         return usage();
     }
@@ -84,4 +111,21 @@ int main(int argc, char** argv) {
     }
     if (!ctx.run) return usage();
     return guarded(ctx.run);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // Last line of defence: whatever escapes (a throwing filesystem call, CLI11 while
+    // building the parser, an allocation) becomes one line and exit 1, never an abort.
+    try {
+        return run(argc, argv);
+    } catch (const std::bad_alloc&) {
+        std::cerr << "lagrum: out of memory\n";
+    } catch (const std::exception& e) {
+        std::cerr << "lagrum: internal error: " << e.what() << "\n";
+    } catch (...) {
+        std::cerr << "lagrum: internal error\n";
+    }
+    return lagrum::cli::kExitError;
 }

@@ -1,6 +1,7 @@
 // lagrum-relay: the minimal, untrusted delivery service.
 //   lagrum-relay --config relay.toml [--listen ADDR] [--database PATH]
 //   lagrum-relay --init-demo DIR
+//   lagrum-relay --version
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/security/server_credentials.h>
 #include <signal.h>
@@ -282,7 +283,8 @@ int serve(relay::RelayConfig config, const std::string& config_path) {
 
 void usage() {
     std::cerr << "usage: lagrum-relay --config relay.toml [--listen ADDR] [--database PATH]\n"
-                 "       lagrum-relay --init-demo DIR\n";
+                 "       lagrum-relay --init-demo DIR\n"
+                 "       lagrum-relay --version\n";
 }
 
 }  // namespace
@@ -306,7 +308,11 @@ int main(int argc, char** argv) {
             database = next();
         else if (a == "--init-demo")
             demo_dir = next();
-        else if (a == "--help" || a == "-h") {
+        else if (a == "--version") {
+            // LAGRUM_VERSION is CMake's project version (packaging/Packaging.cmake).
+            std::cout << "lagrum-relay " LAGRUM_VERSION "\n";
+            return 0;
+        } else if (a == "--help" || a == "-h") {
             usage();
             return 0;
         } else {

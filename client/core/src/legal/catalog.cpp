@@ -816,13 +816,24 @@ std::variant<Catalog, CatalogError> load_catalog(const std::filesystem::path& di
     if (!std::filesystem::is_directory(dir, ec)) {
         return CatalogError{dir.string(), 0, "catalog directory not found"};
     }
+    // Only the error_code overloads: the range-for's operator++ and entry.is_regular_file()
+    // throw filesystem_error (e.g. ELOOP on a symlink loop), and a catalog problem must
+    // come back as a CatalogError, not end the process.
     std::vector<std::filesystem::path> paths;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-        if (entry.is_regular_file() && entry.path().extension() == ".textpb") {
-            paths.push_back(entry.path());
-        }
+    const auto cannot_list = [&](const std::error_code& e) {
+        return CatalogError{dir.string(), 0, "cannot list catalog directory: " + e.message()};
+    };
+    std::filesystem::directory_iterator it(dir, ec);
+    if (ec) return cannot_list(ec);
+    for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
+        if (ec) return cannot_list(ec);
+        const auto& path = it->path();
+        if (path.extension() != ".textpb") continue;
+        const bool regular = it->is_regular_file(ec);
+        if (ec) return CatalogError{path.string(), 0, "cannot read file: " + ec.message()};
+        if (regular) paths.push_back(path);
     }
-    if (ec) return CatalogError{dir.string(), 0, "cannot list catalog directory: " + ec.message()};
+    if (ec) return cannot_list(ec);
     std::sort(paths.begin(), paths.end());
     std::vector<std::pair<std::string, std::string>> texts;
     for (const auto& p : paths) {

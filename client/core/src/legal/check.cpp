@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
+
+#include "lagrum/core/error.h"
 
 namespace lagrum::core::legal {
 
@@ -168,6 +171,43 @@ const Text kConsentWhy{
     "The provision does not allow disclosure to these recipients' authorities. Consider asking "
     "for the individual's (or guardian's) consent (10 kap. 1 § jfr 12 kap. OSL)."};
 
+bool valid_authority(Authority a) {
+    return static_cast<int>(a) < kAuthorityCount;
+}
+
+// Draft is a public struct the client core may fill in directly, so the invariants that
+// parse_check_input establishes are checked again here: a malformed draft must never
+// reach the steps below (which index facts and dereference the provision) and must never
+// come out as `allowed`. Throws core::Error(bad_input) naming the first violation.
+void require_valid(const Draft& d, const Catalog& cat) {
+    auto bad = [](const std::string& why) {
+        throw Error(Errc::bad_input, "invalid draft for the legal check: " + why);
+    };
+    if (d.provision == nullptr) bad("no provision");
+    const bool from_catalog = std::any_of(cat.provisions.begin(), cat.provisions.end(),
+                                          [&](const Provision& p) { return &p == d.provision; });
+    if (!from_catalog) bad("the provision is not from this catalog");
+    if (d.recipients.empty()) bad("no recipients");
+    if (!valid_authority(d.sender)) bad("unknown sender authority");
+    for (const auto& r : d.recipients) {
+        if (!valid_authority(r.authority)) bad("unknown recipient authority");
+    }
+    if (d.facts.size() != cat.facts.size()) bad("facts do not match the catalog");
+    for (std::size_t i = 0; i < d.facts.size(); ++i) {
+        const auto& v = d.facts[i];
+        const auto& def = cat.facts[i];
+        if (!v.present || def.type != FactType::enumeration) continue;
+        if (v.enum_index < 0 || static_cast<std::size_t>(v.enum_index) >= def.values.size()) {
+            bad("fact " + def.name + " has no such value");
+        }
+    }
+    for (int c : d.categories) {
+        if (c < 0 || static_cast<std::size_t>(c) >= cat.categories.size()) {
+            bad("unknown category");
+        }
+    }
+}
+
 }  // namespace
 
 std::string_view to_string(AgeBasis b) {
@@ -253,6 +293,7 @@ int subject_age(const Subject& s, const Date& on) {
 }
 
 Verdict check(const Draft& draft, const Catalog& catalog) {
+    require_valid(draft, catalog);
     const Provision& p = *draft.provision;
     const Date& date = draft.date;
     const RuleSet& rules = p.rules_on(date);
@@ -366,7 +407,10 @@ Verdict check(const Draft& draft, const Catalog& catalog) {
         v.recipients.push_back(std::move(rv));
     }
 
-    // Step 7: overall verdict.
+    // Step 7: overall verdict. Message-level blocking reasons block on their own, not
+    // only through a recipient, so the verdict never rests on the recipient list alone.
+    any_blocked = any_blocked || !blocking.empty();
+    any_incomplete = any_incomplete || !s.missing.empty() || v.recipients.empty();
     v.verdict = any_blocked      ? VerdictKind::blocked
                 : any_incomplete ? VerdictKind::incomplete
                                  : VerdictKind::allowed;

@@ -142,7 +142,10 @@ struct Verdict {
 // Age of the subject on the draft's date (completed years; presumed age as given).
 int subject_age(const Subject& s, const Date& on);
 
-// The check. `draft.provision` must point into `catalog`.
+// The check. `draft.provision` must point into `catalog`. A draft that breaks the
+// invariants parse_check_input establishes (no provision or one from another catalog, no
+// recipients, facts not sized to the catalog, an out-of-range enum value, category or
+// authority) throws core::Error(bad_input): it is never checked, let alone allowed.
 Verdict check(const Draft& draft, const Catalog& catalog);
 
 }  // namespace lagrum::core::legal
