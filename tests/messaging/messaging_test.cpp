@@ -906,5 +906,66 @@ TEST_F(MessagingTest, ExpiredSessionRegistersAgain) {
     EXPECT_EQ(anna.link->registrations, 2u);
 }
 
+
+// ---- the disclosure log ----------------------------------------------------------------
+
+TEST_F(MessagingTest, DisclosureLogRecordsSentReceivedAndRefused) {
+    auto& alice = make("alice", soc_);
+    auto& anna = make("anna", pol_);
+    auto& bo = make("bo", school_);
+    const std::string room = "Samverkan";
+    alice->create_room(room, {anna.address, bo.address});
+    anna->sync();
+    bo->sync();
+
+    EXPECT_FALSE(alice->send(eighteen_a(room, "Oro")).allowed);
+    expect_sent(alice->send(any_to_room(room, "Möte på torsdag")));
+    anna->sync();
+
+    const auto pseudonym = alice->subject_pseudonym(kSubject);
+    EXPECT_EQ(pseudonym.size(), 32u);
+    // Every written form of the number is the same subject; the number is never stored.
+    EXPECT_EQ(alice->subject_pseudonym("20080101-2386"), pseudonym);
+    EXPECT_EQ(alice->subject_pseudonym("080101-2386"), pseudonym);
+    EXPECT_THROW(alice->subject_pseudonym("200801012387"), Error);
+
+    const auto mine = alice->log();
+    ASSERT_EQ(mine.size(), 2u);
+    EXPECT_EQ(mine[0].position, 1);
+    EXPECT_EQ(mine[0].kind, "refused");
+    EXPECT_EQ(mine[0].provision, "osl-10-18a");
+    EXPECT_EQ(mine[0].subject, pseudonym);
+    EXPECT_EQ(mine[0].actor, alice.address);
+    EXPECT_NE(mine[0].details_json.find("blocked"), std::string::npos);
+    EXPECT_EQ(mine[1].kind, "sent");
+    EXPECT_EQ(mine[1].room, room);
+    EXPECT_EQ(sorted(mine[1].recipients), sorted({anna.address, bo.address}));
+    EXPECT_EQ(mine[1].citation.empty(), false);
+    EXPECT_EQ(mine[1].content_hash.size(), 64u);
+    for (const auto& e : mine) {
+        EXPECT_EQ(e.details_json.find(kSubject), std::string::npos);
+        EXPECT_EQ(e.details_json.find("080101"), std::string::npos);
+    }
+    EXPECT_TRUE(alice->verify_log().ok) << alice->verify_log().problem;
+    EXPECT_EQ(alice->verify_log().entries, 2);
+    EXPECT_EQ(alice->log({kSubject, std::nullopt, std::nullopt}).size(), 2u);
+
+    const auto theirs = anna->log();
+    ASSERT_EQ(theirs.size(), 1u);
+    EXPECT_EQ(theirs[0].kind, "received");
+    EXPECT_EQ(theirs[0].counterpart, alice.address);
+    EXPECT_EQ(theirs[0].provision, "osl-10-2");
+    EXPECT_EQ(theirs[0].content_hash, mine[1].content_hash);  // the same Content
+    EXPECT_NE(theirs[0].details_json.find("\"valid\""), std::string::npos);
+    auto v = anna->verify_log();
+    EXPECT_TRUE(v.ok) << v.problem;
+
+    // It survives a restart and keeps chaining.
+    reopen(alice);
+    expect_sent(alice->send(any_to_room(room, "Ett till")));
+    EXPECT_EQ(alice->log().size(), 3u);
+    EXPECT_TRUE(alice->verify_log().ok) << alice->verify_log().problem;
+}
+
 }  // namespace
 }  // namespace lagrum::messaging_test

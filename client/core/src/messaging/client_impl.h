@@ -123,6 +123,40 @@ struct Client::Impl {
     // ---- send.cpp
     void flush_outbox(SyncReport& report);
 
+    // ---- meetings/meeting.cpp: a verified MeetingEvent from `sender` in `room`
+    // (inside the delivery's transaction).
+    void process_meeting(const RoomRow& room, const content::v1::Content& content,
+                         const pki::Member& sender, ByteView sender_key, SyncReport& report);
+    // ---- handover/handover.cpp: a verified HandoverBundle or HandoverReceipt.
+    void process_handover(const RoomRow& room, const content::v1::Content& content,
+                          const pki::Member& sender, ByteView sender_key, SyncReport& report);
+
+    // ---- records/disclosure_log.cpp
+    // One event for the disclosure log; position, hashes, time and actor are added.
+    struct LogEvent {
+        std::string kind;
+        Bytes subject;  // 16-byte pseudonym, or empty
+        std::string room;
+        std::vector<std::string> recipients;
+        std::string counterpart;
+        std::string provision;
+        std::string citation;
+        std::vector<std::string> categories;
+        Bytes content_hash;        // or empty
+        std::string details_json;  // a JSON object; empty: {}
+    };
+    // Appends one signed entry. Runs inside the caller's transaction when there is one
+    // (so the event and what it records commit together), else in its own.
+    void log_append(const LogEvent& event);
+    // The "sent" entry of an outbox entry that reached the relay (same transaction).
+    void log_sent(std::int64_t outbox_id);
+    // The "received" entry of a stored incoming message (same transaction).
+    void log_received(const std::string& room, const content::v1::Content& content, bool content_ok,
+                      const std::string& sender, const std::string& flags,
+                      const std::string& flag_reasons);
+    // The 16-byte keyed pseudonym of a personnummer (bad_input when malformed).
+    Bytes pseudonym_of(const std::string& personnummer);
+
     // ---- sync.cpp
     void receive(std::chrono::milliseconds wait, SyncReport& report,
                  const std::function<bool()>& stop = {});

@@ -83,6 +83,15 @@ CREATE TABLE sync_errors (
   reason TEXT NOT NULL,
   at INTEGER NOT NULL);
 )sql",
+        // 2: the disclosure log (records/disclosure_log.cpp, protocol/log.proto).
+        R"sql(
+CREATE TABLE log (
+  position INTEGER PRIMARY KEY,              -- 1, 2, ... as named in the record
+  record BLOB NOT NULL,                      -- serialized lagrum.log.v1.LogRecord, as signed
+  hash BLOB NOT NULL,                        -- SHA-256("lagrum-log/1" || previous || record)
+  signature BLOB NOT NULL);                  -- Ed25519 by the device key over hash
+)sql",
+        // Next: append new migrations here, one element each, in the order they land.
     };
     return m;
 }

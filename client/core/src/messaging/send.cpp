@@ -177,7 +177,20 @@ SendResult Client::send(const SendRequest& request) {
     result.verdict = legal::check(draft, d.catalog);
     result.verdict_json = legal::verdict_to_json(result.verdict, d.catalog);
     result.allowed = result.verdict.verdict == legal::VerdictKind::allowed;
-    if (!result.allowed) return result;
+    if (!result.allowed) {
+        // A refused send is a record too: what was attempted, to whom, and why not.
+        Impl::LogEvent ev;
+        ev.kind = "refused";
+        ev.subject = d.pseudonym_of(request.subject);
+        ev.room = result.room;
+        for (const auto& r : recipients) ev.recipients.push_back(r.id);
+        ev.provision = result.verdict.provision;
+        ev.citation = result.verdict.citation;
+        ev.categories = request.categories;
+        ev.details_json = json{{"verdict", json::parse(result.verdict_json)}}.dump();
+        d.log_append(ev);
+        return result;
+    }
     if (!row) {
         row = d.create_room_row(room_name, true, {*request.to}, &*new_peer);
         // The room now holds the devices the check saw; anyone else is a relay's lie.
@@ -188,21 +201,7 @@ SendResult Client::send(const SendRequest& request) {
     c.set_version(1);
     c.set_group_id(to_str(row->group_id));
     c.set_message_id(to_str(crypto::random_bytes(16)));
-    {
-        // Keyed pseudonym of the young person: the same number in any written form
-        // (10 or 12 digits) gives the same pseudonym on this device.
-        auto pnr = legal::parse_personnummer(request.subject, d.today());
-        std::string canonical = request.subject;
-        if (auto* p = std::get_if<legal::Personnummer>(&pnr)) {
-            std::string digits;
-            for (char ch : request.subject) {
-                if (ch >= '0' && ch <= '9') digits.push_back(ch);
-            }
-            canonical = legal::to_string(p->birth_date) + "/" + digits.substr(digits.size() - 4);
-        }
-        auto mac = crypto::hmac_sha256(d.pseudonym_key.view(), view_of(canonical));
-        c.set_case_pseudonym(to_str(ByteView(mac.data(), 16)));
-    }
+    c.set_case_pseudonym(to_str(d.pseudonym_of(request.subject)));
     c.set_sent_at(d.now());
     auto* disc = c.mutable_disclosure();
     auto* mk = disc->mutable_marking();
@@ -423,11 +422,18 @@ void Client::Impl::flush_outbox(SyncReport& report) {
             throw;
         }
         db.transaction([&] {
+            // Another process may have recorded it meanwhile: log the disclosure once.
+            {
+                auto st = db.prepare("SELECT state FROM outbox WHERE id = ?");
+                st.bind(1, r.id);
+                if (!st.step() || st.text(0) == "sent") return;
+            }
             db.prepare(
                   "UPDATE outbox SET state = 'sent', sent_at = ?, ciphertext = NULL WHERE id = ?")
                 .bind(1, now())
                 .bind(2, r.id)
                 .run();
+            log_sent(r.id);
         });
         ++report.sent;
     }

@@ -213,6 +213,29 @@ void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report
             flags.add("sender_rejected", "the sender's certificate does not verify: " +
                                              (why.empty() ? std::string("unknown leaf") : why));
         }
+        // Meeting and handover traffic is not a message to show: it is handled by its
+        // own code, and only from a verified sender with a correctly bound content.
+        if (content_ok && (c.has_meeting() || c.has_handover() || c.has_handover_receipt())) {
+            const bool bound = c.version() == 1 && c.message_id().size() == 16 &&
+                               view_of(c.group_id()).size() == row->group_id.size() &&
+                               crypto::ct_equal(view_of(c.group_id()), row->group_id) &&
+                               c.epoch() == msg_epoch;
+            if (!sender || !bound) {
+                ++report.errors;
+                record_sync_error(del.seq, "control",
+                                  !sender ? "a meeting or handover message from a sender whose "
+                                            "certificate does not verify"
+                                          : "a meeting or handover message bound to another "
+                                            "room or epoch");
+                return;
+            }
+            if (c.has_meeting()) {
+                process_meeting(*row, c, *sender, leaf->signature_key, report);
+            } else {
+                process_handover(*row, c, *sender, leaf->signature_key, report);
+            }
+            return;
+        }
         std::string text, attachment_name;
         Bytes attachment;
         std::optional<content::v1::Marking> marking;
@@ -342,6 +365,8 @@ void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report
             ins.bind_null(8);
         }
         ins.run();
+        log_received(row->name, c, content_ok, s_org.empty() ? "" : s_org + "/" + s_member,
+                     flags.joined_codes(), flags.joined_reasons());
         ++report.messages;
         if (!flags.codes.empty()) ++report.flagged;
     } catch (const mls::MlsError& e) {

@@ -30,6 +30,7 @@
 #include "lagrum/core/legal/catalog.h"
 #include "lagrum/core/legal/check.h"
 #include "lagrum/core/pki/credential_policy.h"
+#include "lagrum/core/records/disclosure_log.h"
 #include "lagrum/core/relay_transport.h"
 #include "lagrum/crypto/argon2.h"
 
@@ -197,6 +198,16 @@ class Client {
     std::vector<OutboxEntry> outbox();
 
     SafetyNumberResult safety_number(const std::string& address);
+
+    // ---- The disclosure log (records/disclosure_log.cpp)
+    // Entries in order, optionally only those about one subject or within dates.
+    std::vector<records::LogEntry> log(const records::LogFilter& filter = {});
+    // Walks the whole chain: positions, hashes, signatures and the signed head.
+    records::LogVerification verify_log();
+    // The keyed pseudonym this device uses for a personnummer (32 hex digits); the same
+    // number in any written form (10 or 12 digits, with or without separator) gives the
+    // same pseudonym. bad_input for a malformed number.
+    std::string subject_pseudonym(const std::string& personnummer);
 
     struct Impl;
 
