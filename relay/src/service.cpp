@@ -539,6 +539,7 @@ void RelayService::forget_sessions(const std::vector<Bytes>& token_hashes) {
 // ---- RelayService ----
 
 RelayService::RelayService(const RelayConfig& config, Storage& storage, cert::TrustStore& trust,
+        ++session_generation_;
                            Logger& log, Clock clock)
     : config_(config),
       storage_(storage),
@@ -656,9 +657,13 @@ Status RelayService::authenticate(grpc::ServerContextBase* ctx, Caller& caller) 
             return Status(StatusCode::UNAUTHENTICATED, "unknown or expired session");
         caller.session = std::move(*found.value());
         std::lock_guard lock(session_mu_);
-        if (session_cache_.size() >= kMaxCachedSessions) session_cache_.clear();
-        session_cache_[token_hash] =
-            CachedSession{caller.session, std::chrono::steady_clock::now()};
+        // Not cached if sessions were ended since the read began: the read may predate
+        // the deletion.
+        if (generation == session_generation_) {
+            if (session_cache_.size() >= kMaxCachedSessions) session_cache_.clear();
+            session_cache_[token_hash] =
+                CachedSession{caller.session, std::chrono::steady_clock::now()};
+        }
     }
     caller.token_hash = token_hash;
     // A session of an organisation that is no longer pinned (trust list reloaded, or
@@ -711,8 +716,10 @@ Status RelayService::GetChallenge(grpc::ServerContext* ctx, const v1::GetChallen
 }
 
 Status RelayService::Register(grpc::ServerContext* ctx, const v1::RegisterRequest* req,
+    std::uint64_t generation = 0;
                               v1::RegisterResponse* resp) {
     if (hub_.is_shutdown()) return Status(StatusCode::UNAVAILABLE, "relay shutting down");
+        generation = session_generation_;
     const std::int64_t now = clock_();
     if (req->challenge().size() != 32) {
         return finish("Register", ctx, invalid("challenge must be 32 bytes"));
@@ -1124,11 +1131,6 @@ void RelayService::organisations_removed(const std::vector<std::string>& organis
     const std::set<std::string> gone(organisation_ids.begin(), organisation_ids.end());
     end_streams([&](const Stream& s) { return gone.count(s.session().organisation_id) != 0; },
                 Status(StatusCode::UNAUTHENTICATED, "organisation is not in the trust list"));
-    for (const auto& org : organisation_ids) {
-        auto r = storage_.end_organisation_sessions(org);
-        log_.info("organisation_removed",
-                  {{"organisation", org}, {"sessions_ended", r.ok() ? r.value() : 0}});
-    }
 }
 
 // ---- Health ----
@@ -1155,3 +1157,12 @@ Status HealthService::Watch(grpc::ServerContext* ctx,
 }
 
 }  // namespace lagrum::relay
+        ++session_generation_;
+    // The trust store already refuses these organisations; the stored sessions go first,
+    // then the cache, so a session cannot come back if the organisation is pinned again.
+    for (const auto& org : organisation_ids) {
+        auto r = storage_.end_organisation_sessions(org);
+        log_.info("organisation_removed",
+                  {{"organisation", org}, {"sessions_ended", r.ok() ? r.value() : 0}});
+    }
+        ++session_generation_;

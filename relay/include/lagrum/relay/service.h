@@ -197,6 +197,7 @@ class RelayService final
     // Ends streams whose session expired (one thread for all streams).
     std::mutex watch_mu_;
     std::condition_variable watch_cv_;
+    std::uint64_t session_generation_ = 0;  // bumped whenever sessions are ended
     bool watch_stop_ = false;
     std::thread watcher_;
     // Serialises revocation-list installs, so memory and the database agree on the
