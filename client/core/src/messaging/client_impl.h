@@ -127,6 +127,14 @@ struct Client::Impl {
     // (inside the delivery's transaction).
     void process_meeting(const RoomRow& room, const content::v1::Content& content,
                          const pki::Member& sender, ByteView sender_key, SyncReport& report);
+    // Queues a MeetingEvent for the room in the outbox (inside the caller's transaction).
+    void queue_meeting_event(const RoomRow& row, const lagrum::meeting::v1::MeetingEvent& event);
+    // A stored share (outgoing in send, incoming in sync, same transaction) naming an
+    // agenda item: remembered for the minutes when the room is an open meeting.
+    void note_meeting_share(std::int64_t room_id, std::int64_t message_row,
+                            const content::v1::Content& content, const std::string& by,
+                            const std::string& by_name, const std::string& by_authority);
+    std::function<void(lagrum::meeting::v1::MeetingEvent&)> meeting_tamper_for_testing;
     // ---- handover/handover.cpp: a verified HandoverBundle or HandoverReceipt.
     void process_handover(const RoomRow& room, const content::v1::Content& content,
                           const pki::Member& sender, ByteView sender_key, SyncReport& report);

@@ -91,6 +91,40 @@ CREATE TABLE log (
   hash BLOB NOT NULL,                        -- SHA-256("lagrum-log/1" || previous || record)
   signature BLOB NOT NULL);                  -- Ed25519 by the device key over hash
 )sql",
+        // Risk meetings (meetings/meeting.cpp, protocol/meeting.proto).
+        R"sql(
+CREATE TABLE meetings (
+  room_id INTEGER PRIMARY KEY REFERENCES rooms(id),
+  title TEXT NOT NULL,
+  scheduled_at TEXT NOT NULL,                -- "YYYY-MM-DD HH:MM"
+  chair TEXT NOT NULL,                       -- ORG/MEMBER
+  chair_key BLOB NOT NULL,                   -- the chair's device signature key
+  meeting_key BLOB NOT NULL,                 -- the agenda's pseudonym key (32 bytes)
+  state TEXT NOT NULL,                       -- scheduled | open | closed
+  opened_at INTEGER,
+  closed_at INTEGER,
+  minutes BLOB,                              -- serialized Minutes, as signed
+  minutes_signature BLOB,
+  created_at INTEGER NOT NULL);
+CREATE TABLE meeting_items (
+  room_id INTEGER NOT NULL REFERENCES rooms(id),
+  number INTEGER NOT NULL,
+  pseudonym BLOB NOT NULL,                   -- the meeting pseudonym (16 bytes)
+  personnummer TEXT,                         -- the chair's device only
+  PRIMARY KEY (room_id, number));
+CREATE TABLE meeting_records (               -- what the minutes list, in arrival order
+  id INTEGER PRIMARY KEY,
+  room_id INTEGER NOT NULL REFERENCES rooms(id),
+  item INTEGER NOT NULL,
+  kind TEXT NOT NULL,                        -- share | decision | refused
+  event BLOB,                                -- serialized MeetingEvent (decision, refused)
+  message_row INTEGER REFERENCES messages(id),  -- share
+  by_address TEXT NOT NULL,
+  by_name TEXT NOT NULL,
+  by_authority TEXT NOT NULL,
+  at INTEGER NOT NULL);
+CREATE INDEX meeting_records_room ON meeting_records(room_id, id);
+)sql",
         // Next: append new migrations here, one element each, in the order they land.
     };
     return m;

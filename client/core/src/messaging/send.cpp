@@ -225,6 +225,7 @@ SendResult Client::send(const SendRequest& request) {
     for (const auto& r : recipients) ck->add_recipients(r.id);
     disc->set_text(request.text);
     if (request.attachment) *disc->mutable_attachment() = *request.attachment;
+    if (request.agenda_item) disc->set_agenda_item(*request.agenda_item);
     if (request.tamper_for_testing) request.tamper_for_testing(c);
     pad_content(c);  // size limit now, before anything is stored
 
@@ -250,6 +251,8 @@ SendResult Client::send(const SendRequest& request) {
             .bind(14, d.now())
             .run();
         result.message_id = d.db.last_insert_rowid();
+        d.note_meeting_share(row->id, result.message_id, c, me.address(), me.display_name,
+                             authority_of(me.authority));
         d.db.prepare(
                 "INSERT INTO outbox(room_id, message_row, content, state, created_at) "
                 "VALUES (?, ?, ?, 'queued', ?)")
@@ -375,7 +378,8 @@ void Client::Impl::flush_outbox(SyncReport& report) {
                 }
                 std::set<std::string> checked(c.disclosure().check().recipients().begin(),
                                               c.disclosure().check().recipients().end());
-                if (checked != addresses) {
+                // Meeting and handover traffic carries no disclosure to re-check.
+                if (c.has_disclosure() && checked != addresses) {
                     auto re =
                         recheck_content(catalog, c, authority_of(self->authority), now_recipients);
                     if (!re.input_ok)
@@ -433,7 +437,11 @@ void Client::Impl::flush_outbox(SyncReport& report) {
                 .bind(1, now())
                 .bind(2, r.id)
                 .run();
-            log_sent(r.id);
+            // Only a disclosure is a "sent" entry; meeting traffic logs its own kinds.
+            content::v1::Content sent;
+            if (!sent.ParseFromArray(r.content.data(), static_cast<int>(r.content.size())) ||
+                sent.has_disclosure())
+                log_sent(r.id);
         });
         ++report.sent;
     }

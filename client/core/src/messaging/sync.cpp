@@ -365,6 +365,9 @@ void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report
             ins.bind_null(8);
         }
         ins.run();
+        if (sender && content_ok)
+            note_meeting_share(row->id, db.last_insert_rowid(), c, s_org + "/" + s_member, s_name,
+                               s_auth);
         log_received(row->name, c, content_ok, s_org.empty() ? "" : s_org + "/" + s_member,
                      flags.joined_codes(), flags.joined_reasons());
         ++report.messages;

@@ -29,6 +29,7 @@
 #include "lagrum/core/error.h"
 #include "lagrum/core/legal/catalog.h"
 #include "lagrum/core/legal/check.h"
+#include "lagrum/core/meetings/meeting.h"
 #include "lagrum/core/pki/credential_policy.h"
 #include "lagrum/core/records/disclosure_log.h"
 #include "lagrum/core/relay_transport.h"
@@ -77,6 +78,9 @@ struct SendRequest {
     std::vector<std::string> categories;
     std::string text;
     std::optional<content::v1::Attachment> attachment;
+    // A share within a meeting's agenda item (Disclosure.agenda_item); set by
+    // Client::meeting_share, never by plain `send`.
+    std::optional<std::uint32_t> agenda_item;
     // Test hook (a "modified sender"): alters the content after the check, before
     // encryption. Never set outside tests; the CLI has no way to set it.
     std::function<void(content::v1::Content&)> tamper_for_testing;
@@ -208,6 +212,33 @@ class Client {
     // number in any written form (10 or 12 digits, with or without separator) gives the
     // same pseudonym. bad_input for a malformed number.
     std::string subject_pseudonym(const std::string& personnummer);
+
+    // ---- Risk meetings (meetings/meeting.cpp; protocol/meeting.proto)
+    // A room whose creator chairs it: title, "YYYY-MM-DD HH:MM", members ORG/MEMBER.
+    meetings::Meeting meeting_create(const std::string& name, const std::string& title,
+                                     const std::string& at,
+                                     const std::vector<std::string>& members);
+    meetings::Meeting meeting(const std::string& name);
+    std::vector<meetings::Meeting> meetings();
+    // The chair adds a young person; the agenda shows only the meeting pseudonym.
+    meetings::AgendaItem meeting_agenda_add(const std::string& name,
+                                            const std::string& personnummer);
+    meetings::Meeting meeting_open(const std::string& name);
+    // The same legal check as send(); a refusal (allowed=false) is announced to the room
+    // and recorded for the minutes (never its text).
+    SendResult meeting_share(const meetings::ShareRequest& request);
+    void meeting_decide(const std::string& name, std::uint32_t item, const std::string& text,
+                        const std::string& follow_up = {});
+    // The chair compiles, signs, stores, logs and sends the minutes.
+    meetings::Minutes meeting_close(const std::string& name);
+    // The stored minutes, their signature checked again.
+    meetings::Minutes meeting_minutes(const std::string& name);
+    // Test hooks (a "modified client"): send any event without the local checks, and
+    // alter the Closed event after signing. Never used outside tests.
+    void send_meeting_event_for_testing(const std::string& name,
+                                        const lagrum::meeting::v1::MeetingEvent& event);
+    void set_meeting_tamper_for_testing(
+        std::function<void(lagrum::meeting::v1::MeetingEvent&)> tamper);
 
     struct Impl;
 
