@@ -164,8 +164,31 @@ std::variant<RelayConfig, std::string> parse_config(const std::string& text,
             !read_num<std::uint64_t>(*l, "live_queue_max", c.live_queue_max, err, 1, 1000000) ||
             !read_num<std::uint64_t>(*l, "max_sessions_per_device",
                                      c.storage.max_sessions_per_device, err, 1, 10000) ||
-            !read_num<std::uint64_t>(*l, "max_streams_per_device", c.max_streams_per_device, err,
-                                     1, 10000)) {
+            !read_num<std::uint64_t>(*l, "max_streams_per_device", c.max_streams_per_device, err, 1,
+                                     10000)) {
+            return "config: " + err;
+        }
+        // Abuse bounds (relay.proto, "Limits and quotas").
+        if (!read_num<std::uint64_t>(*l, "mailbox_sender_share_percent",
+                                     c.storage.mailbox_sender_share_percent, err, 1, 100) ||
+            !read_num<std::uint64_t>(*l, "mailbox_commit_reserve_percent",
+                                     c.storage.mailbox_commit_reserve_percent, err, 0, 50) ||
+            !read_num<std::uint64_t>(*l, "max_key_package_bytes", c.max_key_package_bytes, err, 256,
+                                     64ull * 1024 * 1024) ||
+            !read_num<std::uint64_t>(*l, "key_package_store_bytes",
+                                     c.storage.key_package_store_bytes, err, 1024, big) ||
+            !read_num<std::uint64_t>(*l, "max_empty_groups_per_device",
+                                     c.storage.max_empty_groups_per_device, err, 1, 1000000) ||
+            !read_num<double>(*l, "create_group_per_minute", c.create_group_per_minute, err, 0.01,
+                              1e9) ||
+            !read_num<double>(*l, "list_devices_per_minute", c.list_devices_per_minute, err, 0.01,
+                              1e9) ||
+            !read_num<double>(*l, "key_package_fetch_per_minute", c.key_package_fetch_per_minute,
+                              err, 0.01, 1e9) ||
+            !read_num<std::uint64_t>(*l, "key_package_fetch_per_target_hour",
+                                     c.key_package_fetch_per_target_hour, err, 0, 1000000000) ||
+            !read_num<std::uint64_t>(*l, "key_package_target_per_hour",
+                                     c.key_package_target_per_hour, err, 0, 1000000000)) {
             return "config: " + err;
         }
     }

@@ -1,8 +1,10 @@
 #include "lagrum/relay/service.h"
 
+#include <array>
 #include <chrono>
 #include <fstream>
 #include <set>
+#include <span>
 
 #include "lagrum/crypto/ed25519.h"
 #include "lagrum/crypto/hash.h"
@@ -16,7 +18,14 @@ using grpc::Status;
 using grpc::StatusCode;
 
 constexpr std::int64_t kChallengeSeconds = 60;
-constexpr std::size_t kMaxChallenges = 100000;
+constexpr std::size_t kChallengeSize = 32;
+constexpr std::string_view kChallengeLabel = "lagrum.relay.v1.challenge";
+// Used challenges remembered until they expire: successful registrations per minute.
+constexpr std::size_t kMaxUsedChallenges = 1000000;
+constexpr std::size_t kMaxBuckets = 100000;  // rate-limit entries per kind (devices)
+// Failure log lines of unauthenticated / rate-limited calls per window.
+constexpr std::int64_t kLogWindowSeconds = 10;
+constexpr std::uint64_t kLogLinesPerWindow = 20;
 constexpr std::size_t kEnvelopeIdSize = 16;
 constexpr std::size_t kDeviceIdSize = 32;
 constexpr std::size_t kMaxIdentifier = 256;  // organisation / member id strings
@@ -530,6 +539,7 @@ void RelayService::forget_sessions(const std::vector<Bytes>& token_hashes) {
     {
         std::lock_guard lock(session_mu_);
         for (const auto& t : token_hashes) session_cache_.erase(t);
+        ++session_generation_;
     }
     const std::set<Bytes> ended(token_hashes.begin(), token_hashes.end());
     end_streams([&](const Stream& s) { return ended.count(s.token_hash()) != 0; },
@@ -539,7 +549,6 @@ void RelayService::forget_sessions(const std::vector<Bytes>& token_hashes) {
 // ---- RelayService ----
 
 RelayService::RelayService(const RelayConfig& config, Storage& storage, cert::TrustStore& trust,
-        ++session_generation_;
                            Logger& log, Clock clock)
     : config_(config),
       storage_(storage),
@@ -547,6 +556,9 @@ RelayService::RelayService(const RelayConfig& config, Storage& storage, cert::Tr
       log_(log),
       clock_(std::move(clock)),
       hub_(static_cast<std::size_t>(config.live_queue_max)) {
+    // Lives only in this process: challenges issued before a restart are no longer
+    // accepted (they are valid for 60 s anyway).
+    challenge_key_ = crypto::random_secret(32);
     storage_.set_commit_listener(
         [this](const std::vector<CommittedDelivery>& rows) { hub_.publish(rows); });
     for (std::size_t i = 0; i < kStreamWorkers; ++i) {
@@ -593,6 +605,37 @@ Status RelayService::finish(const char* method, grpc::ServerContextBase* ctx, co
     (void)ctx;
     // Successful calls are not logged one by one (volume); failures are, without payloads.
     if (!st.ok()) {
+        // Failures nobody authenticated (or rate-limited ones) are what a flood produces:
+        // at most kLogLinesPerWindow lines per window, the rest counted and summed up in
+        // one line when the next window starts.
+        if (device.empty() || st.error_code() == StatusCode::RESOURCE_EXHAUSTED) {
+            const std::int64_t window = std::chrono::duration_cast<std::chrono::seconds>(
+                                            std::chrono::steady_clock::now().time_since_epoch())
+                                            .count() /
+                                        kLogWindowSeconds;
+            std::map<std::string, std::uint64_t> report;
+            bool suppress = false;
+            {
+                std::lock_guard lock(log_mu_);
+                if (window != log_window_) {
+                    log_window_ = window;
+                    log_lines_ = 0;
+                    report.swap(log_suppressed_);
+                }
+                if (log_lines_ >= kLogLinesPerWindow) {
+                    suppress = true;
+                    ++log_suppressed_[std::string(method) + " " + code_name(st.error_code())];
+                } else {
+                    ++log_lines_;
+                }
+            }
+            if (!report.empty()) {
+                nlohmann::json counts = nlohmann::json::object();
+                for (const auto& [k, n] : report) counts[k] = n;
+                log_.warn("rpc_failed_suppressed", {{"counts", std::move(counts)}});
+            }
+            if (suppress) return st;
+        }
         nlohmann::json f = {{"method", method},
                             {"code", code_name(st.error_code())},
                             {"reason", st.error_message()}};
@@ -600,6 +643,34 @@ Status RelayService::finish(const char* method, grpc::ServerContextBase* ctx, co
         log_.warn("rpc_failed", std::move(f));
     }
     return st;
+}
+
+bool RelayService::take_token(std::map<Bytes, Bucket>& buckets, const Bytes& key, double rate,
+                              double burst) {
+    std::lock_guard lock(rate_mu_);
+    if (buckets.size() >= kMaxBuckets) buckets.clear();  // bound memory; a refill, not a leak
+    const auto now = std::chrono::steady_clock::now();
+    auto [b, inserted] = buckets.try_emplace(key, Bucket{burst, now});
+    if (!inserted) {
+        const double dt = std::chrono::duration<double>(now - b->second.last).count();
+        b->second.tokens = std::min(burst, b->second.tokens + dt * rate);
+        b->second.last = now;
+    }
+    if (b->second.tokens < 1.0) return false;
+    b->second.tokens -= 1.0;
+    return true;
+}
+
+RelayService::Window& RelayService::current_window(std::map<Bytes, Window>& windows,
+                                                   const Bytes& key, std::int64_t now) {
+    // Caller holds rate_mu_. Bounded like the buckets: expired windows go first.
+    if (windows.size() >= kMaxBuckets) {
+        std::erase_if(windows, [&](const auto& kv) { return now - kv.second.start >= 3600; });
+        if (windows.size() >= kMaxBuckets) windows.clear();
+    }
+    auto& w = windows[key];
+    if (now - w.start >= 3600 || now < w.start) w = Window{now, 0};
+    return w;
 }
 
 Status RelayService::from_store(grpc::ServerContextBase* ctx, const StoreError& e) {
@@ -611,7 +682,8 @@ Status RelayService::from_store(grpc::ServerContextBase* ctx, const StoreError& 
         case StoreErrc::already_exists:
             return Status(StatusCode::ALREADY_EXISTS, e.message);
         case StoreErrc::epoch_mismatch:
-            if (ctx) ctx->AddTrailingMetadata(kCurrentEpochTrailer, std::to_string(e.current_epoch));
+            if (ctx)
+                ctx->AddTrailingMetadata(kCurrentEpochTrailer, std::to_string(e.current_epoch));
             return Status(StatusCode::FAILED_PRECONDITION, e.message);
         case StoreErrc::not_member:
             return Status(StatusCode::PERMISSION_DENIED, e.message);
@@ -640,8 +712,10 @@ Status RelayService::authenticate(grpc::ServerContextBase* ctx, Caller& caller) 
     const Bytes token_hash = crypto::sha256(*raw);
     const std::int64_t now_s = clock_();
     bool cached = false;
+    std::uint64_t generation = 0;
     {
         std::lock_guard lock(session_mu_);
+        generation = session_generation_;
         auto hit = session_cache_.find(token_hash);
         if (hit != session_cache_.end() &&
             std::chrono::steady_clock::now() - hit->second.cached_at < kSessionCacheTtl &&
@@ -675,51 +749,40 @@ Status RelayService::authenticate(grpc::ServerContextBase* ctx, Caller& caller) 
                           caller.session.device_id)) {
         return Status(StatusCode::UNAUTHENTICATED, "certificate revoked");
     }
-
-    // Token bucket per session token.
-    std::lock_guard lock(rate_mu_);
-    if (buckets_.size() >= kMaxCachedSessions) buckets_.clear();  // bound memory; refills
-    const auto now = std::chrono::steady_clock::now();
-    auto [b, inserted] = buckets_.try_emplace(token_hash, Bucket{config_.rate_burst, now});
-    if (!inserted) {
-        const double dt = std::chrono::duration<double>(now - b->second.last).count();
-        b->second.tokens =
-            std::min(config_.rate_burst, b->second.tokens + dt * config_.rate_per_second);
-        b->second.last = now;
-    }
-    if (b->second.tokens < 1.0)
+    // Token bucket per device: every session of one certificate shares it, so more
+    // sessions buy no more calls.
+    if (!take_token(buckets_, caller.session.device_id, config_.rate_per_second,
+                    config_.rate_burst)) {
         return Status(StatusCode::RESOURCE_EXHAUSTED, "rate limit exceeded");
-    b->second.tokens -= 1.0;
+    }
     return Status::OK;
 }
 
 Status RelayService::GetChallenge(grpc::ServerContext* ctx, const v1::GetChallengeRequest*,
                                   v1::GetChallengeResponse* resp) {
     if (hub_.is_shutdown()) return Status(StatusCode::UNAVAILABLE, "relay shutting down");
-    const std::int64_t now = clock_();
-    Bytes c = crypto::random_bytes(32);
-    {
-        std::lock_guard lock(challenge_mu_);
-        for (auto it = challenges_.begin(); it != challenges_.end();) {
-            it = it->second <= now ? challenges_.erase(it) : std::next(it);
-            if (challenges_.size() < kMaxChallenges / 2) break;
-        }
-        if (challenges_.size() >= kMaxChallenges) {
-            return finish("GetChallenge", ctx,
-                          Status(StatusCode::RESOURCE_EXHAUSTED, "too many open challenges"));
-        }
-        challenges_[c] = now + kChallengeSeconds;
+    (void)ctx;
+    // Stateless: nothing is stored per challenge, so the cost per call is constant
+    // however many challenges are open (there is no limit to hit either).
+    const std::int64_t expires = clock_() + kChallengeSeconds;
+    std::array<std::uint8_t, kChallengeSize> c{};
+    for (int i = 0; i < 8; ++i) {
+        c[static_cast<std::size_t>(i)] =
+            static_cast<std::uint8_t>(static_cast<std::uint64_t>(expires) >> (56 - 8 * i));
     }
-    resp->set_challenge(to_string(c));
-    resp->set_expires_at(now + kChallengeSeconds);
+    crypto::fill_random(std::span<std::uint8_t>(c.data() + 8, 8));
+    std::array<std::uint8_t, crypto::kSha256Size> tag{};
+    crypto::hmac_sha256_into(challenge_key_,
+                             {crypto::as_bytes(kChallengeLabel), ByteView(c.data(), 16)}, tag);
+    std::copy_n(tag.begin(), kChallengeSize - 16, c.begin() + 16);
+    resp->set_challenge(std::string(reinterpret_cast<const char*>(c.data()), c.size()));
+    resp->set_expires_at(expires);
     return Status::OK;
 }
 
 Status RelayService::Register(grpc::ServerContext* ctx, const v1::RegisterRequest* req,
-    std::uint64_t generation = 0;
                               v1::RegisterResponse* resp) {
     if (hub_.is_shutdown()) return Status(StatusCode::UNAVAILABLE, "relay shutting down");
-        generation = session_generation_;
     const std::int64_t now = clock_();
     if (req->challenge().size() != 32) {
         return finish("Register", ctx, invalid("challenge must be 32 bytes"));
@@ -727,20 +790,21 @@ Status RelayService::Register(grpc::ServerContext* ctx, const v1::RegisterReques
     if (req->signature().size() != crypto::kEd25519SignatureSize) {
         return finish("Register", ctx, invalid("signature must be 64 bytes"));
     }
-    {
-        // Single use: the challenge is consumed whether or not the rest succeeds.
-        std::lock_guard lock(challenge_mu_);
-        auto it = challenges_.find(to_bytes(req->challenge()));
-        if (it == challenges_.end()) {
-            return finish("Register", ctx,
-                          Status(StatusCode::UNAUTHENTICATED, "unknown or used challenge"));
-        }
-        const bool expired = it->second <= now;
-        challenges_.erase(it);
-        if (expired) {
-            return finish("Register", ctx,
-                          Status(StatusCode::UNAUTHENTICATED, "challenge expired"));
-        }
+    const ByteView challenge = view(req->challenge());
+    if (!crypto::hmac_sha256_verify(
+            challenge_key_, crypto::concat(crypto::as_bytes(kChallengeLabel), challenge.first(16)),
+            challenge.subspan(16))) {
+        return finish("Register", ctx,
+                      Status(StatusCode::UNAUTHENTICATED, "unknown or used challenge"));
+    }
+    std::int64_t challenge_expires = 0;
+    for (int i = 0; i < 8; ++i) {
+        challenge_expires =
+            static_cast<std::int64_t>((static_cast<std::uint64_t>(challenge_expires) << 8) |
+                                      challenge[static_cast<std::size_t>(i)]);
+    }
+    if (challenge_expires <= now) {
+        return finish("Register", ctx, Status(StatusCode::UNAUTHENTICATED, "challenge expired"));
     }
     auto verified = trust_.verify(req->certificate(), now);
     if (auto* e = std::get_if<cert::CertError>(&verified)) {
@@ -762,6 +826,25 @@ Status RelayService::Register(grpc::ServerContext* ctx, const v1::RegisterReques
     if (!crypto::ed25519_verify(view(body.device_public_key()), msg, view(req->signature()))) {
         return finish("Register", ctx,
                       Status(StatusCode::UNAUTHENTICATED, "challenge signature does not verify"));
+    }
+    {
+        // Single use. Recorded only once the signature verifies, so the set grows only
+        // with genuine registrations (it cannot be flooded with garbage); buckets by
+        // expiry second are dropped whole once expired: no scan.
+        std::lock_guard lock(challenge_mu_);
+        while (!used_challenges_.empty() && used_challenges_.begin()->first <= now) {
+            used_challenge_count_ -= used_challenges_.begin()->second.size();
+            used_challenges_.erase(used_challenges_.begin());
+        }
+        if (used_challenge_count_ >= kMaxUsedChallenges) {
+            return finish("Register", ctx,
+                          Status(StatusCode::RESOURCE_EXHAUSTED, "too many registrations"));
+        }
+        if (!used_challenges_[challenge_expires].insert(to_bytes(req->challenge())).second) {
+            return finish("Register", ctx,
+                          Status(StatusCode::UNAUTHENTICATED, "unknown or used challenge"));
+        }
+        ++used_challenge_count_;
     }
     const Bytes device = to_bytes(body.device_public_key());
     DeviceRecord rec{device, body.organisation_id(), body.member_id(), body.serial(), now};
@@ -791,9 +874,24 @@ Status RelayService::ListDevices(grpc::ServerContext* ctx, const v1::ListDevices
         req->member_id().empty() || req->member_id().size() > kMaxIdentifier) {
         return finish("ListDevices", ctx, invalid("organisation_id/member_id: 1..256 bytes"));
     }
+    // Rooms span organisations, so any registered device may ask about any pinned
+    // organisation's member, but only list_devices_per_minute times (member ids cannot
+    // be enumerated at speed). The answer holds only devices that could register now:
+    // not revoked, organisation still pinned. An unknown member and a member without
+    // such a device get the same empty answer.
+    if (!take_token(list_devices_buckets_, c.session.device_id,
+                    config_.list_devices_per_minute / 60.0, config_.list_devices_per_minute)) {
+        return finish("ListDevices", ctx,
+                      Status(StatusCode::RESOURCE_EXHAUSTED, "ListDevices rate limit exceeded"),
+                      c.session.device_id);
+    }
+    if (!trust_.has_root(req->organisation_id())) return Status::OK;
     auto r = storage_.list_devices(req->organisation_id(), req->member_id());
     if (!r.ok()) return finish("ListDevices", ctx, from_store(ctx, r.error()));
-    for (const auto& d : r.value()) resp->add_device_ids(to_string(d));
+    for (const auto& d : r.value()) {
+        if (trust_.is_revoked(d.organisation_id, d.serial, d.device_id)) continue;
+        resp->add_device_ids(to_string(d.device_id));
+    }
     return Status::OK;
 }
 
@@ -810,14 +908,14 @@ Status RelayService::PublishKeyPackages(grpc::ServerContext* ctx,
     for (const auto& kp : req->one_time()) {
         if (kp.empty())
             return finish("PublishKeyPackages", ctx, invalid("one_time: empty entry"), dev);
-        if (kp.size() > config_.max_envelope_bytes) {
+        if (kp.size() > config_.max_key_package_bytes) {
             return finish("PublishKeyPackages", ctx,
                           Status(StatusCode::RESOURCE_EXHAUSTED, "one_time: KeyPackage too large"),
                           dev);
         }
         one_time.push_back(to_bytes(kp));
     }
-    if (req->last_resort().size() > config_.max_envelope_bytes) {
+    if (req->last_resort().size() > config_.max_key_package_bytes) {
         return finish("PublishKeyPackages", ctx,
                       Status(StatusCode::RESOURCE_EXHAUSTED, "last_resort: KeyPackage too large"),
                       dev);
@@ -838,7 +936,34 @@ Status RelayService::FetchKeyPackage(grpc::ServerContext* ctx,
     if (req->device_id().size() != kDeviceIdSize) {
         return finish("FetchKeyPackage", ctx, invalid("device_id must be 32 bytes"));
     }
-    auto r = storage_.fetch_key_package(view(req->device_id()));
+    const Bytes& dev = c.session.device_id;
+    if (!take_token(fetch_buckets_, dev, config_.key_package_fetch_per_minute / 60.0,
+                    config_.key_package_fetch_per_minute)) {
+        return finish("FetchKeyPackage", ctx,
+                      Status(StatusCode::RESOURCE_EXHAUSTED, "FetchKeyPackage rate limit exceeded"),
+                      dev);
+    }
+    // One-time packages are a shared, finite resource of the target device: each
+    // requester gets at most key_package_fetch_per_target_hour of them per target, and
+    // all requesters together key_package_target_per_hour; beyond that the answer is
+    // the last-resort package, which works for adding the device but is never used up.
+    const Bytes target = to_bytes(req->device_id());
+    bool one_time = false;
+    {
+        const std::int64_t now = clock_();
+        Bytes pair_key = dev;
+        pair_key.insert(pair_key.end(), target.begin(), target.end());
+        std::lock_guard lock(rate_mu_);
+        Window& pair = current_window(fetch_pair_windows_, pair_key, now);
+        Window& all = current_window(fetch_target_windows_, target, now);
+        one_time = pair.count < config_.key_package_fetch_per_target_hour &&
+                   all.count < config_.key_package_target_per_hour;
+        if (one_time) {
+            ++pair.count;
+            ++all.count;
+        }
+    }
+    auto r = storage_.fetch_key_package(target, !one_time);
     if (!r.ok()) return finish("FetchKeyPackage", ctx, from_store(ctx, r.error()));
     if (!r.value()) {
         return finish("FetchKeyPackage", ctx, Status(StatusCode::NOT_FOUND, "no KeyPackage left"));
@@ -866,6 +991,12 @@ Status RelayService::CreateGroup(grpc::ServerContext* ctx, const v1::CreateGroup
     if (req->group_id().empty() || req->group_id().size() > kMaxGroupIdSize) {
         return finish("CreateGroup", ctx, invalid("group_id must be 1..255 bytes"));
     }
+    if (!take_token(create_group_buckets_, c.session.device_id,
+                    config_.create_group_per_minute / 60.0, config_.create_group_per_minute)) {
+        return finish("CreateGroup", ctx,
+                      Status(StatusCode::RESOURCE_EXHAUSTED, "CreateGroup rate limit exceeded"),
+                      c.session.device_id);
+    }
     auto r = storage_.create_group(view(req->group_id()), c.session.device_id, clock_());
     if (!r.ok()) return finish("CreateGroup", ctx, from_store(ctx, r.error()));
     resp->set_epoch(0);
@@ -879,14 +1010,18 @@ Status RelayService::GetGroup(grpc::ServerContext* ctx, const v1::GetGroupReques
     if (req->group_id().empty() || req->group_id().size() > kMaxGroupIdSize) {
         return finish("GetGroup", ctx, invalid("group_id must be 1..255 bytes"));
     }
+    // One answer for "no such group" and "not a member", so GetGroup is no oracle for
+    // which group ids exist (members learn their groups from Welcomes and Commits).
+    const Status unknown(StatusCode::NOT_FOUND, "unknown group or not a member");
     auto r = storage_.get_group(view(req->group_id()));
-    if (!r.ok()) return finish("GetGroup", ctx, from_store(ctx, r.error()));
+    if (!r.ok()) {
+        if (r.error().code == StoreErrc::not_found)
+            return finish("GetGroup", ctx, unknown, c.session.device_id);
+        return finish("GetGroup", ctx, from_store(ctx, r.error()));
+    }
     bool member = false;
     for (const auto& m : r.value().members) member = member || m == c.session.device_id;
-    if (!member) {
-        return finish("GetGroup", ctx,
-                      Status(StatusCode::PERMISSION_DENIED, "caller is not a member of the group"));
-    }
+    if (!member) return finish("GetGroup", ctx, unknown, c.session.device_id);
     resp->set_epoch(r.value().epoch);
     for (const auto& m : r.value().members) resp->add_member_device_ids(to_string(m));
     return Status::OK;
@@ -956,17 +1091,18 @@ grpc::ServerUnaryReactor* RelayService::SendCommit(grpc::CallbackServerContext* 
     cr.now = clock_();
     // Completes on the storage completer thread once the commit is durable, like
     // SendMessage: no server thread waits for the group commit.
-    storage_.commit_async(std::move(cr), [this, ctx, reactor, resp,
-                                          device = dev](StoreResult<SendResult> r) {
-        if (!r.ok()) {
-            reactor->Finish(finish("SendCommit", ctx, from_store(ctx, r.error()), device));
-            return;
-        }
-        resp->set_epoch(r.value().epoch);
-        resp->set_recipients(r.value().recipients);
-        resp->set_duplicate(r.value().duplicate);
-        reactor->Finish(Status::OK);
-    });
+    storage_.commit_async(
+        std::move(cr), [this, ctx, reactor, resp, device = dev](StoreResult<SendResult> r) {
+            if (!r.ok()) {
+                reactor->Finish(finish("SendCommit", ctx, from_store(ctx, r.error()), device));
+                return;
+            }
+            resp->set_epoch(r.value().epoch);
+            resp->set_recipients(r.value().recipients);
+            resp->set_duplicate(r.value().duplicate);
+            for (const auto& s : r.value().skipped) resp->add_skipped_device_ids(to_string(s));
+            reactor->Finish(Status::OK);
+        });
     return reactor;
 }
 
@@ -1025,13 +1161,14 @@ grpc::ServerUnaryReactor* RelayService::SendMessage(grpc::CallbackServerContext*
         }
         resp->set_recipients(r.value().recipients);
         resp->set_duplicate(r.value().duplicate);
+        for (const auto& s : r.value().skipped) resp->add_skipped_device_ids(to_string(s));
         reactor->Finish(Status::OK);
     });
     return reactor;
 }
 
-grpc::ServerWriteReactor<v1::Delivery>* RelayService::Subscribe(
-    grpc::CallbackServerContext* ctx, const v1::SubscribeRequest* req) {
+grpc::ServerWriteReactor<v1::Delivery>* RelayService::Subscribe(grpc::CallbackServerContext* ctx,
+                                                                const v1::SubscribeRequest* req) {
     Caller c;
     if (auto st = authenticate(ctx, c); !st.ok()) {
         return new RefusedStream(finish("Subscribe", ctx, st));
@@ -1101,6 +1238,7 @@ Status RelayService::apply_revocation_list(const cert::v1::RevocationList& list)
     {
         std::lock_guard lock(session_mu_);
         session_cache_.clear();
+        ++session_generation_;
     }
     // A list only ever reaches certificates of the organisation that signed it.
     end_streams(
@@ -1112,21 +1250,30 @@ Status RelayService::apply_revocation_list(const cert::v1::RevocationList& list)
         Status(StatusCode::UNAUTHENTICATED, "certificate revoked"));
     std::string encoded;
     list.SerializeToString(&encoded);
-    auto rs = storage_.store_revocation_list(
-        org, body.sequence(), view(encoded), std::vector<std::uint64_t>(serials.begin(), serials.end()),
-        std::vector<Bytes>(keys.begin(), keys.end()));
+    auto rs =
+        storage_.store_revocation_list(org, body.sequence(), view(encoded),
+                                       std::vector<std::uint64_t>(serials.begin(), serials.end()),
+                                       std::vector<Bytes>(keys.begin(), keys.end()));
     if (!rs.ok()) return from_store(nullptr, rs.error());
-    log_.info("revocation_list", {{"organisation", org},
-                                  {"sequence", body.sequence()},
-                                  {"sessions_ended", rs.value()}});
+    log_.info(
+        "revocation_list",
+        {{"organisation", org}, {"sequence", body.sequence()}, {"sessions_ended", rs.value()}});
     return Status::OK;
 }
 
 void RelayService::organisations_removed(const std::vector<std::string>& organisation_ids) {
     if (organisation_ids.empty()) return;
+    // The trust store already refuses these organisations; the stored sessions go first,
+    // then the cache, so a session cannot come back if the organisation is pinned again.
+    for (const auto& org : organisation_ids) {
+        auto r = storage_.end_organisation_sessions(org);
+        log_.info("organisation_removed",
+                  {{"organisation", org}, {"sessions_ended", r.ok() ? r.value() : 0}});
+    }
     {
         std::lock_guard lock(session_mu_);
         session_cache_.clear();
+        ++session_generation_;
     }
     const std::set<std::string> gone(organisation_ids.begin(), organisation_ids.end());
     end_streams([&](const Stream& s) { return gone.count(s.session().organisation_id) != 0; },
@@ -1157,12 +1304,3 @@ Status HealthService::Watch(grpc::ServerContext* ctx,
 }
 
 }  // namespace lagrum::relay
-        ++session_generation_;
-    // The trust store already refuses these organisations; the stored sessions go first,
-    // then the cache, so a session cannot come back if the organisation is pinned again.
-    for (const auto& org : organisation_ids) {
-        auto r = storage_.end_organisation_sessions(org);
-        log_.info("organisation_removed",
-                  {{"organisation", org}, {"sessions_ended", r.ok() ? r.value() : 0}});
-    }
-        ++session_generation_;

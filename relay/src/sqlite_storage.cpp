@@ -8,6 +8,8 @@
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <string_view>
+#include <unordered_map>
 
 namespace lagrum::relay {
 namespace {
@@ -87,6 +89,20 @@ CREATE TABLE revocation_lists(
   list BLOB NOT NULL);
 CREATE INDEX sessions_organisation ON sessions(organisation_id, serial);
 )sql",
+    // 3: abuse bounds. Per-sender usage of each mailbox (a sender's share, fan_out), the
+    // creator of each group (groups still at epoch 0 are bounded per creator).
+    R"sql(
+CREATE TABLE mailbox_sender_usage(
+  device_id BLOB NOT NULL,
+  sender BLOB NOT NULL,
+  count INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  PRIMARY KEY(device_id, sender)) WITHOUT ROWID;
+INSERT INTO mailbox_sender_usage(device_id, sender, count, bytes)
+  SELECT device_id, sender, count(*), sum(size) FROM mailbox GROUP BY device_id, sender;
+ALTER TABLE groups ADD COLUMN created_by BLOB;
+CREATE INDEX groups_creator ON groups(created_by, epoch);
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(std::size(kMigrations));
 static_assert(kMigrationCount == SqliteStorage::kSchemaVersion);
@@ -141,15 +157,15 @@ class Db {
         }
     }
 
-    sqlite3_stmt* prepare(const char* sql) {
+    sqlite3_stmt* prepare(std::string_view sql) {
         auto it = cache_.find(sql);
         if (it != cache_.end()) return it->second;
         sqlite3_stmt* stmt = nullptr;
-        if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
-            SQLITE_OK) {
+        if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
             throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db_));
         }
-        cache_.emplace(sql, stmt);
+        cache_.emplace(std::string(sql), stmt);
         return stmt;
     }
     std::int64_t changes() const { return sqlite3_changes(db_); }
@@ -159,14 +175,22 @@ class Db {
 
   private:
     sqlite3* db_ = nullptr;
-    // Keyed by the SQL literal's address: every call site uses a string literal.
-    std::map<const char*, sqlite3_stmt*> cache_;
+    // Keyed by the SQL text, so a caller passing a built string (not a literal) gets
+    // the right statement and never grows the cache per call. Transparent lookup: no
+    // std::string is built for a hit.
+    struct TextHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const {
+            return std::hash<std::string_view>{}(s);
+        }
+    };
+    std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> cache_;
 };
 
 // A cached statement in use; resets and clears bindings when it goes out of scope.
 class Stmt {
   public:
-    Stmt(Db& db, const char* sql) : db_(db), s_(db.prepare(sql)) {}
+    Stmt(Db& db, std::string_view sql) : db_(db), s_(db.prepare(sql)) {}
     ~Stmt() {
         sqlite3_reset(s_);
         sqlite3_clear_bindings(s_);
@@ -232,9 +256,12 @@ SqliteStorage::SqliteStorage(const std::string& path, StorageLimits limits)
     // Savepoint sub-journals (one per request in a group commit) stay in memory; the
     // WAL, and so durability, is unaffected.
     db.exec("PRAGMA temp_store=MEMORY");
-    // Deleted (acknowledged/expired) ciphertext is overwritten rather than left in free
-    // pages; FAST avoids the extra I/O where overwriting would cost a page write.
-    db.exec("PRAGMA secure_delete=FAST");
+    // Deleted (acknowledged/expired) ciphertext is overwritten with zeros, also in freed
+    // overflow pages (FAST left those, i.e. any payload larger than a page, on disk until
+    // the page was reused). Costs a page write per freed page; the WAL frames holding the
+    // old content are overwritten by later checkpoints and the WAL is truncated on a
+    // clean shutdown.
+    db.exec("PRAGMA secure_delete=ON");
     int version = schema_version();
     if (version > kSchemaVersion) {
         throw std::runtime_error("database schema version " + std::to_string(version) +
@@ -421,11 +448,23 @@ void SqliteStorage::completer_loop() {
         for (auto& c : ready) {
             // Durable now: report the rows before any caller learns its write succeeded,
             // so a stream never misses a delivery whose sender has already been answered.
-            if (!c.rows.empty()) {
-                std::lock_guard lock(listener_mu_);
-                if (listener_) listener_(c.rows);
+            // A throwing callback must not end this thread (std::terminate would take the
+            // relay down); the next callbacks still run.
+            try {
+                if (!c.rows.empty()) {
+                    std::lock_guard lock(listener_mu_);
+                    if (listener_) listener_(c.rows);
+                }
+            } catch (...) {
+                callback_errors_.fetch_add(1);
             }
-            for (auto& op : c.ops) op.finish(c.ok ? nullptr : &c.error);
+            for (auto& op : c.ops) {
+                try {
+                    op.finish(c.ok ? nullptr : &c.error);
+                } catch (...) {
+                    callback_errors_.fetch_add(1);
+                }
+            }
         }
     }
 }
@@ -518,21 +557,21 @@ StoreResult<Unit> SqliteStorage::put_device(const DeviceRecord& d) {
     });
 }
 
-StoreResult<std::vector<Bytes>> SqliteStorage::list_devices(const std::string& org,
-                                                            const std::string& member) {
-    return read<std::vector<Bytes>>([&](Db& db) -> StoreResult<std::vector<Bytes>> {
+StoreResult<std::vector<DeviceRecord>> SqliteStorage::list_devices(const std::string& org,
+                                                                   const std::string& member) {
+    return read<std::vector<DeviceRecord>>([&](Db& db) -> StoreResult<std::vector<DeviceRecord>> {
         Stmt s(db,
-               "SELECT device_id FROM devices WHERE organisation_id=? AND member_id=? "
-               "ORDER BY device_id LIMIT 64");
+               "SELECT device_id, serial, registered_at FROM devices WHERE organisation_id=? "
+               "AND member_id=? ORDER BY device_id LIMIT 64");
         s.bind(1, org).bind(2, member);
-        std::vector<Bytes> out;
-        while (s.step()) out.push_back(s.blob(0));
+        std::vector<DeviceRecord> out;
+        while (s.step()) out.push_back(DeviceRecord{s.blob(0), org, member, s.u64(1), s.i64(2)});
         return out;
     });
 }
 
 StoreResult<std::vector<Bytes>> SqliteStorage::put_session(ByteView token_hash,
-                                                            const Session& session) {
+                                                           const Session& session) {
     return write<std::vector<Bytes>>([&](Db& db) -> StoreResult<std::vector<Bytes>> {
         Stmt s(db,
                "INSERT INTO sessions(token_hash, device_id, organisation_id, serial, expires_at) "
@@ -643,16 +682,38 @@ StoreResult<std::uint64_t> SqliteStorage::publish_key_packages(
     ByteView device_id, const std::vector<Bytes>& one_time,
     const std::optional<Bytes>& last_resort) {
     const auto max = limits_.max_key_packages;
-    return write<std::uint64_t>([&, max](Db& db) -> StoreResult<std::uint64_t> {
-        std::uint64_t have = 0;
+    const auto max_bytes = limits_.key_package_store_bytes;
+    return write<std::uint64_t>([&, max, max_bytes](Db& db) -> StoreResult<std::uint64_t> {
+        std::uint64_t have = 0, have_bytes = 0;
         {
-            Stmt c(db, "SELECT count(*) FROM key_packages WHERE device_id=?");
+            // length() of a BLOB reads its header only, not the data.
+            Stmt c(db,
+                   "SELECT count(*), coalesce(sum(length(data)),0) FROM key_packages "
+                   "WHERE device_id=?");
             c.bind(1, device_id);
-            if (c.step()) have = c.u64(0);
+            if (c.step()) {
+                have = c.u64(0);
+                have_bytes = c.u64(1);
+            }
         }
         if (have + one_time.size() > max) {
             return StoreError{StoreErrc::quota_exceeded,
                               "too many one-time KeyPackages (limit " + std::to_string(max) + ")"};
+        }
+        // Bytes: the one-time packages after this call plus the last-resort package
+        // (the new one, or the one kept).
+        std::uint64_t total = have_bytes;
+        for (const auto& kp : one_time) total += kp.size();
+        if (last_resort) {
+            total += last_resort->size();
+        } else {
+            Stmt l(db, "SELECT length(data) FROM last_resort WHERE device_id=?");
+            l.bind(1, device_id);
+            if (l.step()) total += l.u64(0);
+        }
+        if (total > max_bytes) {
+            return StoreError{StoreErrc::quota_exceeded, "KeyPackages of this device exceed " +
+                                                             std::to_string(max_bytes) + " bytes"};
         }
         for (const auto& kp : one_time) {
             Stmt s(db, "INSERT INTO key_packages(device_id, data) VALUES(?,?)");
@@ -666,11 +727,12 @@ StoreResult<std::uint64_t> SqliteStorage::publish_key_packages(
     });
 }
 
-StoreResult<std::optional<KeyPackage>> SqliteStorage::fetch_key_package(ByteView device_id) {
+StoreResult<std::optional<KeyPackage>> SqliteStorage::fetch_key_package(ByteView device_id,
+                                                                        bool last_resort_only) {
     // A write even when it only reads the last-resort package: select-then-delete must
     // happen under the single writer so two fetchers can never get the same package.
     return write<std::optional<KeyPackage>>([&](Db& db) -> StoreResult<std::optional<KeyPackage>> {
-        {
+        if (!last_resort_only) {
             Stmt s(db, "SELECT id, data FROM key_packages WHERE device_id=? ORDER BY id LIMIT 1");
             s.bind(1, device_id);
             if (s.step()) {
@@ -706,14 +768,26 @@ StoreResult<KeyPackageCount> SqliteStorage::count_key_packages(ByteView device_i
 
 StoreResult<Unit> SqliteStorage::create_group(ByteView group_id, ByteView creator,
                                               std::int64_t now) {
-    return write<Unit>([&](Db& db) -> StoreResult<Unit> {
+    const auto max_empty = limits_.max_empty_groups_per_device;
+    return write<Unit>([&, max_empty](Db& db) -> StoreResult<Unit> {
+        {
+            // Squatting bound: a group nobody has committed to yet (epoch 0, only its
+            // creator) counts against its creator; the first Commit frees the slot.
+            Stmt q(db, "SELECT count(*) FROM groups WHERE created_by=? AND epoch=0");
+            q.bind(1, creator);
+            if (q.step() && q.u64(0) >= max_empty) {
+                return StoreError{
+                    StoreErrc::quota_exceeded,
+                    "too many groups without a Commit (limit " + std::to_string(max_empty) + ")"};
+            }
+        }
         {
             Stmt e(db, "SELECT 1 FROM groups WHERE group_id=?");
             e.bind(1, group_id);
             if (e.step()) return StoreError{StoreErrc::already_exists, "group exists"};
         }
-        Stmt g(db, "INSERT INTO groups(group_id, epoch, created_at) VALUES(?,0,?)");
-        g.bind(1, group_id).bind(2, now).run();
+        Stmt g(db, "INSERT INTO groups(group_id, epoch, created_at, created_by) VALUES(?,0,?,?)");
+        g.bind(1, group_id).bind(2, now).bind(3, creator).run();
         Stmt m(db, "INSERT INTO group_members(group_id, device_id) VALUES(?,?)");
         m.bind(1, group_id).bind(2, creator).run();
         return Unit{};
@@ -774,25 +848,62 @@ StoreResult<GroupState> SqliteStorage::get_group(ByteView group_id) {
     });
 }
 
-StoreResult<Unit> SqliteStorage::fan_out(Db& db, const std::vector<Bytes>& recipients,
-                                         ByteView envelope_id, ByteView group_id, DeliveryKind kind,
-                                         ByteView sender, std::uint64_t epoch, ByteView payload,
-                                         std::int64_t now) {
-    if (recipients.empty()) return Unit{};
+std::vector<Bytes> SqliteStorage::fan_out(Db& db, const std::vector<Bytes>& recipients,
+                                          ByteView envelope_id, ByteView group_id,
+                                          DeliveryKind kind, ByteView sender, std::uint64_t epoch,
+                                          ByteView payload, std::int64_t now) {
+    // A full mailbox never blocks the others: each recipient is checked on its own and
+    // skipped (reported, not failed) when there is no room. Three bounds (limits come
+    // from the config, at most 2^40, so the products below cannot overflow):
+    //  - the mailbox limit; messages stop short of it by the commit reserve, so Commits
+    //    and Welcomes (what keeps a device in its groups, or removes it) still fit;
+    //  - the sender's share: one sender device may hold at most share% of the mailbox,
+    //    so no device on its own can fill another's (an attacker needs 100/share
+    //    devices, each with a certificate its organisation can revoke).
+    std::vector<Bytes> skipped;
+    if (recipients.empty()) return skipped;
     const auto size = static_cast<std::int64_t>(payload.size());
+    const bool may_use_reserve = kind != DeliveryKind::message;
+    auto less_reserve = [&](std::uint64_t limit) {
+        return may_use_reserve ? limit
+                               : limit - limit * limits_.mailbox_commit_reserve_percent / 100;
+    };
+    auto share = [&](std::uint64_t limit) {
+        return std::max<std::uint64_t>(1, limit * limits_.mailbox_sender_share_percent / 100);
+    };
+    const std::uint64_t max_count = less_reserve(limits_.mailbox_max_count);
+    const std::uint64_t max_bytes = less_reserve(limits_.mailbox_max_bytes);
+    const std::uint64_t share_count = share(limits_.mailbox_max_count);
+    const std::uint64_t share_bytes = share(limits_.mailbox_max_bytes);
+    std::vector<const Bytes*> to;
+    to.reserve(recipients.size());
     for (const auto& r : recipients) {
-        Stmt u(db, "SELECT count, bytes FROM mailbox_usage WHERE device_id=?");
-        u.bind(1, r);
-        std::uint64_t count = 0, bytes = 0;
-        if (u.step()) {
-            count = u.u64(0);
-            bytes = u.u64(1);
+        std::uint64_t count = 0, bytes = 0, sent = 0, sent_bytes = 0;
+        {
+            Stmt u(db, "SELECT count, bytes FROM mailbox_usage WHERE device_id=?");
+            u.bind(1, r);
+            if (u.step()) {
+                count = u.u64(0);
+                bytes = u.u64(1);
+            }
         }
-        if (count + 1 > limits_.mailbox_max_count ||
-            bytes + payload.size() > limits_.mailbox_max_bytes) {
-            return StoreError{StoreErrc::quota_exceeded, "recipient mailbox is full"};
+        {
+            Stmt u(db,
+                   "SELECT count, bytes FROM mailbox_sender_usage WHERE device_id=? AND sender=?");
+            u.bind(1, r).bind(2, sender);
+            if (u.step()) {
+                sent = u.u64(0);
+                sent_bytes = u.u64(1);
+            }
+        }
+        if (count + 1 > max_count || bytes + payload.size() > max_bytes || sent + 1 > share_count ||
+            sent_bytes + payload.size() > share_bytes) {
+            skipped.push_back(r);
+        } else {
+            to.push_back(&r);
         }
     }
+    if (to.empty()) return skipped;
     std::int64_t envelope = 0;
     {
         Stmt e(db, "INSERT INTO envelopes(payload) VALUES(?)");
@@ -807,7 +918,8 @@ StoreResult<Unit> SqliteStorage::fan_out(Db& db, const std::vector<Bytes>& recip
             kind, Bytes(sender.begin(), sender.end()), epoch, Bytes(payload.begin(), payload.end()),
             now, expires});
     }
-    for (const auto& r : recipients) {
+    for (const Bytes* rp : to) {
+        const Bytes& r = *rp;
         Stmt m(db,
                "INSERT INTO mailbox(device_id, envelope, envelope_id, group_id, kind, sender, "
                "epoch, size, received_at, expires_at) VALUES(?,?,?,?,?,?,?,?,?,?)");
@@ -815,12 +927,17 @@ StoreResult<Unit> SqliteStorage::fan_out(Db& db, const std::vector<Bytes>& recip
         m.bind(5, static_cast<std::int64_t>(kind)).bind(6, sender).bind_u(7, epoch);
         m.bind(8, size).bind(9, now).bind(10, expires).run();
         if (body) pending_.push_back({r, static_cast<std::uint64_t>(db.last_rowid()), body});
-        Stmt u(db, "INSERT OR IGNORE INTO mailbox_usage(device_id, count, bytes) VALUES(?,0,0)");
-        u.bind(1, r).run();
-        Stmt v(db, "UPDATE mailbox_usage SET count=count+1, bytes=bytes+? WHERE device_id=?");
-        v.bind(1, size).bind(2, r).run();
+        Stmt u(db,
+               "INSERT INTO mailbox_usage(device_id, count, bytes) VALUES(?,1,?) "
+               "ON CONFLICT(device_id) DO UPDATE SET count=count+1, bytes=bytes+excluded.bytes");
+        u.bind(1, r).bind(2, size).run();
+        Stmt v(db,
+               "INSERT INTO mailbox_sender_usage(device_id, sender, count, bytes) VALUES(?,?,1,?) "
+               "ON CONFLICT(device_id, sender) DO UPDATE SET count=count+1, "
+               "bytes=bytes+excluded.bytes");
+        v.bind(1, r).bind(2, sender).bind(3, size).run();
     }
-    return Unit{};
+    return skipped;
 }
 
 StoreResult<SendResult> SqliteStorage::send_in(Db& db, const MessageRequest& req) {
@@ -833,11 +950,15 @@ StoreResult<SendResult> SqliteStorage::send_in(Db& db, const MessageRequest& req
     for (auto& m : group_members(db, req.group_id)) {
         if (m != req.sender) recipients.push_back(std::move(m));
     }
-    auto fo = fan_out(db, recipients, req.envelope_id, req.group_id, DeliveryKind::message,
-                      req.sender, req.epoch, req.payload, req.now);
-    if (!fo.ok()) return fo.error();
     SendResult r;
-    r.recipients = recipients.size();
+    r.skipped = fan_out(db, recipients, req.envelope_id, req.group_id, DeliveryKind::message,
+                        req.sender, req.epoch, req.payload, req.now);
+    // Nobody had room: nothing stored, so fail (and let a retry of this envelope try
+    // again) rather than report a send that reached no one.
+    if (!recipients.empty() && r.skipped.size() == recipients.size()) {
+        return StoreError{StoreErrc::quota_exceeded, "recipient mailbox is full"};
+    }
+    r.recipients = recipients.size() - r.skipped.size();
     r.epoch = req.epoch;
     remember(db, req.sender, req.envelope_id, r, req.now + limits_.ttl_seconds);
     return r;
@@ -905,16 +1026,17 @@ StoreResult<SendResult> SqliteStorage::commit_in(Db& db, const CommitRequest& re
     for (const auto& m : before) {
         if (m != req.sender) recipients.push_back(m);
     }
-    auto fo = fan_out(db, recipients, req.envelope_id, req.group_id, DeliveryKind::commit,
-                      req.sender, req.epoch, req.commit, req.now);
-    if (!fo.ok()) return fo.error();
+    // A Commit always advances the group: a member without room is skipped and
+    // reported, never the reason the others (or its own removal) are blocked.
     SendResult r;
-    r.recipients = recipients.size();
+    r.skipped = fan_out(db, recipients, req.envelope_id, req.group_id, DeliveryKind::commit,
+                        req.sender, req.epoch, req.commit, req.now);
+    r.recipients = recipients.size() - r.skipped.size();
     if (!req.welcome.empty() && !req.welcome_to.empty()) {
-        auto fw = fan_out(db, req.welcome_to, req.envelope_id, req.group_id,
-                          DeliveryKind::welcome, req.sender, new_epoch, req.welcome, req.now);
-        if (!fw.ok()) return fw.error();
-        r.recipients += req.welcome_to.size();
+        auto fw = fan_out(db, req.welcome_to, req.envelope_id, req.group_id, DeliveryKind::welcome,
+                          req.sender, new_epoch, req.welcome, req.now);
+        r.recipients += req.welcome_to.size() - fw.size();
+        r.skipped.insert(r.skipped.end(), fw.begin(), fw.end());
     }
     r.epoch = new_epoch;
     remember(db, req.sender, req.envelope_id, r, req.now + limits_.ttl_seconds);
@@ -926,6 +1048,9 @@ StoreResult<std::vector<StoredDelivery>> SqliteStorage::read_mailbox(ByteView de
                                                                      std::size_t max_count,
                                                                      std::size_t max_bytes,
                                                                      std::int64_t now) {
+    // Seqs are SQLite integers (at most INT64_MAX); a cursor of 2^63 or more would bind
+    // as a negative number and replay the whole mailbox. Every stored seq is below it.
+    after_seq = std::min<std::uint64_t>(after_seq, static_cast<std::uint64_t>(INT64_MAX));
     return read<std::vector<StoredDelivery>>(
         [&](Db& db) -> StoreResult<std::vector<StoredDelivery>> {
             Stmt s(db,
@@ -958,14 +1083,36 @@ StoreResult<std::vector<StoredDelivery>> SqliteStorage::read_mailbox(ByteView de
 
 namespace {
 
+// Count and bytes of deleted mailbox rows, per device and per (device, sender).
+struct Released {
+    std::map<Bytes, std::pair<std::int64_t, std::int64_t>> device;
+    std::map<std::pair<Bytes, Bytes>, std::pair<std::int64_t, std::int64_t>> sender;
+    void add(Bytes dev, Bytes from, std::int64_t size) {
+        auto& s = sender[{dev, std::move(from)}];
+        s.first += 1;
+        s.second += size;
+        auto& d = device[std::move(dev)];
+        d.first += 1;
+        d.second += size;
+    }
+};
+
 // Deletes the given mailbox rows' bookkeeping: usage counters and orphaned envelopes.
-void release_rows(Db& db, const std::map<Bytes, std::pair<std::int64_t, std::int64_t>>& usage,
-                  const std::set<std::int64_t>& envelopes) {
-    for (const auto& [device, cb] : usage) {
+void release_rows(Db& db, const Released& usage, const std::set<std::int64_t>& envelopes) {
+    for (const auto& [device, cb] : usage.device) {
         Stmt u(db,
                "UPDATE mailbox_usage SET count=max(0,count-?), bytes=max(0,bytes-?) "
                "WHERE device_id=?");
         u.bind(1, cb.first).bind(2, cb.second).bind(3, device).run();
+    }
+    for (const auto& [key, cb] : usage.sender) {
+        Stmt u(db,
+               "UPDATE mailbox_sender_usage SET count=max(0,count-?), bytes=max(0,bytes-?) "
+               "WHERE device_id=? AND sender=?");
+        u.bind(1, cb.first).bind(2, cb.second).bind(3, key.first).bind(4, key.second).run();
+        // A sender with nothing left in this mailbox needs no row (keeps the table small).
+        Stmt d(db, "DELETE FROM mailbox_sender_usage WHERE device_id=? AND sender=? AND count=0");
+        d.bind(1, key.first).bind(2, key.second).run();
     }
     for (auto id : envelopes) {
         Stmt d(db,
@@ -981,16 +1128,15 @@ StoreResult<std::uint64_t> SqliteStorage::ack(ByteView device_id, std::uint64_t 
     // Seqs are SQLite integers (at most INT64_MAX); a larger bound would bind negative.
     upto_seq = std::min<std::uint64_t>(upto_seq, static_cast<std::uint64_t>(INT64_MAX));
     return write<std::uint64_t>([&](Db& db) -> StoreResult<std::uint64_t> {
-        std::map<Bytes, std::pair<std::int64_t, std::int64_t>> usage;
+        Released usage;
         std::set<std::int64_t> envelopes;
-        auto& u = usage[Bytes(device_id.begin(), device_id.end())];
+        const Bytes dev(device_id.begin(), device_id.end());
         {
-            Stmt s(db, "SELECT envelope, size FROM mailbox WHERE device_id=? AND seq<=?");
+            Stmt s(db, "SELECT envelope, size, sender FROM mailbox WHERE device_id=? AND seq<=?");
             s.bind(1, device_id).bind_u(2, upto_seq);
             while (s.step()) {
                 envelopes.insert(s.i64(0));
-                u.first += 1;
-                u.second += s.i64(1);
+                usage.add(dev, s.blob(2), s.i64(1));
             }
         }
         Stmt d(db, "DELETE FROM mailbox WHERE device_id=? AND seq<=?");
@@ -1003,16 +1149,14 @@ StoreResult<std::uint64_t> SqliteStorage::ack(ByteView device_id, std::uint64_t 
 
 StoreResult<std::uint64_t> SqliteStorage::expire(std::int64_t now) {
     return write<std::uint64_t>([now](Db& db) -> StoreResult<std::uint64_t> {
-        std::map<Bytes, std::pair<std::int64_t, std::int64_t>> usage;
+        Released usage;
         std::set<std::int64_t> envelopes;
         {
-            Stmt s(db, "SELECT device_id, envelope, size FROM mailbox WHERE expires_at<=?");
+            Stmt s(db, "SELECT device_id, envelope, size, sender FROM mailbox WHERE expires_at<=?");
             s.bind(1, now);
             while (s.step()) {
-                auto& u = usage[s.blob(0)];
                 envelopes.insert(s.i64(1));
-                u.first += 1;
-                u.second += s.i64(2);
+                usage.add(s.blob(0), s.blob(3), s.i64(2));
             }
         }
         Stmt d(db, "DELETE FROM mailbox WHERE expires_at<=?");

@@ -372,7 +372,7 @@ TEST_F(StorageFixture, KeyPackagesAtomicUnderConcurrency) {
     for (int t = 0; t < 8; ++t) {
         ts.emplace_back([&] {
             for (;;) {
-                auto r = s.fetch_key_package(dev(1));
+                auto r = s.fetch_key_package(dev(1), false);
                 ASSERT_TRUE(r.ok());
                 ASSERT_TRUE(r.value().has_value());
                 if (r.value()->last_resort) return;
@@ -435,6 +435,8 @@ TEST_F(StorageFixture, QuotaAndExpiry) {
     relay::StorageLimits lim;
     lim.mailbox_max_count = 3;
     lim.ttl_seconds = 100;
+    lim.mailbox_sender_share_percent = 100;  // one sender may fill it (tested on its own)
+    lim.mailbox_commit_reserve_percent = 0;
     relay::SqliteStorage s(db(), lim);
     register_devices(s, 2);
     const Bytes g{1};
@@ -454,6 +456,58 @@ TEST_F(StorageFixture, QuotaAndExpiry) {
     EXPECT_TRUE(s.read_mailbox(dev(2), 0, 10, 1 << 20, 0).value().empty());
 }
 
+TEST_F(StorageFixture, SenderShareIsReleasedByAckAndExpiry) {
+    relay::StorageLimits lim;
+    lim.mailbox_max_count = 40;  // share 10 %: 4 per sender; messages up to 36
+    lim.ttl_seconds = 100;
+    relay::SqliteStorage s(db(), lim);
+    register_devices(s, 3);
+    const Bytes g{1};
+    ASSERT_TRUE(s.create_group(g, dev(1), 0).ok());
+    relay::CommitRequest c{g, dev(1), Bytes(16, 0), 0, {1}, {dev(2)}, {}, {9}, {dev(2)}, 0};
+    ASSERT_TRUE(s.commit(c).ok());  // dev(2): 1 from dev(1)
+    std::uint8_t n = 1;
+    auto send_one = [&](std::int64_t now) {
+        return s.send({g, dev(1), Bytes(16, n++), 1, {7}, now});
+    };
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(send_one(0).ok());
+    EXPECT_EQ(send_one(0).error().code, relay::StoreErrc::quota_exceeded);
+    auto rows = s.read_mailbox(dev(2), 0, 10, 1 << 20, 0).value();
+    ASSERT_EQ(rows.size(), 4u);
+    ASSERT_EQ(s.ack(dev(2), rows[1].seq).value(), 2u);
+    ASSERT_TRUE(send_one(50).ok());
+    ASSERT_TRUE(send_one(50).ok());
+    EXPECT_FALSE(send_one(50).ok());
+    EXPECT_EQ(s.expire(100).value(), 2u);  // the two from time 0
+    ASSERT_TRUE(send_one(100).ok());
+    ASSERT_TRUE(send_one(100).ok());
+    EXPECT_FALSE(send_one(100).ok());
+}
+
+TEST_F(StorageFixture, ThrowingCallbacksDoNotStopTheCompleter) {
+    // Before: the completer thread had no try, so this terminated the process.
+    relay::SqliteStorage s(db(), {});
+    register_devices(s, 2);
+    const Bytes g{1};
+    ASSERT_TRUE(s.create_group(g, dev(1), 0).ok());
+    relay::CommitRequest c{g, dev(1), Bytes(16, 0), 0, {1}, {dev(2)}, {}, {9}, {dev(2)}, 0};
+    ASSERT_TRUE(s.commit(c).ok());
+    s.set_commit_listener([](const std::vector<relay::CommittedDelivery>&) {
+        throw std::runtime_error("listener failed");
+    });
+    ASSERT_TRUE(s.send({g, dev(1), Bytes(16, 1), 1, {1}, 0}).ok());
+    std::promise<void> thrown;
+    s.send_async({g, dev(1), Bytes(16, 2), 1, {2}, 0}, [&](relay::StoreResult<relay::SendResult>) {
+        thrown.set_value();
+        throw std::runtime_error("caller's callback failed");
+    });
+    thrown.get_future().wait();
+    s.set_commit_listener({});
+    ASSERT_TRUE(s.send({g, dev(1), Bytes(16, 3), 1, {3}, 0}).ok());  // still answered
+    EXPECT_EQ(s.read_mailbox(dev(2), 0, 10, 1 << 20, 0).value().size(), 4u);
+    EXPECT_EQ(s.callback_errors(), 3u);
+}
+
 TEST_F(StorageFixture, ClosedStorageRefusesWrites) {
     relay::SqliteStorage s(db(), {});
     s.close();
@@ -470,6 +524,8 @@ TEST_F(RelayStorageFixture, CommitListenerReportsExactlyTheCommittedRows) {
     relay::StorageLimits lim;
     lim.mailbox_max_count = 6;
     lim.ttl_seconds = 100;
+    lim.mailbox_sender_share_percent = 100;  // one sender may fill it: the quota is the point
+    lim.mailbox_commit_reserve_percent = 0;
     relay::SqliteStorage s(db(), lim);
     std::mutex mu;
     std::vector<relay::CommittedDelivery> rows;

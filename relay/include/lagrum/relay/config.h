@@ -28,8 +28,19 @@ struct RelayConfig {
     std::uint64_t max_envelope_bytes = 1024 * 1024;
     std::uint64_t max_list_entries = 1000;  // devices per commit change list
     StorageLimits storage;
-    double rate_per_second = 100;  // sustained requests per session token
+    double rate_per_second = 100;  // sustained requests per device (all its sessions)
     double rate_burst = 200;
+    // Per-device budgets of the RPCs that reveal or consume other devices' data or
+    // create shared state (each a token bucket holding one minute's worth).
+    double create_group_per_minute = 30;
+    double list_devices_per_minute = 60;
+    double key_package_fetch_per_minute = 60;
+    // One-time KeyPackages handed out per hour: to one requesting device of one target
+    // device, and of one target device in total. Past either, FetchKeyPackage returns
+    // the target's last-resort package (still usable), so nobody can drain the pool.
+    std::uint64_t key_package_fetch_per_target_hour = 10;
+    std::uint64_t key_package_target_per_hour = 100;
+    std::uint64_t max_key_package_bytes = 64 * 1024;  // one KeyPackage
     std::int64_t session_ttl_seconds = 24 * 3600;
     std::int64_t expire_interval_seconds = 60;
     // Deliveries queued in memory for one live Subscribe stream that is not keeping up;

@@ -10,11 +10,13 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 #include <vector>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "lagrum/cert/cert.h"
+#include "lagrum/crypto/secret.h"
 #include "lagrum/relay/config.h"
 #include "lagrum/relay/log.h"
 #include "lagrum/relay/storage.h"
@@ -108,7 +110,6 @@ class RelayService final
     // Streams currently open (tests, benchmarks).
     std::size_t open_streams();
 
-
     grpc::Status GetChallenge(grpc::ServerContext*, const v1::GetChallengeRequest*,
                               v1::GetChallengeResponse*) override;
     grpc::Status Register(grpc::ServerContext*, const v1::RegisterRequest*,
@@ -125,8 +126,7 @@ class RelayService final
                              v1::CreateGroupResponse*) override;
     grpc::Status GetGroup(grpc::ServerContext*, const v1::GetGroupRequest*,
                           v1::GetGroupResponse*) override;
-    grpc::ServerUnaryReactor* SendCommit(grpc::CallbackServerContext*,
-                                         const v1::SendCommitRequest*,
+    grpc::ServerUnaryReactor* SendCommit(grpc::CallbackServerContext*, const v1::SendCommitRequest*,
                                          v1::SendCommitResponse*) override;
     grpc::ServerUnaryReactor* SendMessage(grpc::CallbackServerContext*,
                                           const v1::SendMessageRequest*,
@@ -160,8 +160,34 @@ class RelayService final
     Clock clock_;
     MailboxHub hub_;
 
+    // Stateless challenges (GetChallenge keeps nothing): expiry || random || MAC under a
+    // key that lives only in this process. Register checks the MAC and the expiry, then
+    // remembers the challenge as used until it expires, in buckets by expiry second, so
+    // neither call scans anything.
+    crypto::SecretBytes challenge_key_;
     std::mutex challenge_mu_;
-    std::map<Bytes, std::int64_t> challenges_;  // challenge -> expiry
+    std::map<std::int64_t, std::set<Bytes>> used_challenges_;  // expiry -> used challenges
+    std::size_t used_challenge_count_ = 0;
+    // Consumes one token of `key`'s bucket in `buckets` (rate per second, burst); false
+    // when empty. The map is bounded (cleared past kMaxBuckets: a refill, not a leak).
+    struct Bucket;
+    bool take_token(std::map<Bytes, Bucket>& buckets, const Bytes& key, double rate, double burst);
+    // Fixed-window counters (one hour, relay clock) for KeyPackage fetches, keyed by
+    // target or by requester || target; guarded by rate_mu_.
+    struct Window {
+        std::int64_t start = 0;
+        std::uint64_t count = 0;
+    };
+    Window& current_window(std::map<Bytes, Window>& windows, const Bytes& key, std::int64_t now);
+    std::map<Bytes, Window> fetch_pair_windows_;    // requester || target
+    std::map<Bytes, Window> fetch_target_windows_;  // target
+    // Failure logs of calls without an authenticated device (and rate-limit failures)
+    // are limited to kLogLinesPerWindow per window; the rest are counted and reported in
+    // one "rpc_failed_suppressed" line when the next window starts.
+    std::mutex log_mu_;
+    std::int64_t log_window_ = 0;
+    std::uint64_t log_lines_ = 0;
+    std::map<std::string, std::uint64_t> log_suppressed_;  // "method code" -> count
 
     // Recently validated sessions, so a busy device does not cost a database read per
     // call. Entries live briefly; revocation is still checked on every call (in memory).
@@ -171,6 +197,7 @@ class RelayService final
     };
     std::mutex session_mu_;
     std::map<Bytes, CachedSession> session_cache_;
+    std::uint64_t session_generation_ = 0;  // bumped whenever sessions are ended
 
     // Open Subscribe streams by device (oldest first), at most max_streams_per_device
     // each; the stream workers each drive a fixed share of the streams.
@@ -197,7 +224,6 @@ class RelayService final
     // Ends streams whose session expired (one thread for all streams).
     std::mutex watch_mu_;
     std::condition_variable watch_cv_;
-    std::uint64_t session_generation_ = 0;  // bumped whenever sessions are ended
     bool watch_stop_ = false;
     std::thread watcher_;
     // Serialises revocation-list installs, so memory and the database agree on the
@@ -209,7 +235,10 @@ class RelayService final
         std::chrono::steady_clock::time_point last;
     };
     std::mutex rate_mu_;
-    std::map<Bytes, Bucket> buckets_;  // keyed by token hash
+    std::map<Bytes, Bucket> buckets_;  // keyed by device id: all its sessions share one
+    std::map<Bytes, Bucket> create_group_buckets_;
+    std::map<Bytes, Bucket> list_devices_buckets_;
+    std::map<Bytes, Bucket> fetch_buckets_;
 };
 
 // grpc.health.v1.Health: SERVING until shutdown begins.

@@ -32,12 +32,12 @@ class SqliteStorage final : public Storage {
     SqliteStorage(const std::string& path, StorageLimits limits);
     ~SqliteStorage() override;
 
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
     int schema_version();
 
     StoreResult<Unit> put_device(const DeviceRecord& device) override;
-    StoreResult<std::vector<Bytes>> list_devices(const std::string& organisation_id,
-                                                 const std::string& member_id) override;
+    StoreResult<std::vector<DeviceRecord>> list_devices(const std::string& organisation_id,
+                                                        const std::string& member_id) override;
     StoreResult<std::vector<Bytes>> put_session(ByteView token_hash,
                                                 const Session& session) override;
     StoreResult<std::optional<Session>> find_session(ByteView token_hash,
@@ -46,8 +46,7 @@ class SqliteStorage final : public Storage {
                                                const std::vector<std::uint64_t>& serials,
                                                const std::vector<Bytes>& device_ids) override;
     StoreResult<std::uint64_t> store_revocation_list(const std::string& organisation_id,
-                                                     std::uint64_t sequence,
-                                                     ByteView encoded_list,
+                                                     std::uint64_t sequence, ByteView encoded_list,
                                                      const std::vector<std::uint64_t>& serials,
                                                      const std::vector<Bytes>& device_ids) override;
     StoreResult<std::vector<Bytes>> revocation_lists() override;
@@ -56,7 +55,8 @@ class SqliteStorage final : public Storage {
     StoreResult<std::uint64_t> publish_key_packages(
         ByteView device_id, const std::vector<Bytes>& one_time,
         const std::optional<Bytes>& last_resort) override;
-    StoreResult<std::optional<KeyPackage>> fetch_key_package(ByteView device_id) override;
+    StoreResult<std::optional<KeyPackage>> fetch_key_package(ByteView device_id,
+                                                             bool last_resort_only) override;
     StoreResult<KeyPackageCount> count_key_packages(ByteView device_id) override;
     StoreResult<Unit> create_group(ByteView group_id, ByteView creator, std::int64_t now) override;
     StoreResult<GroupState> get_group(ByteView group_id) override;
@@ -79,6 +79,8 @@ class SqliteStorage final : public Storage {
     // Statistics for tests/benchmarks: transactions committed, requests in them.
     std::uint64_t commits() const;
     std::uint64_t batched_requests() const;
+    // Completion callbacks (commit listener, callers' done) that threw and were caught.
+    std::uint64_t callback_errors() const { return callback_errors_.load(); }
 
   private:
     struct Op {
@@ -98,9 +100,11 @@ class SqliteStorage final : public Storage {
     void writer_loop();
     void checkpoint_loop();
     static int wal_hook(void* self, sqlite3* db, const char* name, int pages);
-    StoreResult<Unit> fan_out(Db& db, const std::vector<Bytes>& recipients, ByteView envelope_id,
-                              ByteView group_id, DeliveryKind kind, ByteView sender,
-                              std::uint64_t epoch, ByteView payload, std::int64_t now);
+    // Stores one delivery per recipient with room for it; returns the recipients
+    // skipped for lack of room (never fails for quota).
+    std::vector<Bytes> fan_out(Db& db, const std::vector<Bytes>& recipients, ByteView envelope_id,
+                               ByteView group_id, DeliveryKind kind, ByteView sender,
+                               std::uint64_t epoch, ByteView payload, std::int64_t now);
 
     std::string path_;
     StorageLimits limits_;
@@ -133,6 +137,7 @@ class SqliteStorage final : public Storage {
     std::thread completer_;
     std::mutex listener_mu_;
     CommitListener listener_;
+    std::atomic<std::uint64_t> callback_errors_{0};
     std::atomic<bool> has_listener_{false};
 
     std::unique_ptr<Db> checkpoint_db_;

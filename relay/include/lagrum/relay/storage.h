@@ -63,6 +63,16 @@ struct StorageLimits {
     // oldest (so one certificate cannot pile up sessions, and a client that lost its
     // token is never locked out).
     std::uint64_t max_sessions_per_device = 16;
+    // One sender device may hold at most this share of another device's mailbox (count
+    // and bytes), so no single sender can fill it; see fan_out().
+    std::uint64_t mailbox_sender_share_percent = 10;
+    // Application messages and proposals may use a mailbox only up to its limit minus
+    // this reserve; Commits and Welcomes may use the reserve, so a mailbox flooded with
+    // messages still takes the Commits that keep its device in (or remove it from) its
+    // groups.
+    std::uint64_t mailbox_commit_reserve_percent = 10;
+    std::uint64_t key_package_store_bytes = 16ull * 1024 * 1024;  // all KeyPackages of a device
+    std::uint64_t max_empty_groups_per_device = 100;  // groups still at epoch 0, per creator
 };
 
 struct DeviceRecord {
@@ -123,6 +133,9 @@ struct SendResult {
     std::uint64_t recipients = 0;
     bool duplicate = false;
     std::uint64_t epoch = 0;  // commit: the new epoch
+    // Recipients whose mailbox had no room (quota or the sender's share): nothing was
+    // stored for them; every other recipient got the delivery.
+    std::vector<Bytes> skipped;
 };
 
 // What a mailbox row carries besides its device and seq; shared by every recipient of
@@ -161,8 +174,9 @@ class Storage {
     virtual ~Storage() = default;
 
     virtual StoreResult<Unit> put_device(const DeviceRecord& device) = 0;
-    virtual StoreResult<std::vector<Bytes>> list_devices(const std::string& organisation_id,
-                                                         const std::string& member_id) = 0;
+    // At most 64 devices of the member (device id, organisation, serial filled in).
+    virtual StoreResult<std::vector<DeviceRecord>> list_devices(const std::string& organisation_id,
+                                                                const std::string& member_id) = 0;
     // Stores the session and ends the device's oldest sessions beyond
     // max_sessions_per_device; returns the token hashes it ended.
     virtual StoreResult<std::vector<Bytes>> put_session(ByteView token_hash,
@@ -187,13 +201,15 @@ class Storage {
     virtual StoreResult<std::uint64_t> end_organisation_sessions(
         const std::string& organisation_id) = 0;
 
-
     // Returns the number of stored one-time packages afterwards.
     virtual StoreResult<std::uint64_t> publish_key_packages(
         ByteView device_id, const std::vector<Bytes>& one_time,
         const std::optional<Bytes>& last_resort) = 0;
     // One-time package consumed atomically, else the last-resort one; nullopt if none.
-    virtual StoreResult<std::optional<KeyPackage>> fetch_key_package(ByteView device_id) = 0;
+    // With last_resort_only the one-time packages are left alone (the caller's share of
+    // them is used up).
+    virtual StoreResult<std::optional<KeyPackage>> fetch_key_package(ByteView device_id,
+                                                                     bool last_resort_only) = 0;
     virtual StoreResult<KeyPackageCount> count_key_packages(ByteView device_id) = 0;
 
     virtual StoreResult<Unit> create_group(ByteView group_id, ByteView creator,
