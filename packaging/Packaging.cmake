@@ -51,6 +51,8 @@ install(FILES ${_pkg}/relay.toml DESTINATION /etc/lagrum COMPONENT relay)
 install(FILES ${_gen}/lagrum-relay.8.gz DESTINATION share/man/man8 COMPONENT relay)
 install(FILES ${_pkg}/debian/copyright ${_gen}/changelog.Debian.gz
         DESTINATION share/doc/lagrum-relay COMPONENT relay)
+install(FILES ${_pkg}/debian/lintian/lagrum-relay
+        DESTINATION share/lintian/overrides COMPONENT relay)
 
 # --- lagrum ----------------------------------------------------------------------------
 install(TARGETS lagrum RUNTIME DESTINATION bin COMPONENT client)
@@ -59,6 +61,8 @@ install(FILES ${_catalog_files} DESTINATION share/lagrum/provisions COMPONENT cl
 install(FILES ${_gen}/lagrum.1.gz DESTINATION share/man/man1 COMPONENT client)
 install(FILES ${_pkg}/debian/copyright ${_gen}/changelog.Debian.gz
         DESTINATION share/doc/lagrum COMPONENT client)
+install(FILES ${_pkg}/debian/lintian/lagrum
+        DESTINATION share/lintian/overrides COMPONENT client)
 if(TARGET lagrum-desktop)
   # The launcher, icon and AppStream entry only with the program they launch.
   install(TARGETS lagrum-desktop RUNTIME DESTINATION bin COMPONENT client)
@@ -92,7 +96,7 @@ set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)
 set(CPACK_DEBIAN_RELAY_PACKAGE_NAME lagrum-relay)
 set(CPACK_DEBIAN_RELAY_PACKAGE_DEPENDS "adduser")
 set(CPACK_DEBIAN_RELAY_DESCRIPTION
-    "Lagrum relay: untrusted delivery service for end-to-end encrypted messages\n\
+    "untrusted delivery service for Lagrum's end-to-end encrypted messages\n\
 The relay stores and forwards MLS (RFC 9420) ciphertext between Lagrum devices\n\
 whose member certificates come from pinned organisation roots. It never sees\n\
 message text. Runs as a hardened systemd service on an embedded SQLite store.")
@@ -102,7 +106,7 @@ set(CPACK_DEBIAN_RELAY_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 
 set(CPACK_DEBIAN_CLIENT_PACKAGE_NAME lagrum)
 set(CPACK_DEBIAN_CLIENT_DESCRIPTION
-    "Lagrum: provision-checked, end-to-end encrypted messaging\n\
+    "provision-checked, end-to-end encrypted messaging (Lagrum)\n\
 Command line (lagrum) and desktop app (lagrum-desktop) for social services,\n\
 police and schools sharing information about young people at risk. Every\n\
 message carries the secrecy-breaking OSL provision that allows it, checked\n\
