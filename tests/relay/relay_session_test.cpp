@@ -141,8 +141,8 @@ class SessionTest : public ::testing::Test {
     Device make_device(Org& org, std::uint64_t* serial = nullptr) {
         Device d;
         const auto now = unix_now();
-        d.certificate = org.issue("m" + std::to_string(next_member_++), d.key.public_key,
-                                  now - 60, now + 10 * 86400, serial);
+        d.certificate = org.issue("m" + std::to_string(next_member_++), d.key.public_key, now - 60,
+                                  now + 10 * 86400, serial);
         auto st = register_device(*stub_, d);
         EXPECT_TRUE(st.ok()) << st.error_message();
         return d;
@@ -411,8 +411,8 @@ TEST_F(SessionTest, IdleStreamsHoldNoThreads) {
     while (ready < kStreams && cq.Next(&tag, &ok)) ready += ok ? 1 : 0;
     ASSERT_EQ(ready, kStreams);
     const int during = thread_count(relay_->pid());
-    EXPECT_LT(during, before + 20) << "threads before " << before << ", with 200 streams "
-                                   << during;
+    EXPECT_LT(during, before + 20)
+        << "threads before " << before << ", with 200 streams " << during;
     for (auto& c : ctxs) c->TryCancel();
     for (int i = 0; i < kStreams; ++i) {
         readers[static_cast<std::size_t>(i)]->Finish(
