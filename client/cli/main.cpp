@@ -7,6 +7,7 @@
 //   lagrum [--profile DIR] room create|add|remove|list ...
 //   lagrum [--profile DIR] send | sync | daemon | inbox | outbox ...
 //   lagrum [--profile DIR] verify ORG/MEMBER
+//   lagrum [--profile DIR] handover --subject PNR --to ORG/MEMBER | handover verify|list
 //   lagrum --help | --version
 //
 // docs/cli.md walks through them; cli.h lists the exit codes.
@@ -24,7 +25,7 @@ constexpr const char* kUsage =
     "usage: lagrum [--catalog DIR] [--profile DIR] COMMAND ...\n"
     "       lagrum --help | --version\n"
     "commands: check, provisions, org, init, cert, passwd, revocation, room, send,\n"
-    "          sync, daemon, inbox, outbox, verify (lagrum COMMAND --help)\n";
+    "          sync, daemon, inbox, outbox, verify, handover (lagrum COMMAND --help)\n";
 
 int usage() {
     std::cerr << kUsage;
@@ -89,6 +90,7 @@ int run(int argc, char** argv) {
     add_room_commands(app, ctx);
     add_message_commands(app, ctx);
     add_verify_commands(app, ctx);
+    add_handover_commands(app, ctx);
     if (command == "--help" || command == "-h") return help(app);
     bool known = false;
     for (const auto* sub : app.get_subcommands({})) {

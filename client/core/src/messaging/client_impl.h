@@ -138,6 +138,12 @@ struct Client::Impl {
     // ---- handover/handover.cpp: a verified HandoverBundle or HandoverReceipt.
     void process_handover(const RoomRow& room, const content::v1::Content& content,
                           const pki::Member& sender, ByteView sender_key, SyncReport& report);
+    // After receiving (outside any transaction, needs the relay): each verified handover
+    // not yet finished removes the predecessor from the case's rooms and sends the receipt.
+    void finish_handovers(SyncReport& report);
+    // Encrypts `content` (group id and epoch set here) in `row`'s group and hands it to
+    // the relay now: control traffic that is not a disclosure, so no outbox re-check.
+    void send_control(const RoomRow& row, content::v1::Content& content);
 
     // ---- records/disclosure_log.cpp
     // One event for the disclosure log; position, hashes, time and actor are added.

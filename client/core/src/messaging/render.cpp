@@ -55,7 +55,9 @@ json message_obj(const Message& m) {
                 {"attachment", m.attachment_name.empty() ? json(nullptr) : json(m.attachment_name)},
                 {"outgoing", m.outgoing},
                 {"sent_at", iso8601(m.sent_at)},
-                {"received_at", iso8601(m.received_at)}};
+                {"received_at", iso8601(m.received_at)},
+                {"via_handover", m.via_handover},
+                {"handed_over_by", m.via_handover ? json(m.handed_over_by) : json(nullptr)}};
 }
 
 }  // namespace
@@ -130,6 +132,9 @@ std::string messages_text(const std::vector<Message>& messages) {
             os << "  ⚠ FLAGGED / FLAGGAD:";
             for (const auto& f : m.flags) os << " " << f;
             os << "\n    " << m.flag_reasons << "\n";
+        }
+        if (m.via_handover) {
+            os << "  received by handover / överlämnat av " << m.handed_over_by << "\n";
         }
         if (!m.text.empty()) os << "  " << m.text << "\n";
         if (!m.attachment_name.empty())

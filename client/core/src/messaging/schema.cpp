@@ -125,6 +125,26 @@ CREATE TABLE meeting_records (               -- what the minutes list, in arriva
   at INTEGER NOT NULL);
 CREATE INDEX meeting_records_room ON meeting_records(room_id, id);
 )sql",
+        // Case handover (handover/handover.cpp): messages stored from a verified bundle,
+        // and each handover this device sent or received.
+        R"sql(
+ALTER TABLE messages ADD COLUMN via_handover INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN handed_over_by TEXT NOT NULL DEFAULT '';  -- ORG/MEMBER
+CREATE TABLE handovers (
+  id INTEGER PRIMARY KEY,
+  handover_id BLOB NOT NULL,                 -- HandoverManifest.handover_id
+  direction TEXT NOT NULL,                   -- sent | received
+  counterpart TEXT NOT NULL,                 -- successor (sent) / predecessor (received)
+  subject_pseudonym BLOB,                    -- this device's pseudonym of the subject
+  room_id INTEGER NOT NULL REFERENCES rooms(id),  -- the direct conversation
+  bundle BLOB NOT NULL,                      -- serialized HandoverBundle, as sent/received
+  sender_key BLOB,                           -- received: the predecessor's verified device key
+  state TEXT NOT NULL,                       -- sent|completed|failed; verified|done|rejected
+  problem TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  completed_at INTEGER,
+  UNIQUE(handover_id, direction));
+)sql",
         // Next: append new migrations here, one element each, in the order they land.
     };
     return m;

@@ -410,6 +410,7 @@ SyncReport Client::sync(std::chrono::milliseconds wait) {
         }
         if (got) d.receive(std::chrono::milliseconds(0), report);
     }
+    d.finish_handovers(report);  // needs the relay; outside the delivery transactions
     d.flush_outbox(report);
     return report;
 }
@@ -421,6 +422,7 @@ void Client::run_daemon(const std::function<bool()>& stop,
     while (!stop()) {
         SyncReport report;
         d.receive(std::chrono::milliseconds(0), report);
+        d.finish_handovers(report);
         d.flush_outbox(report);
         if (on_report && (report.deliveries > 0 || report.sent > 0 || report.held > 0))
             on_report(report);
@@ -460,8 +462,8 @@ std::vector<Message> Client::inbox(const std::optional<std::string>& room) {
     std::string sql =
         "SELECT m.id, r.name, m.outgoing, m.sender_org, m.sender_member, m.sender_name, "
         "m.sender_authority, m.provision, m.marking, m.flags, m.flag_reasons, m.text, "
-        "m.attachment_name, m.sent_at, m.received_at FROM messages m JOIN rooms r ON r.id = "
-        "m.room_id ";
+        "m.attachment_name, m.sent_at, m.received_at, m.via_handover, m.handed_over_by FROM "
+        "messages m JOIN rooms r ON r.id = m.room_id ";
     if (only) sql += "WHERE m.room_id = ? ";
     sql += "ORDER BY m.id";
     auto st = d.db.prepare(sql);
@@ -493,6 +495,8 @@ std::vector<Message> Client::inbox(const std::optional<std::string>& room) {
         m.attachment_name = st.text(12);
         m.sent_at = st.int64(13);
         m.received_at = st.int64(14);
+        m.via_handover = st.int64(15) != 0;
+        m.handed_over_by = st.text(16);
         out.push_back(std::move(m));
     }
     return out;

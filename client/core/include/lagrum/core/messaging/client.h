@@ -27,6 +27,7 @@
 #include "cert.pb.h"
 #include "content.pb.h"
 #include "lagrum/core/error.h"
+#include "lagrum/core/handover/handover.h"
 #include "lagrum/core/legal/catalog.h"
 #include "lagrum/core/legal/check.h"
 #include "lagrum/core/meetings/meeting.h"
@@ -112,6 +113,10 @@ struct Message {
     std::string attachment_name;
     std::int64_t sent_at = 0;
     std::int64_t received_at = 0;
+    // Stored from a case handover's verified bundle, not received from its sender: the
+    // sender, marking and times are the original ones (handover/handover.cpp).
+    bool via_handover = false;
+    std::string handed_over_by;  // ORG/MEMBER of the predecessor
 };
 
 struct OutboxEntry {
@@ -239,6 +244,19 @@ class Client {
                                         const lagrum::meeting::v1::MeetingEvent& event);
     void set_meeting_tamper_for_testing(
         std::function<void(lagrum::meeting::v1::MeetingEvent&)> tamper);
+
+    // ---- Case handover (handover/handover.cpp)
+    // The predecessor's side of `lagrum handover`: adds the successor to every room
+    // holding messages about the subject, sends the signed history bundle in a direct
+    // conversation, and logs "handover_sent". The successor's client verifies it, stores
+    // the messages, removes the predecessor from those rooms and sends a receipt, which
+    // the predecessor logs as "handover_completed" at its next sync. Needs the relay.
+    core::handover::HandoverResult hand_over(const core::handover::HandoverRequest& request);
+    // Every handover this device sent or received, oldest first.
+    std::vector<core::handover::HandoverRecord> handovers();
+    // Checks every received bundle again from the store (signature, message hashes, log
+    // excerpt); ok is false when any fails or none was received.
+    core::handover::HandoverVerification verify_handovers();
 
     struct Impl;
 

@@ -16,7 +16,7 @@ std::string room_json(const Room& room);
 // Each message: id, room, sender{organisation_id, member_id, name, authority},
 // provision, marking{provision, citation, date, authority, secrecy_provision,
 // legal_basis}|null, flags[], flag_reasons, text, attachment|null, outgoing,
-// sent_at, received_at (ISO 8601 UTC).
+// sent_at, received_at (ISO 8601 UTC), via_handover, handed_over_by (ORG/MEMBER|null).
 std::string messages_json(const std::vector<Message>& messages);
 std::string outbox_json(const std::vector<OutboxEntry>& entries);
 std::string sync_json(const SyncReport& report);
