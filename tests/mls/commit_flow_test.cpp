@@ -46,9 +46,7 @@ struct Client {
         kp.init_key = init.public_key;
         kp.sign(sig.private_key);
     }
-    Bytes sig_priv() const {
-        return Bytes(sig.private_key.view().begin(), sig.private_key.view().end());
-    }
+    ByteView sig_priv() const { return sig.private_key.view(); }
     LeafIndex index() const { return priv.index(); }
 };
 
@@ -145,10 +143,8 @@ void welcome_joiners(Client& committer, const CommitOut& co, std::vector<Client*
         WelcomeJoinInput in;
         in.welcome = &wire;
         in.key_package = &j->kp;
-        in.init_private_key =
-            Bytes(j->init.private_key.view().begin(), j->init.private_key.view().end());
-        in.encryption_private_key =
-            Bytes(j->enc.private_key.view().begin(), j->enc.private_key.view().end());
+        in.init_private_key = j->init.private_key.view();
+        in.encryption_private_key = j->enc.private_key.view();
         in.policy = &kPolicy;
         JoinedGroup g = join_from_welcome(in);
         j->tree = std::move(g.tree);

@@ -84,8 +84,7 @@ TestGroup make_group(std::size_t n) {
 UpdatePathResult commit_path(TestGroup& g, std::uint32_t committer) {
     UpdatePathInput in;
     in.leaf_template = *g.tree.leaf(LeafIndex{committer});
-    in.signature_private_key = Bytes(g.members[committer].sig.private_key.view().begin(),
-                                     g.members[committer].sig.private_key.view().end());
+    in.signature_private_key = g.members[committer].sig.private_key.view();
     in.provisional_context.group_id = kGroupId;
     in.provisional_context.epoch = 1;
     return create_update_path(g.tree, g.privs[committer], in);

@@ -29,9 +29,11 @@ struct JoinCase {
         in.init_private_key = init_priv;
         in.encryption_private_key = enc_priv;
         in.external_tree = tree ? &*tree : nullptr;
-        in.psk_lookup = [this](const PreSharedKeyId& id) -> std::optional<Bytes> {
+        in.psk_lookup = [this](const PreSharedKeyId& id) -> std::optional<SecretBytes> {
             for (const auto& [pid, v] : psks) {
-                if (id.type == PskType::external && id.psk_id == pid) return v;
+                if (id.type == PskType::external && id.psk_id == pid) {
+                    return SecretBytes::copy_of(v);
+                }
             }
             return std::nullopt;
         };

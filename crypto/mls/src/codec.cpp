@@ -1,5 +1,7 @@
 #include "lagrum/mls/codec.h"
 
+#include <algorithm>
+
 namespace lagrum::mls {
 
 const char* mls_errc_name(MlsErrc code) noexcept {
@@ -48,29 +50,11 @@ const char* mls_errc_name(MlsErrc code) noexcept {
     return "unknown";
 }
 
-void Writer::u16(std::uint16_t v) {
-    u8(static_cast<std::uint8_t>(v >> 8));
-    u8(static_cast<std::uint8_t>(v));
-}
-void Writer::u32(std::uint32_t v) {
-    u16(static_cast<std::uint16_t>(v >> 16));
-    u16(static_cast<std::uint16_t>(v));
-}
-void Writer::u64(std::uint64_t v) {
-    u32(static_cast<std::uint32_t>(v >> 32));
-    u32(static_cast<std::uint32_t>(v));
-}
-
 void Writer::varint(std::uint64_t v) {
-    if (v <= 0x3f) {
-        u8(static_cast<std::uint8_t>(v));
-    } else if (v <= 0x3fff) {
-        u16(static_cast<std::uint16_t>(0x4000 | v));
-    } else if (v <= kMaxVarint) {
-        u32(static_cast<std::uint32_t>(0x80000000u | v));
-    } else {
-        fail(MlsErrc::length_limit, "vector longer than 2^30-1 bytes");
-    }
+    std::array<std::uint8_t, 4> b{};
+    const std::size_t n = wire::encode_varint(v, b);
+    if (n == 0) fail(MlsErrc::length_limit, "vector longer than 2^30-1 bytes");
+    put(ByteView(b.data(), n));
 }
 
 void Writer::opaque(ByteView b) {
@@ -78,52 +62,47 @@ void Writer::opaque(ByteView b) {
     raw(b);
 }
 
-std::uint8_t Reader::u8() {
-    if (remaining() < 1) fail(MlsErrc::decode, "truncated input");
-    return data_[pos_++];
-}
-std::uint16_t Reader::u16() {
-    const std::uint16_t hi = u8();
-    return static_cast<std::uint16_t>(hi << 8 | u8());
-}
-std::uint32_t Reader::u32() {
-    const std::uint32_t hi = u16();
-    return hi << 16 | u16();
-}
-std::uint64_t Reader::u64() {
-    const std::uint64_t hi = u32();
-    return hi << 32 | u32();
-}
-
-ByteView Reader::raw(std::size_t n) {
-    if (n > remaining()) fail(MlsErrc::decode, "truncated input");
-    ByteView v = data_.subspan(pos_, n);
-    pos_ += n;
-    return v;
-}
-
-std::uint64_t Reader::varint() {
-    const std::uint8_t first = u8();
-    const unsigned prefix = first >> 6;
-    if (prefix == 3) fail(MlsErrc::decode, "invalid variable-length integer prefix");
-    const std::size_t length = std::size_t{1} << prefix;
-    std::uint64_t v = first & 0x3f;
-    for (std::size_t i = 1; i < length; ++i) v = (v << 8) | u8();
-    // §2.1.2: the value must not fit in half the length used.
-    if (prefix >= 1 && v < (std::uint64_t{1} << (8 * (length / 2) - 2))) {
-        fail(MlsErrc::decode, "variable-length integer not minimally encoded");
+void Writer::put(ByteView b) {
+    if (!secret_) {
+        out_.insert(out_.end(), b.begin(), b.end());
+        return;
     }
-    return v;
+    if (b.size() > secret_buf_.size() - size_) {
+        // Grow into a fresh secure buffer; the old one is wiped when it is released.
+        std::size_t capacity = secret_buf_.empty() ? 256 : secret_buf_.size();
+        while (capacity - size_ < b.size()) capacity *= 2;
+        SecretBytes bigger(capacity);
+        if (size_ > 0) std::copy_n(secret_buf_.data(), size_, bigger.data());
+        secret_buf_ = std::move(bigger);
+    }
+    if (!b.empty()) std::copy(b.begin(), b.end(), secret_buf_.data() + size_);
+    size_ += b.size();
 }
 
-ByteView Reader::opaque_view() {
-    const std::uint64_t n = varint();
-    if (n > remaining()) fail(MlsErrc::decode, "vector length exceeds remaining input");
-    return raw(static_cast<std::size_t>(n));
+const Bytes& Writer::bytes() const {
+    if (secret_) fail(MlsErrc::invalid_state, "a secret Writer has no plain bytes");
+    return out_;
 }
 
-void Reader::finish() const {
-    if (!empty()) fail(MlsErrc::decode, "trailing bytes after message");
+Bytes Writer::take() {
+    if (secret_) fail(MlsErrc::invalid_state, "a secret Writer has no plain bytes");
+    return std::move(out_);
+}
+
+SecretBytes Writer::take_secret() {
+    if (!secret_) fail(MlsErrc::invalid_state, "take_secret() on a public Writer");
+    SecretBytes out = SecretBytes::copy_of(view());
+    secret_buf_ = SecretBytes();
+    size_ = 0;
+    return out;
+}
+
+void Reader::fail_decode() const {
+    fail(MlsErrc::decode, wire::errc_message(r_.error()));
+}
+
+void Reader::finish() {
+    if (!r_.finish()) fail_decode();
 }
 
 }  // namespace lagrum::mls

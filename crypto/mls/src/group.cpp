@@ -620,27 +620,18 @@ Group Group::join(const Welcome& welcome, const KeyPackageBundle& kpb, GroupConf
     WelcomeJoinInput in;
     in.welcome = &welcome;
     in.key_package = &kpb.key_package;
-    in.init_private_key = kpb.init_private.expose();
-    in.encryption_private_key = kpb.encryption_private.expose();
+    in.init_private_key = kpb.init_private.view();
+    in.encryption_private_key = kpb.encryption_private.view();
     in.external_tree = external_tree;
     in.policy = &s->config.credential_policy;
     in.max_tree_leaves = s->config.max_tree_leaves;
-    in.psk_lookup = [&](const PreSharedKeyId& id) -> std::optional<Bytes> {
+    in.psk_lookup = [&](const PreSharedKeyId& id) -> std::optional<SecretBytes> {
         if (id.type != PskType::external) return std::nullopt;  // no resumption PSKs yet
         auto it = s->external_psks.find(id.psk_id);
         if (it == s->external_psks.end()) return std::nullopt;
-        return it->second.expose();
+        return it->second.clone();
     };
-    JoinedGroup joined = [&] {
-        struct Wipe {
-            WelcomeJoinInput& in;
-            ~Wipe() {
-                crypto::wipe(in.init_private_key);
-                crypto::wipe(in.encryption_private_key);
-            }
-        } wipe{in};
-        return join_from_welcome(in);
-    }();
+    JoinedGroup joined = join_from_welcome(in);
     s->ctx = std::move(joined.group_info.group_context);
     s->tree = std::move(joined.tree);
     s->priv = std::move(joined.private_tree);
@@ -728,10 +719,9 @@ ExternalJoinOutput Group::join_external(ByteView group_info, const Credential& c
     next->priv = TreeKemPrivate(me, std::move(placeholder.private_key));
     UpdatePathInput in;
     in.leaf_template = leaf;
-    in.signature_private_key = Bytes(signature_private.begin(), signature_private.end());
+    in.signature_private_key = old->signature_private->view();
     in.provisional_context = provisional_context(*next);
     UpdatePathResult path = create_update_path(next->tree, next->priv, in);
-    crypto::wipe(in.signature_private_key);
     commit.path = path.path;
 
     FramedContent content;
@@ -890,11 +880,10 @@ Group::CommitOutput Group::commit(const CommitOptions& options) {
     if (applied.effect.path_required || options.force_path) {
         UpdatePathInput in;
         in.leaf_template = member_leaf(next->tree, next->me());
-        in.signature_private_key = s.signature_private->expose();
+        in.signature_private_key = s.signature_private->view();
         in.provisional_context = provisional_context(*next);
         in.new_members = applied.added;
         path = create_update_path(next->tree, next->priv, in);
-        crypto::wipe(in.signature_private_key);
         c.path = path->path;
     }
     if (options.tamper_commit_for_testing) options.tamper_commit_for_testing(c);

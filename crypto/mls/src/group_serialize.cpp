@@ -1,6 +1,7 @@
 // Serialisation of Group::State (group.h: serialize / restore). The encoding uses the
 // MLS codec for every field, with a format tag so a future layout can be recognised.
-// Secrets are written in the clear: the client store encrypts the whole blob.
+// Secrets are written in the clear, into secure memory (Writer::secret(): no unwiped copy
+// as the buffer grows): the client store encrypts the whole blob.
 #include "group_state.h"
 
 namespace lagrum::mls {
@@ -11,7 +12,7 @@ namespace {
 // "LMS2": the state is built from the public RFC components (LMS1 was the private copy).
 constexpr std::uint32_t kStateFormat = 0x4c4d5332;
 
-void encode_secret(Writer& w, const SecretBytes& s) {
+void write_secret(Writer& w, const SecretBytes& s) {
     w.opaque(s.view());
 }
 SecretBytes decode_secret(Reader& r) {
@@ -23,7 +24,7 @@ void Group::State::encode(Writer& w) const {
     ctx.encode(w);
     tree.encode(w);
     priv.encode(w);
-    encode_secret(w, *signature_private);
+    write_secret(w, *signature_private);
     w.opaque(interim_transcript_hash);
     w.opaque(confirmation_tag);
     secrets.encode(w);
@@ -35,26 +36,26 @@ void Group::State::encode(Writer& w) const {
             p.proposal.encode(v);
             p.sender.encode(v);
             v.optional(p.update_private,
-                       [](Writer& ww, const SecretBytes& s) { encode_secret(ww, s); });
+                       [](Writer& ww, const SecretBytes& s) { write_secret(ww, s); });
         }
     });
     w.vector([&](Writer& v) {
         for (const auto& [e, s] : resumption_psks) {
             v.u64(e);
-            encode_secret(v, *s);
+            write_secret(v, *s);
         }
     });
     w.vector([&](Writer& v) {
         for (const auto& [id, s] : external_psks) {
             v.opaque(id);
-            encode_secret(v, s);
+            write_secret(v, s);
         }
     });
     w.vector([&](Writer& v) {
         for (const auto& p : past) {
             p.ctx.encode(v);
             p.tree.encode(v);
-            encode_secret(v, p.sender_data_secret);
+            write_secret(v, p.sender_data_secret);
             p.secret_tree.encode(v);
         }
     });
@@ -113,11 +114,11 @@ std::unique_ptr<Group::State> Group::State::decode(Reader& r, GroupConfig config
     return s;
 }
 
-Bytes Group::serialize() const {
-    Writer w;
+SecretBytes Group::serialize() const {
+    Writer w = Writer::secret();
     w.u32(kStateFormat);
     s_->encode(w);
-    return w.take();
+    return w.take_secret();
 }
 
 Group Group::restore(ByteView bytes, GroupConfig config) {

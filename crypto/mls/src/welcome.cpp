@@ -113,12 +113,11 @@ const EncryptedGroupSecrets* Welcome::find(ByteView key_package_ref) const noexc
 EncryptedGroupSecrets encrypt_group_secrets(ByteView key_package_ref, ByteView init_key,
                                             ByteView encrypted_group_info,
                                             const GroupSecrets& secrets) {
-    Bytes plain = mls::encode(secrets);
+    const SecretBytes plain = encode_secret(secrets);  // joiner and path secrets
     EncryptedGroupSecrets out;
     out.new_member.assign(key_package_ref.begin(), key_package_ref.end());
     out.encrypted_group_secrets =
-        encrypt_with_label(init_key, "Welcome", encrypted_group_info, plain);
-    crypto::wipe(plain);
+        encrypt_with_label(init_key, "Welcome", encrypted_group_info, plain.view());
     return out;
 }
 

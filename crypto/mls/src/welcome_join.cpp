@@ -44,7 +44,9 @@ JoinedGroup join_from_welcome(const WelcomeJoinInput& in) {
                                                  mine->encrypted_group_secrets);
 
     // PSKs: all must be available; at most one resumption PSK of usage reinit/branch.
-    std::vector<Bytes> psk_values;  // keeps the values alive for PskWithSecret views
+    // Keeps the values alive for the PskWithSecret views (reserved: no reallocation, and a
+    // moved SecretBytes keeps its secure buffer anyway); wiped when it goes out of scope.
+    std::vector<SecretBytes> psk_values;
     psk_values.reserve(secrets.psks.size());
     std::vector<PskWithSecret> psks;
     bool special_resumption = false;
@@ -58,10 +60,9 @@ JoinedGroup join_from_welcome(const WelcomeJoinInput& in) {
         auto value = in.psk_lookup ? in.psk_lookup(id) : std::nullopt;
         if (!value) fail(MlsErrc::invalid_state, "Welcome needs a PSK this client lacks");
         psk_values.push_back(std::move(*value));
-        psks.push_back(PskWithSecret{id, psk_values.back()});
+        psks.push_back(PskWithSecret{id, psk_values.back().view()});
     }
     const SecretBytes psk_secret = compute_psk_secret(psks);
-    for (auto& v : psk_values) crypto::wipe(v);
 
     const SecretBytes welcome_secret = compute_welcome_secret(secrets.joiner_secret, psk_secret);
     GroupInfo gi = decrypt_group_info(welcome_secret, welcome.encrypted_group_info);

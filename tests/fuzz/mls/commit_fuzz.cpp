@@ -16,9 +16,9 @@ using namespace lagrum::mls;
 namespace {
 
 struct Fixture {
-    Bytes member_state;  // bob's serialized state, epoch 1
-    Bytes commit;        // alice's commit to epoch 2 (forced path), MLSMessage
-    Bytes external;      // dave's external Commit to epoch 2, MLSMessage
+    SecretBytes member_state;  // bob's serialized state, epoch 1
+    Bytes commit;              // alice's commit to epoch 2 (forced path), MLSMessage
+    Bytes external;            // dave's external Commit to epoch 2, MLSMessage
 
     Fixture() {
         const auto alice_sig = generate_signature_key_pair();

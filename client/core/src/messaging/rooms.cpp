@@ -95,14 +95,13 @@ mls::Group Client::Impl::load_group(std::int64_t room_id) {
 }
 
 void Client::Impl::save_group(std::int64_t room_id, const mls::Group& group) {
-    Bytes state = group.serialize();
+    const crypto::SecretBytes state = group.serialize();
     db.prepare("UPDATE rooms SET state = ?, epoch = ?, active = ? WHERE id = ?")
-        .bind(1, state)
+        .bind(1, state.view())
         .bind(2, static_cast<std::int64_t>(group.epoch()))
         .bind(3, group.active() ? 1 : 0)
         .bind(4, room_id)
         .run();
-    crypto::wipe(state);
 }
 
 std::vector<LeafMember> Client::Impl::leaf_members(const mls::Group& group) {
@@ -199,17 +198,16 @@ RoomRow Client::Impl::create_room_row(const std::string& name, bool direct,
     });
     RoomRow row;
     db.transaction([&] {
-        Bytes state = group.serialize();
+        const crypto::SecretBytes state = group.serialize();
         db.prepare(
               "INSERT INTO rooms(name, group_id, direct, active, epoch, state, created_at) "
               "VALUES (?, ?, ?, 1, 0, ?, ?)")
             .bind(1, name)
             .bind(2, group_id)
             .bind(3, direct ? 1 : 0)
-            .bind(4, state)
+            .bind(4, state.view())
             .bind(5, now())
             .run();
-        crypto::wipe(state);
         row = *find_room_by_group(group_id);
     });
     if (!members.empty()) change_members(row, members, {}, prefetched);
@@ -362,16 +360,15 @@ void Client::Impl::commit_with_retry(const RoomRow& row,
             if (out.welcome) req.set_welcome(to_str(*out.welcome));
             g.merge_pending_commit();
             new_epoch = g.epoch();
-            Bytes state = g.serialize();
+            const crypto::SecretBytes state = g.serialize();
             db.prepare(
                   "INSERT OR REPLACE INTO pending_commits(room_id, epoch, request, state) "
                   "VALUES (?, ?, ?, ?)")
                 .bind(1, row.id)
                 .bind(2, static_cast<std::int64_t>(new_epoch))
                 .bind(3, view_of(req.SerializeAsString()))
-                .bind(4, state)
+                .bind(4, state.view())
                 .run();
-            crypto::wipe(state);
         });
         if (nothing_to_do) return;
         const CommitRequest cr = commit_request(req);

@@ -134,7 +134,7 @@ void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report
                 name += " (" + crypto::to_hex(g.group_id()).substr(0, 6) + ")";
             }
             const bool direct = name.rfind(kDirectPrefix, 0) == 0;
-            Bytes state = g.serialize();
+            const crypto::SecretBytes state = g.serialize();
             db.prepare(
                   "INSERT INTO rooms(name, group_id, direct, active, epoch, state, created_at) "
                   "VALUES (?, ?, ?, 1, ?, ?, ?)")
@@ -142,10 +142,9 @@ void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report
                 .bind(2, g.group_id())
                 .bind(3, direct ? 1 : 0)
                 .bind(4, static_cast<std::int64_t>(g.epoch()))
-                .bind(5, state)
+                .bind(5, state.view())
                 .bind(6, now())
                 .run();
-            crypto::wipe(state);
             if (!last_resort)
                 db.prepare("DELETE FROM key_packages WHERE ref = ?").bind(1, ref).run();
             remember_contacts(leaf_members(g));

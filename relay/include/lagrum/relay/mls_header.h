@@ -2,48 +2,26 @@
 // version, wire format, and for handshake/application framing the group id, epoch and
 // content type. The relay reads only these; everything else stays opaque.
 //
-// Written here rather than linking lagrum_mls on purpose: the relay must not depend on
-// the MLS implementation.
+// The syntax and the reader are the shared wire-syntax library's (lagrum/wire/mls_wire.h),
+// the same code the MLS implementation decodes with; that library holds no MLS state and
+// no secrets, so the relay still links no MLS group code.
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <variant>
 
 #include "lagrum/crypto/bytes.h"
+#include "lagrum/wire/mls_wire.h"
 
 namespace lagrum::relay {
 
-enum class WireFormat : std::uint16_t {
-    public_message = 1,
-    private_message = 2,
-    welcome = 3,
-    group_info = 4,
-    key_package = 5,
-};
+using wire::ContentType;
+using wire::kMaxGroupIdSize;
+using wire::MlsHeader;
+using wire::WireFormat;
 
-enum class ContentType : std::uint8_t {
-    application = 1,
-    proposal = 2,
-    commit = 3,
-};
-
-struct MlsHeader {
-    WireFormat wire_format{};
-    crypto::Bytes group_id;  // empty for welcome/group_info/key_package
-    std::uint64_t epoch = 0;
-    ContentType content_type{};  // only for public/private messages
-};
-
-// Upper bound on the group id we accept (RFC 9420 allows up to 2^30; ours are 16-32).
-inline constexpr std::size_t kMaxGroupIdSize = 255;
-
-// Parses the plaintext header of an MLSMessage. Returns an error string for anything
-// malformed: wrong version, unknown wire format, non-minimal or oversized varints,
-// truncated fields, an unknown sender or content type. For PrivateMessage the whole
-// structure is checked and trailing bytes are rejected; for PublicMessage the parser
-// stops after content_type (the rest needs the group state to parse) but requires a
-// non-empty remainder.
+// wire::parse_mls_header: an error string for anything malformed; PrivateMessage is
+// checked whole (trailing bytes rejected), PublicMessage up to its content_type.
 std::variant<MlsHeader, std::string> parse_mls_header(crypto::ByteView message);
 
 }  // namespace lagrum::relay

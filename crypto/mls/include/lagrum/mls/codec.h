@@ -1,4 +1,5 @@
-// TLS presentation language codec as RFC 9420 uses it (§2.1).
+// TLS presentation language codec as RFC 9420 uses it (§2.1), on the shared wire syntax
+// (lagrum/wire/tls_syntax.h, also read by the relay) with MLS's typed errors.
 //
 // Fixed-width integers are big-endian. Variable-size vectors (`<V>`) carry a
 // minimal-length varint prefix (§2.1.2): 1, 2 or 4 bytes, prefix 0b11 invalid,
@@ -6,6 +7,11 @@
 // bytes actually remaining before anything is allocated, so a hostile prefix can never
 // trigger a large allocation. Decoding a whole message must consume every byte
 // (Reader::finish), so trailing bytes are an error.
+//
+// A Writer made with Writer::secret() keeps everything it writes in libsodium secure
+// memory: it grows by moving to a larger SecretBytes (the old one is wiped as it goes),
+// and the nested writers of vector() are secret too, so an encoding of secrets (the
+// serialised group state, GroupSecrets) never leaves an unwiped copy in plain memory.
 #pragma once
 
 #include <cstdint>
@@ -13,30 +19,41 @@
 #include <utility>
 
 #include "lagrum/crypto/bytes.h"
+#include "lagrum/crypto/secret.h"
 #include "lagrum/mls/error.h"
+#include "lagrum/wire/tls_syntax.h"
 
 namespace lagrum::mls {
 
 using crypto::Bytes;
 using crypto::ByteView;
+using crypto::SecretBytes;
 
-inline constexpr std::uint64_t kMaxVarint = (1u << 30) - 1;
+inline constexpr std::uint64_t kMaxVarint = wire::kMaxVarint;
 
 class Writer {
   public:
-    void u8(std::uint8_t v) { out_.push_back(v); }
-    void u16(std::uint16_t v);
-    void u32(std::uint32_t v);
-    void u64(std::uint64_t v);
-    void raw(ByteView b) { out_.insert(out_.end(), b.begin(), b.end()); }
+    Writer() = default;
+    // A writer whose buffer lives in secure memory (see above).
+    static Writer secret() {
+        Writer w;
+        w.secret_ = true;
+        return w;
+    }
+
+    void u8(std::uint8_t v) { put(ByteView(&v, 1)); }
+    void u16(std::uint16_t v) { put_array(wire::big_endian<2>(v)); }
+    void u32(std::uint32_t v) { put_array(wire::big_endian<4>(v)); }
+    void u64(std::uint64_t v) { put_array(wire::big_endian<8>(v)); }
+    void raw(ByteView b) { put(b); }
     void varint(std::uint64_t v);  // throws MlsError(length_limit) if v > kMaxVarint
     void opaque(ByteView b);       // opaque data<V>
     // A `<V>` vector whose body is produced by body(Writer&).
     template <class F>
     void vector(F&& body) {
-        Writer inner;
+        Writer inner = secret_ ? secret() : Writer();
         std::forward<F>(body)(inner);
-        opaque(inner.out_);
+        opaque(inner.view());
     }
     // optional<T>: presence byte then the value.
     template <class T, class F>
@@ -45,24 +62,40 @@ class Writer {
         if (v) std::forward<F>(write_value)(*this, *v);
     }
 
-    const Bytes& bytes() const noexcept { return out_; }
-    Bytes take() noexcept { return std::move(out_); }
+    // What has been written so far.
+    ByteView view() const noexcept {
+        return secret_ ? ByteView(secret_buf_.data(), size_) : ByteView(out_);
+    }
+    // The plain bytes of a public writer (invalid_state for a secret one: use take_secret).
+    const Bytes& bytes() const;
+    Bytes take();
+    // The bytes of a secret writer, in a SecretBytes of exactly their size.
+    SecretBytes take_secret();
 
   private:
-    Bytes out_;
+    void put(ByteView b);
+    template <std::size_t N>
+    void put_array(const std::array<std::uint8_t, N>& a) {
+        put(ByteView(a.data(), N));
+    }
+
+    bool secret_ = false;
+    Bytes out_;               // public writer
+    SecretBytes secret_buf_;  // secret writer: capacity secret_buf_.size(), used size_
+    std::size_t size_ = 0;
 };
 
 class Reader {
   public:
-    explicit Reader(ByteView data) noexcept : data_(data) {}
+    explicit Reader(ByteView data) noexcept : r_(data) {}
 
-    std::uint8_t u8();
-    std::uint16_t u16();
-    std::uint32_t u32();
-    std::uint64_t u64();
-    ByteView raw(std::size_t n);  // a view into the input (n bounded by remaining())
-    std::uint64_t varint();
-    ByteView opaque_view();  // opaque data<V> as a view
+    std::uint8_t u8() { return need(r_.u8()); }
+    std::uint16_t u16() { return need(r_.u16()); }
+    std::uint32_t u32() { return need(r_.u32()); }
+    std::uint64_t u64() { return need(r_.u64()); }
+    ByteView raw(std::size_t n) { return need(r_.raw(n)); }  // a view into the input
+    std::uint64_t varint() { return need(r_.varint()); }
+    ByteView opaque_view() { return need(r_.opaque()); }  // opaque data<V> as a view
     Bytes opaque() {
         auto v = opaque_view();
         return Bytes(v.begin(), v.end());
@@ -84,15 +117,21 @@ class Reader {
         return std::forward<F>(read_value)(*this);
     }
 
-    bool empty() const noexcept { return pos_ == data_.size(); }
-    std::size_t remaining() const noexcept { return data_.size() - pos_; }
-    std::size_t position() const noexcept { return pos_; }
+    bool empty() const noexcept { return r_.empty(); }
+    std::size_t remaining() const noexcept { return r_.remaining(); }
+    std::size_t position() const noexcept { return r_.position(); }
     // Throws MlsError(decode) if any byte is left.
-    void finish() const;
+    void finish();
 
   private:
-    ByteView data_;
-    std::size_t pos_ = 0;
+    // The wire reader's failures as MlsError(decode).
+    template <class T>
+    T need(std::optional<T> v) {
+        if (!v) fail_decode();
+        return *v;
+    }
+    [[noreturn]] void fail_decode() const;
+    wire::Reader r_;
 };
 
 // Convenience for types with `void encode(Writer&) const` and `static T decode(Reader&)`.
@@ -101,6 +140,14 @@ Bytes encode(const T& value) {
     Writer w;
     value.encode(w);
     return w.take();
+}
+
+// The same into secure memory, for values that carry secrets (Writer::secret()).
+template <class T>
+SecretBytes encode_secret(const T& value) {
+    Writer w = Writer::secret();
+    value.encode(w);
+    return w.take_secret();
 }
 
 template <class T>

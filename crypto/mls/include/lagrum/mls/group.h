@@ -228,7 +228,8 @@ class Group {
 
     // Everything needed to continue (secrets included: the caller stores it encrypted);
     // restore() gives back an equal state. The policy is not stored: pass it again.
-    Bytes serialize() const;
+    // Returned in secure memory: it holds every secret of the group.
+    SecretBytes serialize() const;
     static Group restore(ByteView bytes, GroupConfig config);
 
     struct State;

@@ -63,15 +63,17 @@ class TreeKemPrivate {
     std::map<std::uint32_t, SecretBytes> keys_;
 };
 
-// What the committer needs besides the tree.
+// What the committer needs besides the tree. Secrets are views: the caller keeps them in
+// secure memory (SecretBytes) and must keep them alive across create_update_path; no copy
+// of them is made here that an exception could leave unwiped.
 struct UpdatePathInput {
-    LeafNode leaf_template;  // credential, capabilities, extensions, signature_key to use
-    Bytes signature_private_key;
+    LeafNode leaf_template;              // credential, capabilities, extensions, signature_key
+    ByteView signature_private_key;      // a view into the caller's SecretBytes
     GroupContext provisional_context;    // tree_hash is filled in by create_update_path
     std::vector<LeafIndex> new_members;  // Adds of this Commit: excluded from resolutions
     // Tests only: fixed leaf HPKE key and first path secret (else random).
-    std::optional<Bytes> leaf_secret_for_testing;
-    std::optional<Bytes> path_secret_for_testing;
+    std::optional<ByteView> leaf_secret_for_testing;
+    std::optional<ByteView> path_secret_for_testing;
 };
 
 struct UpdatePathResult {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "lagrum/mls/codec.h"
+#include "lagrum/wire/mls_wire.h"
 
 namespace lagrum::mls {
 
@@ -21,33 +22,19 @@ struct NodeIndex {
     friend auto operator<=>(NodeIndex, NodeIndex) = default;
 };
 
-enum class ProtocolVersion : std::uint16_t { mls10 = 1 };
+// §6 ProtocolVersion, WireFormat, ContentType, SenderType: the shared wire syntax's
+// (lagrum/wire/mls_wire.h), so that the relay's header reader and MLS agree by
+// construction.
+using wire::ContentType;
+using wire::ProtocolVersion;
+using wire::SenderType;
+using wire::WireFormat;
 
 // §17.1: the only suite Lagrum implements.
 enum class CipherSuite : std::uint16_t {
     mls_128_dhkemx25519_chacha20poly1305_sha256_ed25519 = 0x0003,
 };
 inline constexpr std::uint16_t kSuite3 = 0x0003;
-
-// §6 WireFormat.
-enum class WireFormat : std::uint16_t {
-    public_message = 1,
-    private_message = 2,
-    welcome = 3,
-    group_info = 4,
-    key_package = 5,
-};
-
-// §6 ContentType.
-enum class ContentType : std::uint8_t { application = 1, proposal = 2, commit = 3 };
-
-// §6 SenderType.
-enum class SenderType : std::uint8_t {
-    member = 1,
-    external = 2,
-    new_member_proposal = 3,
-    new_member_commit = 4,
-};
 
 // §17.3 ExtensionType.
 namespace extension_type {

@@ -22,12 +22,15 @@ namespace lagrum::mls {
 
 struct WelcomeJoinInput {
     const Welcome* welcome = nullptr;
-    const KeyPackage* key_package = nullptr;     // ours, the one the Welcome is addressed to
-    Bytes init_private_key;                      // for key_package.init_key
-    Bytes encryption_private_key;                // for key_package.leaf_node.encryption_key
+    const KeyPackage* key_package = nullptr;  // ours, the one the Welcome is addressed to
+    // Views into the caller's secure memory (KeyPackageBundle's SecretBytes), alive for
+    // the call: the private keys are never copied into plain memory.
+    ByteView init_private_key;                   // for key_package.init_key
+    ByteView encryption_private_key;             // for key_package.leaf_node.encryption_key
     const RatchetTree* external_tree = nullptr;  // if the GroupInfo has no ratchet_tree
-    // The PSK value for an id, or nullopt if this client does not have it.
-    std::function<std::optional<Bytes>(const PreSharedKeyId&)> psk_lookup;
+    // The PSK value for an id (a copy in secure memory), or nullopt if this client does
+    // not have it.
+    std::function<std::optional<SecretBytes>(const PreSharedKeyId&)> psk_lookup;
     const CredentialPolicy* policy = nullptr;               // required
     std::uint32_t max_tree_leaves = kDefaultMaxTreeLeaves;  // ratchet_tree extension bound
 };
