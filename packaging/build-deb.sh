@@ -19,7 +19,9 @@ if [ "${LAGRUM_DEB_NO_BUILD:-0}" != 1 ]; then
         cmake -S "$root" -B "$build" >/dev/null
     fi
     targets=(lagrum lagrum-relay lagrum_packaging_files)
-    if ninja -C "$build" -t targets all 2>/dev/null | grep -q '^lagrum-desktop:'; then
+    # Not `ninja ... | grep -q`: under pipefail grep's early exit fails the pipeline.
+    known_targets=$(ninja -C "$build" -t targets all 2>/dev/null || true)
+    if grep -q '^lagrum-desktop:' <<<"$known_targets"; then
         targets+=(lagrum-desktop)
     fi
     cmake --build "$build" -j "$(nproc)" --target "${targets[@]}"

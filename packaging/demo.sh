@@ -60,8 +60,9 @@ if [ "${LAGRUM_DEMO_NO_BUILD:-0}" != 1 ]; then
     export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1
     cmake -S "$root" -B "$build" -G Ninja >/dev/null
     targets=(lagrum lagrum-relay)
-    if [ "$headless" = 0 ] && ninja -C "$build" -t targets all 2>/dev/null |
-        grep -q '^lagrum-desktop:'; then
+    # Not `ninja ... | grep -q`: under pipefail grep's early exit fails the pipeline.
+    known_targets=$(ninja -C "$build" -t targets all 2>/dev/null || true)
+    if [ "$headless" = 0 ] && grep -q '^lagrum-desktop:' <<<"$known_targets"; then
         targets+=(lagrum-desktop)
     fi
     cmake --build "$build" -j "$(nproc)" --target "${targets[@]}"

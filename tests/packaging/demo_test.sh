@@ -15,9 +15,10 @@ fail() {
 
 # The relay processes whose command line names our folder (never anyone else's).
 relays_left() {
-    local p
+    local p cmd
     for p in /proc/[0-9]*; do
-        tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -q "lagrum-relay --config relay.toml" || continue
+        cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
+        [[ "$cmd" == *"lagrum-relay --config relay.toml"* ]] || continue
         [ "$(readlink "$p/cwd" 2>/dev/null)" = "$work/world" ] && echo "${p#/proc/}"
     done
     return 0
