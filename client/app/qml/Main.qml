@@ -1,0 +1,141 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import QtQuick.Window
+import Lagrum
+
+ApplicationWindow {
+    id: window
+    width: 1200
+    height: 800
+    visible: true
+    title: qsTr("Lagrum")
+    color: Theme.background
+
+    Binding { target: Theme; property: "dark"; value: app.dark }
+    palette.window: Theme.background
+    palette.windowText: Theme.text
+    palette.base: Theme.background
+    palette.alternateBase: Theme.surface
+    palette.text: Theme.text
+    palette.button: Theme.surface
+    palette.buttonText: Theme.text
+    palette.highlight: Theme.accent
+    palette.highlightedText: Theme.onAccent
+    palette.placeholderText: Theme.muted
+    palette.toolTipBase: Theme.surface
+    palette.toolTipText: Theme.text
+    palette.mid: Theme.border
+    palette.dark: Theme.border
+    palette.light: Theme.surface
+    palette.midlight: Theme.surface
+
+    header: ToolBar {
+        background: Rectangle { color: Theme.surface }
+        RowLayout {
+            anchors.fill: parent
+            anchors.leftMargin: Theme.spacing
+            anchors.rightMargin: Theme.spacing
+            spacing: Theme.spacing
+            Label {
+                text: qsTr("Lagrum")
+                font.bold: true
+                font.pixelSize: 18
+                color: Theme.text
+            }
+            Label {
+                visible: app.selfAddress.length > 0
+                text: app.selfName + " · " + app.selfAddress
+                color: Theme.muted
+                elide: Text.ElideRight
+                Layout.fillWidth: true
+            }
+            Item { Layout.fillWidth: app.selfAddress.length === 0 }
+            Label {
+                id: onlineLabel
+                objectName: "onlineIndicator"
+                visible: app.screen === "main"
+                // A symbol and a word: the state is not told by colour alone.
+                text: app.online ? "● " + qsTr("Connected") : "○ " + qsTr("Offline: messages are queued")
+                color: app.online ? Theme.ok : Theme.warn
+                Accessible.role: Accessible.StaticText
+                Accessible.name: text
+            }
+            ComboBox {
+                id: languageBox
+                objectName: "languageBox"
+                model: [ "Svenska", "English" ]
+                currentIndex: app.language === "en" ? 1 : 0
+                onActivated: (index) => app.language = index === 1 ? "en" : "sv"
+                Accessible.name: qsTr("Language")
+                implicitContentWidthPolicy: ComboBox.WidestText
+            }
+            Switch {
+                id: darkSwitch
+                objectName: "darkSwitch"
+                text: qsTr("Dark theme")
+                checked: app.dark
+                onToggled: app.dark = checked
+                Accessible.name: qsTr("Dark theme")
+                contentItem: Label {
+                    text: darkSwitch.text
+                    color: Theme.text
+                    leftPadding: darkSwitch.indicator.width + darkSwitch.spacing
+                    verticalAlignment: Text.AlignVCenter
+                }
+            }
+        }
+    }
+
+    Loader {
+        id: screenLoader
+        objectName: "screenLoader"
+        anchors.fill: parent
+        source: app.screen === "unlock" ? "UnlockPage.qml"
+              : app.screen === "main" ? "ConversationsPage.qml" : "SetupPage.qml"
+        focus: true
+    }
+
+    BusyOverlay {}
+
+    component BusyOverlay: Rectangle {
+        anchors.fill: parent
+        visible: app.busy
+        color: Qt.rgba(0, 0, 0, 0.45)
+        // Swallow input while the core works; the window itself keeps painting.
+        MouseArea { anchors.fill: parent; hoverEnabled: true }
+        Rectangle {
+            anchors.centerIn: parent
+            width: Math.min(parent.width - 40, 480)
+            height: busyColumn.implicitHeight + 40
+            radius: 6
+            color: Theme.background
+            border.color: Theme.border
+            ColumnLayout {
+                id: busyColumn
+                anchors.centerIn: parent
+                width: parent.width - 40
+                BusyIndicator {
+                    running: app.busy
+                    Layout.alignment: Qt.AlignHCenter
+                    Accessible.name: app.busyText
+                }
+                Label {
+                    text: app.busyText
+                    color: Theme.text
+                    wrapMode: Text.Wrap
+                    horizontalAlignment: Text.AlignHCenter
+                    Layout.fillWidth: true
+                }
+            }
+        }
+    }
+
+    // Screenshots (tests/app/screenshots.sh): LAGRUM_APP_SCREENSHOTS=DIR walks the main
+    // flows and writes one PNG per step, then quits. Never active otherwise.
+    Loader {
+        active: app.env("LAGRUM_APP_SCREENSHOTS").length > 0
+        source: "ScreenshotDriver.qml"
+        onLoaded: item.window = window
+    }
+}

@@ -1,0 +1,105 @@
+import QtQuick
+import Lagrum
+
+// Test-only: walks the main flows and writes a PNG per step (LAGRUM_APP_SCREENSHOTS=DIR),
+// then quits. The draft comes from LAGRUM_APP_SHOT_* variables set by screenshots.sh.
+Item {
+    id: driver
+    property var window
+    property int step: 0
+    property int waited: 0
+    readonly property string dir: app.env("LAGRUM_APP_SCREENSHOTS")
+    readonly property string prefix: dir + "/" + app.language + "-"
+
+    function find(item, name) {
+        if (!item) return null
+        if (item.objectName === name) return item
+        for (let i = 0; i < item.children.length; ++i) {
+            const f = find(item.children[i], name)
+            if (f) return f
+        }
+        return null
+    }
+    function shot(name) {
+        const ok = app.saveScreenshot(window, prefix + name + ".png")
+        app.logLine("screenshot " + prefix + name + ".png " + (ok ? "written" : "FAILED"))
+    }
+    // Each step: a condition to wait for (bounded), then an action.
+    readonly property var steps: [
+        { until: () => app.screen === "unlock", run: () => shot("01-unlock") },
+        { until: () => true, run: () => { app.unlock("wrong passphrase"); } },
+        { until: () => !app.busy && app.error.length > 0, run: () => shot("02-unlock-wrong-passphrase") },
+        { until: () => true, run: () => { app.clearError(); app.unlock(app.env("LAGRUM_APP_SHOT_PASSPHRASE")) } },
+        { until: () => app.screen === "main" && app.rooms.count > 0, run: () => shot("03-conversations") },
+        { until: () => true, run: () => app.openRoom(app.env("LAGRUM_APP_SHOT_CONVERSATION")) },
+        { until: () => app.messages.count > 0, run: () => shot("04-conversation") },
+        { until: () => true, run: () => {
+              const tag = find(window.contentItem, "provisionTag")
+              if (tag) tag.forceActiveFocus()
+          } },
+        { until: () => true, run: () => shot("05-provision-tooltip") },
+        { until: () => true, run: () => {
+              const page = find(window.contentItem, "conversationsPage")
+              app.compose.reset()
+              app.compose.room = app.env("LAGRUM_APP_SHOT_ROOM")
+              page.composing = true
+          } },
+        { until: () => true, run: () => { app.compose.subject = "2008010"; } },
+        { until: () => true, run: () => shot("06-wizard-subject-typing") },
+        { until: () => true, run: () => {
+              app.compose.subject = app.env("LAGRUM_APP_SHOT_SUBJECT")
+              app.compose.provision = app.env("LAGRUM_APP_SHOT_PROVISION")
+          } },
+        { until: () => true, run: () => shot("07-wizard-incomplete") },
+        { until: () => true, run: () => {
+              const facts = JSON.parse(app.env("LAGRUM_APP_SHOT_FACTS"))
+              for (const k in facts) app.compose.setFact(k, facts[k])
+              app.compose.setCategory("health", true)
+              app.compose.text = app.env("LAGRUM_APP_SHOT_TEXT")
+              const field = find(window.contentItem, "subjectField")
+              if (field) { field.forceActiveFocus(); field.editingFinished() }
+          } },
+        { until: () => app.compose.verdict === "blocked", run: () => {
+              const s = find(window.contentItem, "suggestionButton")
+              if (s) s.forceActiveFocus()
+              shot("08-wizard-blocked")
+          } },
+        { until: () => true, run: () => app.compose.applySuggestion(0) },
+        { until: () => app.compose.verdict === "allowed", run: () => shot("09-wizard-allowed") },
+        { until: () => true, run: () => app.send() },
+        { until: () => !app.busy && app.notice.length > 0, run: () => shot("10-sent") },
+        { until: () => true, run: () => app.dark = true },
+        { until: () => true, run: () => shot("11-dark-conversations") },
+        { until: () => true, run: () => {
+              const page = find(window.contentItem, "conversationsPage")
+              app.compose.reset()
+              app.compose.room = app.env("LAGRUM_APP_SHOT_ROOM")
+              app.compose.subject = app.env("LAGRUM_APP_SHOT_SUBJECT")
+              app.compose.provision = app.env("LAGRUM_APP_SHOT_PROVISION")
+              page.composing = true
+          } },
+        { until: () => true, run: () => shot("12-dark-wizard") },
+        { until: () => true, run: () => app.quit(0) }
+    ]
+
+    Timer {
+        interval: 400
+        repeat: true
+        running: true
+        onTriggered: {
+            if (driver.step >= driver.steps.length) return
+            const s = driver.steps[driver.step]
+            if (!s.until()) {
+                driver.waited += interval
+                if (driver.waited > 20000) {
+                    app.logLine("screenshot step " + driver.step + " timed out")
+                    app.quit(1)
+                }
+                return
+            }
+            driver.waited = 0
+            s.run()
+            driver.step += 1
+        }
+    }
+}

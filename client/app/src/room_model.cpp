@@ -1,0 +1,81 @@
+#include "room_model.h"
+
+namespace lagrum::app {
+
+int RoomModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : count();
+}
+
+QVariant RoomModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() < 0 || index.row() >= count()) return {};
+    const auto& r = rooms_[static_cast<std::size_t>(index.row())];
+    switch (role) {
+        case NameRole:
+        case Qt::DisplayRole:
+            return QString::fromStdString(r.name);
+        case UnreadRole:
+            return static_cast<qlonglong>(r.unread);
+        case QueuedRole:
+            return static_cast<qlonglong>(r.queued);
+        case DirectRole:
+            return r.direct;
+        case ActiveRole:
+            return r.active;
+        case MembersRole: {
+            QStringList names;
+            for (const auto& m : r.members) {
+                if (m.self) continue;
+                names << QString::fromStdString(m.display_name.empty() ? m.address
+                                                                       : m.display_name);
+            }
+            return names.join(QStringLiteral(", "));
+        }
+        case MemberCountRole:
+            return static_cast<int>(r.members.size());
+        default:
+            return {};
+    }
+}
+
+QHash<int, QByteArray> RoomModel::roleNames() const {
+    return {{NameRole, "name"},
+            {UnreadRole, "unread"},
+            {QueuedRole, "queued"},
+            {DirectRole, "direct"},
+            {ActiveRole, "active"},
+            {MembersRole, "members"},
+            {MemberCountRole, "memberCount"}};
+}
+
+void RoomModel::set_rooms(std::vector<core::messaging::Room> rooms) {
+    std::string membership;
+    for (const auto& r : rooms) {
+        membership += r.name + (r.active ? "\x1f+" : "\x1f-");
+        for (const auto& m : r.members) membership += "\x1f" + m.address + "=" + m.authority;
+        membership += "\x1e";
+    }
+    beginResetModel();
+    rooms_ = std::move(rooms);
+    endResetModel();
+    emit countChanged();
+    if (membership != membership_) {
+        membership_ = std::move(membership);
+        emit membershipChanged();
+    }
+}
+
+const core::messaging::Room* RoomModel::find(const QString& name) const {
+    const auto n = name.toStdString();
+    for (const auto& r : rooms_) {
+        if (r.name == n) return &r;
+    }
+    return nullptr;
+}
+
+int RoomModel::total_queued() const {
+    std::int64_t q = 0;
+    for (const auto& r : rooms_) q += r.queued;
+    return static_cast<int>(q);
+}
+
+}  // namespace lagrum::app

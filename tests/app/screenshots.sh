@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Drives lagrum-desktop through its main flows in Swedish and in English and writes PNGs
+# (LAGRUM_APP_SCREENSHOTS, see client/app/qml/ScreenshotDriver.qml): unlock, a wrong
+# passphrase, the conversation list, a conversation with its provision tag and tooltip,
+# the wizard (typing, incomplete, blocked with the suggestion, allowed), sent,
+# and the dark theme. A fresh world (make_world.sh, real relay) for each language.
+# Usage: tests/app/screenshots.sh [BUILD_DIR] [OUT_DIR]   (defaults: build, BUILD_DIR/screenshots)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=$(cd "${1:-$root/build}" && pwd)
+out=${2:-$build/screenshots}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+app=$build/client/app/lagrum-desktop
+lagrum=$build/client/cli/lagrum
+relay=$build/relay/lagrum-relay
+for b in "$app" "$lagrum" "$relay"; do
+    [ -x "$b" ] || { echo "screenshots.sh: build $b first" >&2; exit 1; }
+done
+export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+export LAGRUM_CATALOG=$build/share/lagrum/provisions
+for lang in sv en; do
+    world=$(mktemp -d "${TMPDIR:-/tmp}/lagrum-shots-XXXXXX")
+    "$here/make_world.sh" "$lagrum" "$relay" "$world" >/dev/null
+    (
+        unset LAGRUM_PASSPHRASE
+        LAGRUM_APP_SCREENSHOTS=$out LAGRUM_APP_SHOT_PASSPHRASE=testpass \
+        LAGRUM_APP_SHOT_ROOM="Unga i riskzon" LAGRUM_APP_SHOT_CONVERSATION="Soc och polis" LAGRUM_APP_SHOT_SUBJECT=200801012386 \
+        LAGRUM_APP_SHOT_PROVISION=osl-10-18a \
+        LAGRUM_APP_SHOT_FACTS='{"risk_of_criminal_activity":true,"not_inappropriate":true,"concerns_committed_crime":false}' \
+        LAGRUM_APP_SHOT_TEXT="Kalle, 14 år, har setts med personer som rekryterar till ett kriminellt nätverk." \
+        timeout 120 "$app" --profile "$world/anna" --lang "$lang"
+    ) || { echo "screenshots.sh: the app failed ($lang)" >&2; kill "$(cat "$world/relay.pid")"; exit 1; }
+    kill "$(cat "$world/relay.pid")" 2>/dev/null || true
+    rm -rf "$world"
+done
+ls "$out"/*.png
