@@ -7,6 +7,7 @@
 //   lagrum [--profile DIR] room create|add|remove|list ...
 //   lagrum [--profile DIR] send | sync | daemon | inbox | outbox ...
 //   lagrum [--profile DIR] verify ORG/MEMBER
+//   lagrum [--profile DIR] meeting create|list|show|agenda|open|share|decide|close|minutes
 //   lagrum [--profile DIR] handover --subject PNR --to ORG/MEMBER | handover verify|list
 //   lagrum --help | --version
 //
@@ -90,6 +91,7 @@ int run(int argc, char** argv) {
     add_room_commands(app, ctx);
     add_message_commands(app, ctx);
     add_verify_commands(app, ctx);
+    add_meeting_commands(app, ctx);
     add_handover_commands(app, ctx);
     if (command == "--help" || command == "-h") return help(app);
     bool known = false;
