@@ -296,6 +296,38 @@ TEST_F(SessionTest, OpenStreamEndsOnRevocation) {
     EXPECT_EQ(stream.count(), before);
 }
 
+// A client that stops reading leaves a write in flight on the relay (flow control);
+// revocation still ends the stream at once instead of waiting for that write.
+TEST_F(SessionTest, StreamThatIsNotReadEndsOnRevocation) {
+    std::uint64_t serial = 0;
+    Device victim = make_device(a_, &serial);
+    Device admin = make_device(a_);
+    const std::string gid = group(admin, victim);
+    constexpr int kBig = 24;
+    const Bytes big(512 * 1024, 0x5a);
+    for (int i = 0; i < kBig; ++i) {
+        rv1::SendMessageRequest req;
+        req.set_group_id(gid);
+        req.set_envelope_id(random_id());
+        req.set_message(private_message(gid, 1, 1, big));
+        rv1::SendMessageResponse resp;
+        auto ctx = ctx_for(&admin);
+        ASSERT_TRUE(stub_->SendMessage(ctx.get(), req, &resp).ok());
+    }
+    auto ctx = ctx_for(&victim, 60);
+    auto reader = stub_->Subscribe(ctx.get(), {});
+    reader->WaitForInitialMetadata();  // open, not read: the relay's writes back up
+    ASSERT_TRUE(publish(admin, a_, 1, {serial}, {}).ok());
+    const auto t0 = std::chrono::steady_clock::now();
+    rv1::Delivery del;
+    int got = 0;
+    while (reader->Read(&del)) ++got;
+    const auto st = reader->Finish();
+    EXPECT_EQ(st.error_code(), StatusCode::UNAUTHENTICATED) << st.error_message();
+    EXPECT_LT(got, kBig + 1);  // the Welcome plus at most what was already on its way
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(20));
+}
+
 TEST_F(SessionTest, OpenStreamEndsWhenItsSessionExpires) {
     relay_->stop();
     top_ = "";
