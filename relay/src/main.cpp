@@ -122,8 +122,7 @@ bool apply_config_revocation_lists(const relay::RelayConfig& config, relay::Rela
         }
         auto st = service.apply_revocation_list(list);
         if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
-            log.info("revocation_list_skipped",
-                     {{"reason", st.error_message()}, {"path", path}});
+            log.info("revocation_list_skipped", {{"reason", st.error_message()}, {"path", path}});
         } else if (!st.ok()) {
             log.error("config", {{"reason", st.error_message()}, {"path", path}});
             return false;
@@ -136,8 +135,8 @@ bool apply_config_revocation_lists(const relay::RelayConfig& config, relay::Rela
 // revocation list files. Organisations no longer pinned lose their sessions and streams
 // at once. Other settings need a restart. A configuration that does not load leaves
 // the running trust list as it was.
-void reload(const std::string& config_path, cert::TrustStore& trust,
-            relay::RelayService& service, relay::Logger& log) {
+void reload(const std::string& config_path, cert::TrustStore& trust, relay::RelayService& service,
+            relay::Logger& log) {
     auto loaded = relay::load_config(config_path);
     if (auto* e = std::get_if<std::string>(&loaded)) {
         log.error("reload", {{"reason", *e}});
