@@ -28,7 +28,7 @@ file(MAKE_DIRECTORY ${_gen})
 # Man pages and Debian changelogs are installed gzip -9n (Debian policy 12.1/12.7).
 find_program(LAGRUM_GZIP gzip REQUIRED)
 set(_gz_outputs)
-foreach(_src man/lagrum.1 man/lagrum-relay.8 debian/changelog)
+foreach(_src man/lagrum.1 man/lagrum-desktop.1 man/lagrum-relay.8 debian/changelog)
   get_filename_component(_name ${_src} NAME)
   if(_name STREQUAL "changelog")
     set(_name changelog.Debian)
@@ -66,6 +66,7 @@ install(FILES ${_pkg}/debian/lintian/lagrum
 if(TARGET lagrum-desktop)
   # The launcher, icon and AppStream entry only with the program they launch.
   install(TARGETS lagrum-desktop RUNTIME DESTINATION bin COMPONENT client)
+  install(FILES ${_gen}/lagrum-desktop.1.gz DESTINATION share/man/man1 COMPONENT client)
   install(FILES ${_pkg}/desktop/se.lagrum.Lagrum.desktop
           DESTINATION share/applications COMPONENT client)
   install(FILES ${_pkg}/desktop/se.lagrum.Lagrum.svg

@@ -49,7 +49,8 @@ done
 grep -q "lagrum/provisions\|/usr/bin/lagrum$" "$work/relay.files" && fail "the relay package holds client files"
 grep -q "lagrum-relay" "$work/client.files" && fail "the client package holds relay files"
 if [ -x "$build/client/app/lagrum-desktop" ]; then
-    for f in /usr/bin/lagrum-desktop /usr/share/applications/se.lagrum.Lagrum.desktop \
+    for f in /usr/bin/lagrum-desktop /usr/share/man/man1/lagrum-desktop.1.gz \
+        /usr/share/applications/se.lagrum.Lagrum.desktop \
         /usr/share/icons/hicolor/scalable/apps/se.lagrum.Lagrum.svg \
         /usr/share/metainfo/se.lagrum.Lagrum.metainfo.xml; do
         grep -qxF "$f" "$work/client.files" || fail "lagrum lacks $f"
