@@ -91,6 +91,8 @@ int run(int argc, char** argv) {
     add_room_commands(app, ctx);
     add_message_commands(app, ctx);
     add_verify_commands(app, ctx);
+    add_consent_commands(app, ctx);
+    add_log_commands(app, ctx);
     add_meeting_commands(app, ctx);
     add_handover_commands(app, ctx);
     if (command == "--help" || command == "-h") return help(app);

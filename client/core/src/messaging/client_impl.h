@@ -171,6 +171,24 @@ struct Client::Impl {
     // The 16-byte keyed pseudonym of a personnummer (bad_input when malformed).
     Bytes pseudonym_of(const std::string& personnummer);
 
+    // ---- records/consent.cpp
+    // The check-format.md §2.6 consent object the register gives for a disclosure about
+    // `subject` (pseudonym) to these recipient authorities, and the consent it rests on
+    // (0: none in the register). corrupt_store when a consent's signature fails.
+    struct RegisterConsent {
+        std::string json;
+        std::int64_t id = 0;
+    };
+    RegisterConsent register_consent(ByteView subject, const std::vector<std::string>& authorities);
+    // A disclosure whose legal basis is consent (the provision's rules or a recorded consent).
+    bool uses_consent(const content::v1::Content& content) const;
+    // After a withdrawal or a case close (inside its transaction): every unsent outbox
+    // entry about `subject` that rests on consent is checked again with the register as
+    // it is now, and held with the reason when it no longer passes.
+    void recheck_consent_outbox(ByteView subject, records::ConsentChange& change);
+    // Remembers which consent an outbox entry was checked against (send, same transaction).
+    void note_outbox_consent(std::int64_t message_row, std::int64_t consent_id);
+
     // ---- sync.cpp
     void receive(std::chrono::milliseconds wait, SyncReport& report,
                  const std::function<bool()>& stop = {});

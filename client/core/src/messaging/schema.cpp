@@ -145,6 +145,27 @@ CREATE TABLE handovers (
   completed_at INTEGER,
   UNIQUE(handover_id, direction));
 )sql",
+        // The consent register (records/consent.cpp): each row signed by the device key
+        // over its canonical encoding; the outbox remembers the consent a disclosure rests on.
+        R"sql(
+CREATE TABLE consents (
+  id INTEGER PRIMARY KEY,
+  subject_pseudonym BLOB NOT NULL,           -- this device's pseudonym (16 bytes)
+  given_by TEXT NOT NULL,                    -- subject | guardian
+  recipients TEXT NOT NULL,                  -- authority names, sorted, comma-separated
+  purpose TEXT NOT NULL DEFAULT '',
+  valid_until TEXT NOT NULL DEFAULT '',      -- YYYY-MM-DD or ''
+  document_name TEXT NOT NULL DEFAULT '',
+  document BLOB,                             -- the signed consent document (<= 10 MiB)
+  document_sha256 BLOB,
+  document_size INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL,                      -- given | withdrawn | case_closed
+  given_at INTEGER NOT NULL,
+  ended_at INTEGER NOT NULL DEFAULT 0,
+  signature BLOB NOT NULL);                  -- Ed25519 by the device key
+CREATE INDEX consents_subject ON consents(subject_pseudonym);
+ALTER TABLE outbox ADD COLUMN consent_id INTEGER;  -- consents.id, when the basis is consent
+)sql",
         // Next: append new migrations here, one element each, in the order they land.
     };
     return m;

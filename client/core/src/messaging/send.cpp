@@ -165,6 +165,19 @@ SendResult Client::send(const SendRequest& request) {
     in["subject"] = json{{"personnummer", request.subject}};
     in["provision"] = request.provision;
     in["facts"] = facts;
+    // A consent-based provision without an inline --consent: the consent register decides
+    // (records/consent.cpp), and the outbox remembers which consent it rested on.
+    std::int64_t consent_id = 0;
+    if (consent.empty()) {
+        const auto* p = d.catalog.find_provision(request.provision);
+        if (p != nullptr && p->consent) {
+            std::vector<std::string> authorities;
+            for (const auto& r : recipients) authorities.emplace_back(legal::to_string(r.authority));
+            auto rc = d.register_consent(d.pseudonym_of(request.subject), authorities);
+            consent = json::parse(rc.json);
+            consent_id = rc.id;
+        }
+    }
     if (!consent.empty()) in["consent"] = consent;
     json cats = json::array();
     for (const auto& c : request.categories) cats.push_back(c);
@@ -261,6 +274,7 @@ SendResult Client::send(const SendRequest& request) {
             .bind(3, view_of(c.SerializeAsString()))
             .bind(4, d.now())
             .run();
+        d.note_outbox_consent(result.message_id, consent_id);
     });
     d.flush_outbox(report);
     {

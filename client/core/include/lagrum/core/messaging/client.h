@@ -32,6 +32,7 @@
 #include "lagrum/core/legal/check.h"
 #include "lagrum/core/meetings/meeting.h"
 #include "lagrum/core/pki/credential_policy.h"
+#include "lagrum/core/records/consent.h"
 #include "lagrum/core/records/disclosure_log.h"
 #include "lagrum/core/relay_transport.h"
 #include "lagrum/crypto/argon2.h"
@@ -244,6 +245,18 @@ class Client {
                                         const lagrum::meeting::v1::MeetingEvent& event);
     void set_meeting_tamper_for_testing(
         std::function<void(lagrum::meeting::v1::MeetingEvent&)> tamper);
+
+    // ---- The consent register (records/consent.cpp)
+    // A new consent, signed by the device key and logged ("consent_given").
+    records::Consent add_consent(const records::ConsentRequest& request);
+    // Withdraws a given consent (not_found, conflict when it has ended), logs
+    // "consent_withdrawn" and holds the unsent outbox entries that no longer pass.
+    records::ConsentChange withdraw_consent(std::int64_t id);
+    // The register, oldest first, optionally only one subject's consents.
+    std::vector<records::Consent> consents(const std::optional<std::string>& subject = std::nullopt);
+    // The social-services case about `subject` is closed: every given consent ends,
+    // "case_closed" is logged and unsent outbox entries that rested on them are held.
+    records::ConsentChange close_case(const std::string& subject);
 
     // ---- Case handover (handover/handover.cpp)
     // The predecessor's side of `lagrum handover`: adds the successor to every room
