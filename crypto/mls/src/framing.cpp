@@ -373,13 +373,13 @@ PrivateMessage encrypt_private_message(const AuthenticatedContent& content, Secr
     m.content_type = fc.content_type();
     m.authenticated_data = fc.authenticated_data;
 
-    // PrivateMessageContent { content; auth; padding }.
-    Writer pt;
+    // PrivateMessageContent { content; auth; padding }, in secure memory: the content is
+    // what the message protects, and a growing plain buffer would leave copies behind.
+    Writer pt = Writer::secret();
     encode_body(pt, fc.body);
     content.auth.encode(pt);
-    Bytes plaintext = pt.take();
-    WipeOnExit wipe_pt{plaintext};
-    plaintext.resize(plaintext.size() + padding, 0);
+    if (padding > 0) pt.raw(Bytes(padding, 0));
+    const SecretBytes plaintext = pt.take_secret();
 
     const LeafIndex sender{fc.sender.index};
     const RatchetKey key = secret_tree.next_key(sender, ratchet_for(m.content_type));
@@ -389,7 +389,7 @@ PrivateMessage encrypt_private_message(const AuthenticatedContent& content, Secr
     crypto::fill_random(sd.reuse_guard);
 
     auto ct = crypto::ChaCha20Poly1305::seal(key.key, guarded_nonce(key.nonce, sd.reuse_guard),
-                                             private_content_aad(m), plaintext);
+                                             private_content_aad(m), plaintext.view());
     if (!ct.ok()) fail(MlsErrc::crypto, "content encryption failed: " + ct.error().message);
     m.ciphertext = std::move(ct).value();
 
