@@ -29,7 +29,7 @@ for lang in sv en; do
         LAGRUM_APP_SHOT_ROOM="Unga i riskzon" LAGRUM_APP_SHOT_CONVERSATION="Soc och polis" LAGRUM_APP_SHOT_SUBJECT=200801012386 \
         LAGRUM_APP_SHOT_PROVISION=osl-10-18a \
         LAGRUM_APP_SHOT_FACTS='{"risk_of_criminal_activity":true,"not_inappropriate":true,"concerns_committed_crime":false}' \
-        LAGRUM_APP_SHOT_TEXT="Kalle, 14 år, har setts med personer som rekryterar till ett kriminellt nätverk." \
+        LAGRUM_APP_SHOT_TEXT="Kalle har setts med personer som rekryterar till ett kriminellt nätverk." \
         timeout 120 "$app" --profile "$world/anna" --lang "$lang"
     ) || { echo "screenshots.sh: the app failed ($lang)" >&2; kill "$(cat "$world/relay.pid")"; exit 1; }
     kill "$(cat "$world/relay.pid")" 2>/dev/null || true

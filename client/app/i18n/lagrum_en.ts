@@ -171,6 +171,10 @@
         <source>Flagged:</source>
         <translation>Flagged:</translation>
     </message>
+    <message>
+        <source>Direct conversation</source>
+        <translation>Direct conversation</translation>
+    </message>
 </context>
 <context>
     <name>Main</name>

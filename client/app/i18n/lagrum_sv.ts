@@ -171,6 +171,10 @@
         <source>Flagged:</source>
         <translation>Flaggat:</translation>
     </message>
+    <message>
+        <source>Direct conversation</source>
+        <translation>Direktkonversation</translation>
+    </message>
 </context>
 <context>
     <name>Main</name>

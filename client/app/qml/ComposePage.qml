@@ -14,7 +14,10 @@ Item {
 
     ScrollView {
         id: scroll
-        anchors.fill: parent
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.top: parent.top
+        anchors.bottom: footer.top
         contentWidth: availableWidth
         ColumnLayout {
             id: form
@@ -57,7 +60,12 @@ Item {
                 objectName: "roomBox"
                 visible: toRoom.checked
                 model: page.compose.roomChoices
-                currentIndex: model.indexOf(page.compose.room)
+                // Set imperatively: a ComboBox resets currentIndex (and drops a binding)
+                // whenever its model changes.
+                function sync() { currentIndex = model.indexOf(page.compose.room) }
+                onModelChanged: sync()
+                Component.onCompleted: sync()
+                Connections { target: page.compose; function onChanged() { roomBox.sync() } }
                 displayText: currentIndex < 0 ? qsTr("Choose a room") : currentText
                 onActivated: (index) => page.compose.room = model[index]
                 Layout.fillWidth: true
@@ -70,7 +78,10 @@ Item {
                 model: page.compose.memberChoices
                 textRole: "label"
                 valueRole: "address"
-                currentIndex: indexOfValue(page.compose.member)
+                function sync() { currentIndex = indexOfValue(page.compose.member) }
+                onModelChanged: sync()
+                Component.onCompleted: sync()
+                Connections { target: page.compose; function onChanged() { memberBox.sync() } }
                 displayText: currentIndex < 0 ? qsTr("Choose a person") : currentText
                 onActivated: (index) => page.compose.member = valueAt(index)
                 Layout.fillWidth: true
@@ -125,7 +136,10 @@ Item {
                 model: page.compose.provisions
                 textRole: "citation"
                 valueRole: "id"
-                currentIndex: indexOfValue(page.compose.provision)
+                function sync() { currentIndex = indexOfValue(page.compose.provision) }
+                onModelChanged: sync()
+                Component.onCompleted: sync()
+                Connections { target: page.compose; function onChanged() { provisionBox.sync() } }
                 displayText: currentIndex < 0 ? qsTr("Choose a provision")
                                               : currentText + " — " + model[currentIndex].name
                 onActivated: (index) => page.compose.provision = valueAt(index)
@@ -207,116 +221,136 @@ Item {
                 KeyNavigation.tab: sendButton.enabled ? sendButton : cancelButton
             }
 
-            // The live verdict.
-            Rectangle {
-                id: verdictBox
-                objectName: "verdictBox"
-                Layout.fillWidth: true
-                implicitHeight: verdictCol.implicitHeight + 2 * Theme.spacing
-                radius: 4
-                color: Theme.surface
-                border.width: 2
-                border.color: page.compose.verdict === "allowed" ? Theme.ok
-                            : page.compose.verdict === "blocked" ? Theme.bad
-                            : page.compose.verdict === "incomplete" ? Theme.warn : Theme.border
-                Accessible.role: Accessible.AlertMessage
-                Accessible.name: verdictTitle.text
-                ColumnLayout {
-                    id: verdictCol
-                    anchors.fill: parent
-                    anchors.margins: Theme.spacing
-                    Label {
-                        id: verdictTitle
-                        objectName: "verdictTitle"
-                        text: (page.compose.verdict === "allowed" ? "✔ "
-                              : page.compose.verdict === "blocked" ? "⛔ "
-                              : page.compose.verdict === "incomplete" ? "… " : "ℹ ")
-                              + page.compose.verdictTitle
-                        font.bold: true
-                        color: verdictBox.border.color === Theme.border ? Theme.text : verdictBox.border.color
-                        wrapMode: Text.Wrap
-                        Layout.fillWidth: true
-                    }
-                    Repeater {
-                        model: page.compose.reasons
-                        delegate: Label {
-                            required property string modelData
-                            text: "• " + modelData
-                            color: Theme.text
+        }
+    }
+
+    // The live verdict and the send button stay in view while the wizard scrolls.
+    Rectangle {
+        id: footer
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        height: Math.min(footerCol.implicitHeight + 2 * Theme.spacing, page.height * 0.5)
+        color: Theme.background
+        Rectangle { width: parent.width; height: 1; color: Theme.border }
+        ScrollView {
+            anchors.fill: parent
+            anchors.margins: Theme.spacing
+            contentWidth: availableWidth
+            ColumnLayout {
+                id: footerCol
+                width: footer.width - 2 * Theme.spacing
+                spacing: Theme.spacing
+                // The live verdict.
+                Rectangle {
+                    id: verdictBox
+                    objectName: "verdictBox"
+                    Layout.fillWidth: true
+                    implicitHeight: verdictCol.implicitHeight + 2 * Theme.spacing
+                    radius: 4
+                    color: Theme.surface
+                    border.width: 2
+                    border.color: page.compose.verdict === "allowed" ? Theme.ok
+                                : page.compose.verdict === "blocked" ? Theme.bad
+                                : page.compose.verdict === "incomplete" ? Theme.warn : Theme.border
+                    Accessible.role: Accessible.AlertMessage
+                    Accessible.name: verdictTitle.text
+                    ColumnLayout {
+                        id: verdictCol
+                        anchors.fill: parent
+                        anchors.margins: Theme.spacing
+                        Label {
+                            id: verdictTitle
+                            objectName: "verdictTitle"
+                            text: (page.compose.verdict === "allowed" ? "✔ "
+                                  : page.compose.verdict === "blocked" ? "⛔ "
+                                  : page.compose.verdict === "incomplete" ? "… " : "ℹ ")
+                                  + page.compose.verdictTitle
+                            font.bold: true
+                            color: verdictBox.border.color === Theme.border ? Theme.text : verdictBox.border.color
                             wrapMode: Text.Wrap
                             Layout.fillWidth: true
                         }
-                    }
-                    Label {
-                        visible: page.compose.missingFacts.length > 0
-                        text: qsTr("Still to answer:")
-                        font.bold: true
-                        color: Theme.text
-                    }
-                    Repeater {
-                        model: page.compose.missingFacts
-                        delegate: Label {
-                            required property string modelData
-                            text: "? " + modelData
-                            color: Theme.text
-                            wrapMode: Text.Wrap
-                            Layout.fillWidth: true
-                        }
-                    }
-                    Repeater {
-                        model: page.compose.warnings
-                        delegate: Label {
-                            required property string modelData
-                            text: "⚠ " + modelData
-                            color: Theme.warn
-                            wrapMode: Text.Wrap
-                            Layout.fillWidth: true
-                        }
-                    }
-                    Repeater {
-                        model: page.compose.suggestions
-                        delegate: ColumnLayout {
-                            id: suggestion
-                            required property var modelData
-                            required property int index
-                            Layout.fillWidth: true
-                            Label {
-                                text: "→ " + suggestion.modelData.text
+                        Repeater {
+                            model: page.compose.reasons
+                            delegate: Label {
+                                required property string modelData
+                                text: "• " + modelData
                                 color: Theme.text
                                 wrapMode: Text.Wrap
                                 Layout.fillWidth: true
                             }
-                            Button {
-                                objectName: "suggestionButton"
-                                visible: suggestion.modelData.oneClick
-                                text: suggestion.modelData.label
-                                Accessible.name: text
-                                onClicked: page.compose.applySuggestion(suggestion.index)
+                        }
+                        Label {
+                            visible: page.compose.missingFacts.length > 0
+                            text: qsTr("Still to answer:")
+                            font.bold: true
+                            color: Theme.text
+                        }
+                        Repeater {
+                            model: page.compose.missingFacts
+                            delegate: Label {
+                                required property string modelData
+                                text: "? " + modelData
+                                color: Theme.text
+                                wrapMode: Text.Wrap
+                                Layout.fillWidth: true
+                            }
+                        }
+                        Repeater {
+                            model: page.compose.warnings
+                            delegate: Label {
+                                required property string modelData
+                                text: "⚠ " + modelData
+                                color: Theme.warn
+                                wrapMode: Text.Wrap
+                                Layout.fillWidth: true
+                            }
+                        }
+                        Repeater {
+                            model: page.compose.suggestions
+                            delegate: ColumnLayout {
+                                id: suggestion
+                                required property var modelData
+                                required property int index
+                                Layout.fillWidth: true
+                                Label {
+                                    text: "→ " + suggestion.modelData.text
+                                    color: Theme.text
+                                    wrapMode: Text.Wrap
+                                    Layout.fillWidth: true
+                                }
+                                Button {
+                                    objectName: "suggestionButton"
+                                    visible: suggestion.modelData.oneClick
+                                    text: suggestion.modelData.label
+                                    Accessible.name: text
+                                    onClicked: page.compose.applySuggestion(suggestion.index)
+                                }
                             }
                         }
                     }
                 }
-            }
-            StatusBanner { kind: "error"; text: app.error; Layout.fillWidth: true }
+                StatusBanner { kind: "error"; text: app.error; Layout.fillWidth: true }
 
-            RowLayout {
-                Layout.bottomMargin: 2 * Theme.spacing
-                Button {
-                    id: sendButton
-                    objectName: "sendButton"
-                    text: qsTr("Send")
-                    highlighted: true
-                    enabled: page.compose.canSend && !app.busy
-                    Accessible.name: text
-                    Accessible.description: page.compose.verdictTitle
-                    onClicked: app.send()
-                }
-                Button {
-                    id: cancelButton
-                    objectName: "cancelButton"
-                    text: qsTr("Cancel")
-                    Accessible.name: text
-                    onClicked: page.cancelled()
+                RowLayout {
+                    Button {
+                        id: sendButton
+                        objectName: "sendButton"
+                        text: qsTr("Send")
+                        highlighted: true
+                        enabled: page.compose.canSend && !app.busy
+                        Accessible.name: text
+                        Accessible.description: page.compose.verdictTitle
+                        onClicked: app.send()
+                    }
+                    Button {
+                        id: cancelButton
+                        objectName: "cancelButton"
+                        text: qsTr("Cancel")
+                        Accessible.name: text
+                        onClicked: page.cancelled()
+                    }
                 }
             }
         }

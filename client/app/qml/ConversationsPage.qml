@@ -81,18 +81,19 @@ Item {
                         required property int queued
                         required property bool direct
                         required property string members
+                        required property string title
                         required property int index
                         width: ListView.view.width
                         highlighted: app.currentRoom === name
                         activeFocusOnTab: true
-                        Accessible.name: name + ". " + statusLine.text
+                        Accessible.name: title + ". " + statusLine.text
                         Accessible.role: Accessible.ListItem
                         onClicked: { page.composing = false; app.openRoom(name) }
                         contentItem: ColumnLayout {
                             spacing: 2
                             RowLayout {
                                 Label {
-                                    text: (roomDelegate.direct ? "👤 " : "👥 ") + roomDelegate.name
+                                    text: roomDelegate.title
                                     font.bold: roomDelegate.unread > 0
                                     color: Theme.text
                                     elide: Text.ElideRight
@@ -117,7 +118,7 @@ Item {
                                 id: statusLine
                                 text: [roomDelegate.unread > 0 ? qsTr("%n unread", "", roomDelegate.unread) : "",
                                        roomDelegate.queued > 0 ? "⏳ " + qsTr("%n queued", "", roomDelegate.queued) : "",
-                                       roomDelegate.members].filter(s => s.length > 0).join(" · ")
+                                       roomDelegate.direct ? qsTr("Direct conversation") : roomDelegate.members].filter(s => s.length > 0).join(" · ")
                                 color: Theme.muted
                                 elide: Text.ElideRight
                                 font.pixelSize: 12
@@ -149,7 +150,7 @@ Item {
             objectName: "conversationView"
             spacing: Theme.spacing
             Label {
-                text: app.currentRoom.length > 0 ? app.currentRoom : qsTr("Choose a conversation")
+                text: app.currentRoom.length > 0 ? app.currentRoomTitle : qsTr("Choose a conversation")
                 font.pixelSize: 20
                 font.bold: true
                 color: Theme.text

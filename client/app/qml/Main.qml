@@ -26,7 +26,8 @@ ApplicationWindow {
     palette.toolTipBase: Theme.surface
     palette.toolTipText: Theme.text
     palette.mid: Theme.border
-    palette.dark: Theme.border
+    palette.dark: Theme.accent          // highlighted buttons (Basic style)
+    palette.brightText: Theme.onAccent
     palette.light: Theme.surface
     palette.midlight: Theme.surface
 

@@ -78,6 +78,7 @@ Item {
               app.compose.provision = app.env("LAGRUM_APP_SHOT_PROVISION")
               page.composing = true
           } },
+        { until: () => true, run: () => {} },
         { until: () => true, run: () => shot("12-dark-wizard") },
         { until: () => true, run: () => app.quit(0) }
     ]

@@ -217,7 +217,10 @@ void AppController::apply(const std::shared_ptr<Snapshot>& s) {
     }
     if (s->device_key) device_key_ = QString::fromStdString(*s->device_key);
     if (s->relay || s->self_address || s->device_key) emit selfChanged();
-    if (s->rooms) rooms_.set_rooms(std::move(*s->rooms));
+    if (s->rooms) {
+        rooms_.set_rooms(std::move(*s->rooms));
+        emit currentRoomChanged();  // a direct conversation's title comes from its members
+    }
     if (s->messages && QString::fromStdString(s->messages_room) == current_room_) {
         messages_.set_messages(std::move(*s->messages));
     }

@@ -41,6 +41,7 @@ class AppController : public QObject {
     Q_PROPERTY(QString language READ language WRITE set_language NOTIFY languageChanged)
     Q_PROPERTY(bool dark READ dark WRITE set_dark NOTIFY darkChanged)
     Q_PROPERTY(QString currentRoom READ current_room NOTIFY currentRoomChanged)
+    Q_PROPERTY(QString currentRoomTitle READ current_room_title NOTIFY currentRoomChanged)
     Q_PROPERTY(lagrum::app::RoomModel* rooms READ rooms CONSTANT)
     Q_PROPERTY(lagrum::app::MessageModel* messages READ messages CONSTANT)
     Q_PROPERTY(lagrum::app::ComposeModel* compose READ compose CONSTANT)
@@ -86,6 +87,7 @@ class AppController : public QObject {
     bool dark() const { return dark_; }
     void set_dark(bool d);
     QString current_room() const { return current_room_; }
+    QString current_room_title() const { return rooms_.titleOf(current_room_); }
     RoomModel* rooms() { return &rooms_; }
     MessageModel* messages() { return &messages_; }
     ComposeModel* compose() { return &compose_; }

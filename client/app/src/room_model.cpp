@@ -32,6 +32,8 @@ QVariant RoomModel::data(const QModelIndex& index, int role) const {
         }
         case MemberCountRole:
             return static_cast<int>(r.members.size());
+        case TitleRole:
+            return titleOf(QString::fromStdString(r.name));
         default:
             return {};
     }
@@ -44,7 +46,8 @@ QHash<int, QByteArray> RoomModel::roleNames() const {
             {DirectRole, "direct"},
             {ActiveRole, "active"},
             {MembersRole, "members"},
-            {MemberCountRole, "memberCount"}};
+            {MemberCountRole, "memberCount"},
+            {TitleRole, "title"}};
 }
 
 void RoomModel::set_rooms(std::vector<core::messaging::Room> rooms) {
@@ -70,6 +73,17 @@ const core::messaging::Room* RoomModel::find(const QString& name) const {
         if (r.name == n) return &r;
     }
     return nullptr;
+}
+
+QString RoomModel::titleOf(const QString& name) const {
+    const auto* r = find(name);
+    if (r == nullptr || !r->direct) return name;
+    // A direct conversation's stored name is made of both addresses; show the other person.
+    for (const auto& m : r->members) {
+        if (!m.self)
+            return QString::fromStdString(m.display_name.empty() ? m.address : m.display_name);
+    }
+    return name;
 }
 
 int RoomModel::total_queued() const {

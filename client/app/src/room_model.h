@@ -22,6 +22,7 @@ class RoomModel : public QAbstractListModel {
         ActiveRole,
         MembersRole,  // "Cecilia Carlsson (police), Dora Dahl (school)" without ourselves
         MemberCountRole,
+        TitleRole,  // what people see: the room's name, or the other person in a direct one
     };
     using QAbstractListModel::QAbstractListModel;
 
@@ -34,6 +35,7 @@ class RoomModel : public QAbstractListModel {
     const core::messaging::Room* find(const QString& name) const;
     int count() const { return static_cast<int>(rooms_.size()); }
     int total_queued() const;
+    Q_INVOKABLE QString titleOf(const QString& name) const;
 
   signals:
     void countChanged();
