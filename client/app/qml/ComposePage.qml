@@ -263,7 +263,7 @@ Item {
                             id: verdictTitle
                             objectName: "verdictTitle"
                             text: (page.compose.verdict === "allowed" ? "✔ "
-                                  : page.compose.verdict === "blocked" ? "⛔ "
+                                  : page.compose.verdict === "blocked" ? "✖ "
                                   : page.compose.verdict === "incomplete" ? "… " : "ℹ ")
                                   + page.compose.verdictTitle
                             font.bold: true

@@ -50,7 +50,7 @@ Item {
                 Label {
                     objectName: "outboxIndicator"
                     visible: app.rooms.totalQueued > 0
-                    text: "⏳ " + qsTr("%n message(s) in the outbox", "", app.rooms.totalQueued)
+                    text: "✉ " + qsTr("%n message(s) in the outbox", "", app.rooms.totalQueued)
                     color: Theme.warn
                     wrapMode: Text.Wrap
                     Layout.fillWidth: true
@@ -117,7 +117,7 @@ Item {
                             Label {
                                 id: statusLine
                                 text: [roomDelegate.unread > 0 ? qsTr("%n unread", "", roomDelegate.unread) : "",
-                                       roomDelegate.queued > 0 ? "⏳ " + qsTr("%n queued", "", roomDelegate.queued) : "",
+                                       roomDelegate.queued > 0 ? "✉ " + qsTr("%n queued", "", roomDelegate.queued) : "",
                                        roomDelegate.direct ? qsTr("Direct conversation") : roomDelegate.members].filter(s => s.length > 0).join(" · ")
                                 color: Theme.muted
                                 elide: Text.ElideRight

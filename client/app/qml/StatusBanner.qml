@@ -27,7 +27,7 @@ Rectangle {
             id: prefix
             font.bold: true
             color: banner.border.color
-            text: banner.kind === "error" ? "⛔ " + qsTr("Error:")
+            text: banner.kind === "error" ? "✖ " + qsTr("Error:")
                 : banner.kind === "warning" ? "⚠ " + qsTr("Warning:")
                 : banner.kind === "ok" ? "✔ " + qsTr("Done:") : "ℹ " + qsTr("Note:")
             Layout.alignment: Qt.AlignTop
