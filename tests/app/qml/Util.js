@@ -8,7 +8,8 @@ function find(item, name) {
         const f = find(kids[i], name)
         if (f) return f
     }
-    if (item.contentItem && item.contentItem !== item && kids.indexOf(item.contentItem) < 0) {
+    // A Control's contentItem and a Window's are not always among its children.
+    if (item.contentItem && item.contentItem !== item) {
         const f = find(item.contentItem, name)
         if (f) return f
     }
@@ -20,7 +21,8 @@ function unnamedFocusable(item, out, path) {
     if (!item || !item.visible) return out
     const here = path + "/" + (item.objectName || item.toString().split("(")[0])
     if (item.activeFocusOnTab && item.enabled) {
-        const name = item.Accessible.name
+        const acc = item.Accessible
+        const name = acc ? acc.name : ""
         if (!name || String(name).trim().length === 0) out.push(here)
     }
     const kids = item.children || []
