@@ -116,6 +116,7 @@ struct FakeRelayHub::State {
     std::map<std::pair<Bytes, Bytes>, Accepted> accepted;         // (sender, envelope id)
     std::uint64_t tokens_issued = 0;
     std::uint64_t next_seq = 1;  // one counter for all mailboxes, like the relay's rowid
+    FakeAdversary adversary;
 
     const Group* find_group(ByteView id) const {
         auto it = groups.find(bytes_of(id));
@@ -135,6 +136,7 @@ struct FakeRelayHub::State {
             d.epoch = epoch;
             d.payload = bytes_of(payload);
             d.received_at = clock();
+            if (adversary.on_store && !adversary.on_store(r, d)) continue;
             mailboxes[r].push_back(std::move(d));
         }
     }
@@ -222,15 +224,16 @@ class FakeTransport : public core::RelayTransport {
         if (device_id.size() != 32) invalid("device_id must be 32 bytes");
         const Bytes id = bytes_of(device_id);
         auto& have = s_.one_time[id];
+        std::optional<core::FetchedKeyPackage> out;
         if (!have.empty()) {
-            core::FetchedKeyPackage out{have.front(), false};
+            out = core::FetchedKeyPackage{have.front(), false};
             have.erase(have.begin());  // consumed: never handed out twice
-            return out;
+        } else if (auto it = s_.last_resort.find(id); it != s_.last_resort.end()) {
+            out = core::FetchedKeyPackage{it->second, true};  // kept
         }
-        if (auto it = s_.last_resort.find(id); it != s_.last_resort.end()) {
-            return {it->second, true};  // kept
-        }
-        throw Error(Errc::not_found, "no KeyPackage left");
+        if (!out) throw Error(Errc::not_found, "no KeyPackage left");
+        if (s_.adversary.on_fetch_key_package) s_.adversary.on_fetch_key_package(id, *out);
+        return *out;
     }
 
     std::uint64_t count_key_packages() override {
@@ -295,7 +298,8 @@ class FakeTransport : public core::RelayTransport {
         if (git == s_.groups.end()) throw Error(Errc::not_found, "unknown group");
         auto& g = git->second;
         if (g.members.count(sender) == 0) invalid("sender is not a member of the group");
-        if (h.epoch != g.epoch) {
+        const bool equivocate = s_.adversary.accept_stale_commits && h.epoch < g.epoch;
+        if (h.epoch != g.epoch && !equivocate) {
             ++link_->commits_rejected;
             throw core::EpochMismatch(g.epoch);
         }
@@ -313,9 +317,14 @@ class FakeTransport : public core::RelayTransport {
         for (const auto& m : g.members) {
             if (m != sender) recipients.push_back(m);
         }
-        const std::uint64_t new_epoch = g.epoch + 1;
-        g.members = std::move(after);
-        g.epoch = new_epoch;
+        const std::uint64_t new_epoch = h.epoch + 1;
+        if (equivocate) {
+            // Tell the committer it won; its Commit's new members get routed too.
+            for (const auto& d : request.added_device_ids) g.members.insert(d);
+        } else {
+            g.members = std::move(after);
+            g.epoch = new_epoch;
+        }
         // The Commit goes to the members before it, with the epoch of its header.
         s_.fan_out(recipients, request.envelope_id, request.group_id,
                    core::RelayDelivery::Kind::commit, sender, h.epoch, request.commit);
@@ -475,6 +484,23 @@ core::messaging::Client::TransportFactory FakeRelayHub::factory(std::shared_ptr<
 
 void FakeRelayHub::expire_sessions() {
     state_->sessions.clear();
+}
+
+FakeAdversary& FakeRelayHub::adversary() {
+    return state_->adversary;
+}
+
+std::uint64_t FakeRelayHub::inject(ByteView device_id, core::RelayDelivery delivery) {
+    delivery.seq = state_->next_seq++;
+    const std::uint64_t seq = delivery.seq;
+    state_->mailboxes[bytes_of(device_id)].push_back(std::move(delivery));
+    return seq;
+}
+
+std::vector<core::RelayDelivery> FakeRelayHub::take_mailbox(ByteView device_id) {
+    auto it = state_->mailboxes.find(bytes_of(device_id));
+    if (it == state_->mailboxes.end()) return {};
+    return std::exchange(it->second, {});
 }
 
 bool FakeRelayHub::has_group(ByteView group_id) const {

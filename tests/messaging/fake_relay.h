@@ -30,6 +30,21 @@ namespace lagrum::messaging_test {
 using crypto::Bytes;
 using crypto::ByteView;
 
+// Adversary hooks (tests/adversary): the relay is untrusted, so tests make it lie. Each
+// hook is empty by default, which is the honest relay above.
+struct FakeAdversary {
+    // Called for every delivery as the relay stores it for `recipient` (a Commit, Welcome
+    // or message fanned out): it may change any field (tamper with payload, kind, epoch,
+    // group id), and returns false to drop the delivery (never stored: withheld or lost).
+    std::function<bool(const Bytes& recipient, core::RelayDelivery& delivery)> on_store;
+    // Called for every FetchKeyPackage answer: it may substitute the package.
+    std::function<void(const Bytes& device_id, core::FetchedKeyPackage& answer)>
+        on_fetch_key_package;
+    // An equivocating relay: a Commit for an epoch already taken is accepted anyway and
+    // fanned out to the members (their clients decide which Commit they see first).
+    bool accept_stale_commits = false;
+};
+
 // One client's connection, shared by every transport its factory makes (the client may
 // drop and re-make its transport). The switches are for tests.
 struct FakeLink {
@@ -77,6 +92,16 @@ class FakeRelayHub {
 
     // Forgets every session: the next call of each client throws SessionExpired.
     void expire_sessions();
+
+    // ---- adversary (tests only; see FakeAdversary)
+    FakeAdversary& adversary();
+    // Stores `delivery` in the mailbox of `device_id` under a new seq (its own seq is
+    // ignored; received_at is kept): replay, forgery, late or reordered delivery.
+    // Returns the new seq.
+    std::uint64_t inject(ByteView device_id, core::RelayDelivery delivery);
+    // Removes every unacknowledged delivery of `device_id` and returns them in seq order:
+    // withheld until the test injects them again (in any order), or dropped.
+    std::vector<core::RelayDelivery> take_mailbox(ByteView device_id);
 
     // Inspection.
     bool has_group(ByteView group_id) const;
