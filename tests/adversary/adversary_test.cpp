@@ -220,9 +220,11 @@ class AdversaryTest : public ::testing::Test {
         send(*alice_, "r", text);
         const auto rep = (*bob_)->sync();
         EXPECT_EQ(rep.errors, 0u);
-        const auto texts = shown(*bob_, "r");
-        ASSERT_FALSE(texts.empty());
-        EXPECT_EQ(texts.back(), text);
+        const auto inbox = (*bob_)->inbox("r");
+        ASSERT_FALSE(inbox.empty());
+        EXPECT_FALSE(inbox.back().outgoing);
+        EXPECT_EQ(inbox.back().text, text);
+        EXPECT_TRUE(inbox.back().flags.empty()) << inbox.back().flag_reasons;
     }
 
     TempDir tmp_;
@@ -734,6 +736,29 @@ TEST_F(AdversaryTest, CiphertextSizeRevealsOnlyThePaddingBucket) {
     // Texts from 1 to 10 000 bytes fall into at most four sizes.
     EXPECT_LE(per_size.size() + 0, 4u);
     EXPECT_GE(per_size.size(), 2u);
+}
+
+// ---- (11) stripping the legal marking ------------------------------------------------
+
+// The relay cannot reach the marking (it is inside the encrypted, signed content: the
+// tampering test above); a modified sender can leave it out, and the receiver flags it.
+TEST_F(AdversaryTest, StrippedMarkingIsFlaggedNotShownAsGenuine) {
+    pair();
+    auto req = to_room("r", "utan markering");
+    req.tamper_for_testing = [](content::v1::Content& c) {
+        c.mutable_disclosure()->clear_marking();
+    };
+    const auto res = (*alice_)->send(req);
+    ASSERT_TRUE(res.sent) << res.verdict_json;
+    const auto rep = (*bob_)->sync();
+    EXPECT_EQ(rep.messages, 1u);
+    EXPECT_EQ(rep.flagged, 1u);
+    const auto inbox = (*bob_)->inbox("r");
+    ASSERT_EQ(inbox.size(), 1u);
+    EXPECT_FALSE(inbox[0].has_marking);
+    EXPECT_NE(std::find(inbox[0].flags.begin(), inbox[0].flags.end(), "marking_missing"),
+              inbox[0].flags.end());
+    expect_recovers("med markering");
 }
 
 // ---- (10) malformed and oversized deliveries -----------------------------------------
