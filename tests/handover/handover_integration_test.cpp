@@ -153,8 +153,11 @@ TEST_F(HandoverIntegration, AnnaHandsTheCaseToBertil) {
     EXPECT_EQ(list[0].at("state"), "completed") << list.dump();
     EXPECT_EQ(list[0].at("direction"), "sent");
     for (const auto& r : run_json(anna, {"room", "list", "--json"})) {
-        if (r.at("name") == "case-1") EXPECT_EQ(r.at("active"), false) << r.dump();
+        if (r.at("name") == "case-1") {
+            EXPECT_EQ(r.at("active"), false) << r.dump();
+        }
     }
+    run_json(cecilia, {"sync", "--json"});  // Cecilia learns of the commits
     for (const auto& r : run_json(cecilia, {"room", "list", "--json"})) {
         if (r.at("name") != "case-1") continue;
         std::set<std::string> members;

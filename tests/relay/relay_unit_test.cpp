@@ -196,6 +196,24 @@ TEST_F(CertFixture, RejectsTamperingAndWrongRoot) {
         cert::CertErrc::malformed);
 }
 
+// A compromised (or careless) school root cannot issue a "police" certificate: the legal
+// check believes the authority a verified certificate names.
+TEST_F(CertFixture, CertificateMustNameItsRootsAuthorityType) {
+    cert::TrustStore typed;
+    cert::v1::OrganisationRoot r;
+    r.set_organisation_id("skola.example");
+    r.set_authority_type(cert::v1::AUTHORITY_TYPE_SCHOOL);
+    r.set_root_public_key(std::string(root.public_key.begin(), root.public_key.end()));
+    ASSERT_FALSE(typed.add_root(r));
+    auto ok = typed.verify(std::get<0>(cert::issue_certificate(body(), root.seed.view())), 1500);
+    EXPECT_EQ(ok.index(), 0u);
+    auto b = body();
+    b.set_authority_type(cert::v1::AUTHORITY_TYPE_POLICE);
+    auto police = typed.verify(std::get<0>(cert::issue_certificate(b, root.seed.view())), 1500);
+    ASSERT_EQ(police.index(), 1u);
+    EXPECT_EQ(std::get<1>(police).code, cert::CertErrc::malformed);
+}
+
 TEST_F(CertFixture, DomainSeparationBetweenCertificateAndRevocationList) {
     // A revocation list signature must not pass as a certificate signature over the
     // same bytes.

@@ -144,6 +144,15 @@ CertResult<v1::MemberCertificateBody> TrustStore::verify(const v1::MemberCertifi
     if (!crypto::ed25519_verify(view(it->second.root_public_key()), msg, view(cert.signature()))) {
         return err(CertErrc::bad_signature, "certificate signature does not verify");
     }
+    // The legal check trusts the authority a certificate names, so an organisation may
+    // only vouch for its own kind: a school's root cannot make a member "police". (A root
+    // without a type, which only unit tests build, vouches for any known type: the relay's
+    // config and `lagrum org init` always give one.)
+    if (it->second.authority_type() != v1::AUTHORITY_TYPE_UNSPECIFIED &&
+        body.authority_type() != it->second.authority_type()) {
+        return err(CertErrc::malformed,
+                   "certificate names another authority type than its organisation's root");
+    }
     if (now < body.not_before()) return err(CertErrc::not_yet_valid, "certificate not yet valid");
     if (now >= body.not_after()) return err(CertErrc::expired, "certificate expired");
     if (is_revoked_locked(body.organisation_id(), body.serial(), view(body.device_public_key()))) {

@@ -224,7 +224,9 @@ std::vector<NewDevice> Client::Impl::fetch_devices(const std::vector<std::string
         const std::string org = parts.first, member = parts.second;
         auto devices = with_relay([&](RelayTransport& t) { return t.list_devices(org, member); });
         if (devices.empty()) {
-            throw Error(Errc::not_found, address + " has no registered device on the relay");
+            throw Error(Errc::not_found, address +
+                                             " has no registered device on the relay (never "
+                                             "registered, or its certificate was revoked)");
         }
         for (const auto& device : devices) {
             auto fetched =
