@@ -75,7 +75,7 @@ void add_profile_commands(CLI::App& app,
 void add_room_commands(CLI::App& app, Context& ctx);  // cmd_room.cpp
 void add_message_commands(CLI::App& app,
                           Context& ctx);  // cmd_message.cpp: send, sync, daemon, inbox, outbox
-void add_verify_commands(CLI::App& app, Context& ctx);  // cmd_verify.cpp
+void add_verify_commands(CLI::App& app, Context& ctx);   // cmd_verify.cpp
 void add_consent_commands(CLI::App& app, Context& ctx);  // cmd_consent.cpp: consent, case
 void add_log_commands(CLI::App& app, Context& ctx);      // cmd_log.cpp: log verify|export
 void add_meeting_commands(CLI::App& app, Context& ctx);  // cmd_meeting.cpp: meeting ...

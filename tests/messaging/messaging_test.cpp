@@ -906,7 +906,6 @@ TEST_F(MessagingTest, ExpiredSessionRegistersAgain) {
     EXPECT_EQ(anna.link->registrations, 2u);
 }
 
-
 // ---- the disclosure log ----------------------------------------------------------------
 
 TEST_F(MessagingTest, DisclosureLogRecordsSentReceivedAndRefused) {

@@ -172,7 +172,8 @@ SendResult Client::send(const SendRequest& request) {
         const auto* p = d.catalog.find_provision(request.provision);
         if (p != nullptr && p->consent) {
             std::vector<std::string> authorities;
-            for (const auto& r : recipients) authorities.emplace_back(legal::to_string(r.authority));
+            for (const auto& r : recipients)
+                authorities.emplace_back(legal::to_string(r.authority));
             auto rc = d.register_consent(d.pseudonym_of(request.subject), authorities);
             consent = json::parse(rc.json);
             consent_id = rc.id;

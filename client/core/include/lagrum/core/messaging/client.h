@@ -253,7 +253,8 @@ class Client {
     // "consent_withdrawn" and holds the unsent outbox entries that no longer pass.
     records::ConsentChange withdraw_consent(std::int64_t id);
     // The register, oldest first, optionally only one subject's consents.
-    std::vector<records::Consent> consents(const std::optional<std::string>& subject = std::nullopt);
+    std::vector<records::Consent> consents(
+        const std::optional<std::string>& subject = std::nullopt);
     // The social-services case about `subject` is closed: every given consent ends,
     // "case_closed" is logged and unsent outbox entries that rested on them are held.
     records::ConsentChange close_case(const std::string& subject);
