@@ -32,11 +32,17 @@ Bytes chain_hash(ByteView previous, ByteView record) {
     return crypto::sha256(in);
 }
 
+// Appends the position as 8 bytes big-endian (the head's and the signed head message's
+// encoding).
+void append_be64(Bytes& out, std::int64_t position) {
+    for (int i = 7; i >= 0; --i) {
+        out.push_back(static_cast<std::uint8_t>(static_cast<std::uint64_t>(position) >> (8 * i)));
+    }
+}
+
 Bytes head_message(std::int64_t position, ByteView hash) {
     Bytes m(kHeadLabel.begin(), kHeadLabel.end());
-    for (int i = 7; i >= 0; --i) {
-        m.push_back(static_cast<std::uint8_t>(static_cast<std::uint64_t>(position) >> (8 * i)));
-    }
+    append_be64(m, position);
     m.insert(m.end(), hash.begin(), hash.end());
     return m;
 }
@@ -148,10 +154,7 @@ void Client::Impl::log_append(const LogEvent& event) {
         auto head_sig = crypto::ed25519_sign(device_seed.view(), head_message(position, hash));
         if (!head_sig) throw Error(Errc::internal, "the device key cannot sign");
         Bytes head;
-        for (int i = 7; i >= 0; --i) {
-            head.push_back(
-                static_cast<std::uint8_t>(static_cast<std::uint64_t>(position) >> (8 * i)));
-        }
+        append_be64(head, position);
         head.insert(head.end(), hash.begin(), hash.end());
         head.insert(head.end(), head_sig->begin(), head_sig->end());
         set_meta("log_head", head);
