@@ -130,9 +130,15 @@ std::variant<RelayConfig, std::string> parse_config(const std::string& text,
     str(root, "listen", c.listen);
     str(root, "database", c.database);
     str(root, "log_file", c.log_file);
-    c.database = resolve(base, c.database);
+    // A database URI is not a file path.
+    if (c.database.rfind("postgresql://", 0) != 0 && c.database.rfind("postgres://", 0) != 0) {
+        c.database = resolve(base, c.database);
+    }
     c.log_file = resolve(base, c.log_file);
     if (auto v = root["insecure_tcp"].value<bool>()) c.insecure_tcp = *v;
+    if (!read_num<std::uint64_t>(root, "database_pool", c.database_pool, err, 1, 64)) {
+        return "config: " + err;
+    }
     if (!read_num<std::int64_t>(root, "shutdown_grace_ms", c.shutdown_grace_ms, err, 0, 600000)) {
         return "config: " + err;
     }

@@ -18,6 +18,7 @@
 #include "lagrum/crypto/ed25519.h"
 #include "lagrum/relay/config.h"
 #include "lagrum/relay/log.h"
+#include "lagrum/relay/postgres_storage.h"
 #include "lagrum/relay/service.h"
 #include "lagrum/relay/sqlite_storage.h"
 
@@ -172,9 +173,23 @@ int serve(relay::RelayConfig config, const std::string& config_path) {
             return 2;
         }
     }
-    std::unique_ptr<relay::SqliteStorage> storage;
+    // The service is the same on both backends; only this choice differs.
+    std::unique_ptr<relay::Storage> storage;
+    relay::SqliteStorage* sqlite = nullptr;
+    int schema_version = 0;
+    const bool postgres = relay::PostgresStorage::is_uri(config.database);
     try {
-        storage = std::make_unique<relay::SqliteStorage>(config.database, config.storage);
+        if (postgres) {
+            auto pg = std::make_unique<relay::PostgresStorage>(config.database, config.storage,
+                                                               config.database_pool);
+            schema_version = pg->schema_version();
+            storage = std::move(pg);
+        } else {
+            auto lite = std::make_unique<relay::SqliteStorage>(config.database, config.storage);
+            schema_version = lite->schema_version();
+            sqlite = lite.get();
+            storage = std::move(lite);
+        }
     } catch (const std::exception& e) {
         log.error("storage_open", {{"reason", e.what()}});
         return 2;
@@ -236,7 +251,8 @@ int serve(relay::RelayConfig config, const std::string& config_path) {
              {{"address", is_unix ? config.listen : parse_listen_port(config.listen, port)},
               {"port", port},
               {"tls", !is_unix && !config.insecure_tcp},
-              {"schema_version", storage->schema_version()},
+              {"backend", postgres ? "postgresql" : "sqlite"},
+              {"schema_version", schema_version},
               {"roots", trust.root_count()}});
 
     // TTL sweeper: a timed wait that also wakes for shutdown.
@@ -275,8 +291,12 @@ int serve(relay::RelayConfig config, const std::string& config_path) {
     stop_cv.notify_all();
     sweeper.join();
     storage->close();
-    log.info("stopped",
-             {{"commits", storage->commits()}, {"requests", storage->batched_requests()}});
+    if (sqlite) {
+        log.info("stopped",
+                 {{"commits", sqlite->commits()}, {"requests", sqlite->batched_requests()}});
+    } else {
+        log.info("stopped", {{"backend", "postgresql"}});
+    }
     return 0;
 }
 

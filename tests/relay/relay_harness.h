@@ -25,6 +25,13 @@
 #include "lagrum/crypto/random.h"
 #include "relay.grpc.pb.h"
 
+// With the PostgreSQL fixture (targets linking lagrum_test_support), the backend is
+// chosen by LAGRUM_RELAY_BACKEND (ctest runs each relay suite once per backend).
+#if __has_include("lagrum/testing/postgres_server.h")
+#include "lagrum/testing/postgres_server.h"
+#define LAGRUM_RELAY_HARNESS_POSTGRES 1
+#endif
+
 #ifndef LAGRUM_RELAY_BINARY
 #error "LAGRUM_RELAY_BINARY must name the lagrum-relay executable"
 #endif
@@ -60,7 +67,52 @@ inline std::int64_t unix_now() {
         .count();
 }
 
-// A fresh temporary directory, removed on destruction.
+// True when this run's relays use PostgreSQL (LAGRUM_RELAY_BACKEND=postgres).
+inline bool postgres_backend() {
+#ifdef LAGRUM_RELAY_HARNESS_POSTGRES
+    return lagrum::testing::relay_backend() == "postgres";
+#else
+    return false;
+#endif
+}
+
+// False (with the reason) when the selected backend cannot run here: only when
+// PostgreSQL is selected and its binaries are missing.
+inline bool backend_available(std::string* why) {
+#ifdef LAGRUM_RELAY_HARNESS_POSTGRES
+    if (postgres_backend()) return lagrum::testing::shared_postgres(why) != nullptr;
+#endif
+    (void)why;
+    return true;
+}
+#define LAGRUM_RELAY_REQUIRE_BACKEND()                                            \
+    do {                                                                          \
+        std::string why_;                                                         \
+        if (!::lagrum::relaytest::backend_available(&why_)) GTEST_SKIP() << why_; \
+    } while (0)
+
+// The PostgreSQL schema holding the data of the relay(s) in `dir`: named after the
+// folder, so a relay restarted in the same folder finds its data again.
+inline std::string postgres_schema_for(const fs::path& dir) {
+    std::ostringstream os;
+    os << "r_" << getpid() << "_" << std::hex << std::hash<std::string>{}(dir.string());
+    return os.str();
+}
+
+// The relay's `database`: a file in `dir`, or its schema on the run's PostgreSQL server.
+inline std::string relay_database(const fs::path& dir) {
+#ifdef LAGRUM_RELAY_HARNESS_POSTGRES
+    if (postgres_backend()) {
+        std::string why;
+        auto* pg = lagrum::testing::shared_postgres(&why);
+        if (!pg) throw std::runtime_error(why);
+        return pg->schema_uri(postgres_schema_for(dir));
+    }
+#endif
+    return (dir / "relay.db").string();
+}
+
+// A fresh temporary directory, removed on destruction (with its PostgreSQL schema).
 class TempDir {
   public:
     TempDir() {
@@ -73,8 +125,21 @@ class TempDir {
         if (std::getenv("LAGRUM_RELAY_KEEP_TMP")) return;
         std::error_code ec;
         fs::remove_all(path_, ec);
+#ifdef LAGRUM_RELAY_HARNESS_POSTGRES
+        if (postgres_backend()) {
+            try {
+                if (auto* pg = lagrum::testing::shared_postgres()) {
+                    pg->drop_schema(postgres_schema_for(path_));
+                }
+            } catch (...) {
+                // A relay still connected: the schema goes with the server at the end.
+            }
+        }
+#endif
     }
-    const fs::path& path() const { return path_; }
+    const fs::path& path() const {
+        return path_;
+    }
 
   private:
     fs::path path_;
@@ -208,7 +273,7 @@ class RelayProcess {
     RelayProcess(const fs::path& dir, std::string extra_toml)
         : dir_(dir), extra_(std::move(extra_toml)) {
         socket_ = (dir_ / "relay.sock").string();
-        db_ = (dir_ / "relay.db").string();
+        db_ = relay_database(dir_);
         log_ = (dir_ / "relay.log").string();
         config_ = (dir_ / "relay.toml").string();
         std::ofstream cfg(config_);
@@ -300,6 +365,7 @@ class RelayProcess {
         }
         return s;
     }
+    // The `database` setting: a file path, or a postgresql:// URI.
     const std::string& db_path() const { return db_; }
     const std::string& log_path() const { return log_; }
     const fs::path& dir() const { return dir_; }

@@ -31,7 +31,10 @@ const char* kFastLimits =
 
 class RelayTest : public ::testing::Test {
   protected:
-    void SetUp() override { start_relay(kFastLimits); }
+    void SetUp() override {
+        LAGRUM_RELAY_REQUIRE_BACKEND();
+        start_relay(kFastLimits);
+    }
 
     void start_relay(const std::string& limits, const std::string& extra = "") {
         clock_file_ = (tmp_.path() / "clock").string();
@@ -1092,6 +1095,15 @@ TEST_F(RelayTest, PlaintextMarkerNeverReachesDatabaseOrLogs) {
                 all += slurp(f.path().string());
             }
         }
+#ifdef LAGRUM_RELAY_HARNESS_POSTGRES
+        if (postgres_backend()) {
+            // The whole PostgreSQL data directory: tables, TOAST, WAL.
+            for (const auto& f : fs::recursive_directory_iterator(
+                     lagrum::testing::shared_postgres()->dir() / "data")) {
+                if (f.is_regular_file()) all += slurp(f.path().string());
+            }
+        }
+#endif
         EXPECT_EQ(all.find(marker), std::string::npos) << "plaintext marker found in relay files";
         EXPECT_EQ(all.find("LAGRUM-PLAINTEXT"), std::string::npos);
         if (expect_ciphertext) {
@@ -1137,6 +1149,7 @@ TEST_F(RelayTest, LogsAreJsonLinesWithoutPayloads) {
 }
 
 TEST(RelayDemo, InitDemoWritesConfigAndServesTls) {
+    if (postgres_backend()) GTEST_SKIP() << "the demo runs on SQLite; covered by the SQLite run";
     TempDir tmp;
     const auto dir = tmp.path() / "demo";
     std::string cmd =

@@ -101,7 +101,10 @@ bool eventually(Pred pred, std::chrono::seconds limit = std::chrono::seconds(20)
 
 class SessionTest : public ::testing::Test {
   protected:
-    void SetUp() override { start(); }
+    void SetUp() override {
+        LAGRUM_RELAY_REQUIRE_BACKEND();
+        start();
+    }
 
     // The whole config after the harness's first lines; `with_b`: org B is pinned.
     std::string extra(bool with_b) const {

@@ -92,9 +92,12 @@ int run(const std::vector<std::string>& args, const fs::path& log, const fs::pat
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-std::string conninfo(const fs::path& dir, const std::string& db) {
-    return "postgresql:///" + db + "?host=" + dir.string() + "&port=" + std::to_string(kPort) +
-           "&user=postgres";
+std::string conninfo(const fs::path& dir, const std::string& db, const std::string& schema) {
+    std::string u = "postgresql:///" + db + "?host=" + dir.string() +
+                    "&port=" + std::to_string(kPort) + "&user=postgres";
+    // options=-c search_path=<schema> (URI-encoded: space %20, '=' %3D).
+    if (!schema.empty()) u += "&options=-c%20search_path%3D" + schema;
+    return u;
 }
 
 }  // namespace
@@ -180,8 +183,18 @@ PostgresServer::~PostgresServer() {
     if (owned_) stop_in(dir_);
 }
 
-std::string PostgresServer::uri(const std::string& dbname) const {
-    return conninfo(dir_, dbname);
+std::string PostgresServer::uri(const std::string& dbname, const std::string& schema) const {
+    return conninfo(dir_, dbname, schema);
+}
+
+std::string PostgresServer::schema_uri(const std::string& schema) {
+    ensure_database(kTestDatabase);
+    query(kTestDatabase, "CREATE SCHEMA IF NOT EXISTS " + schema);
+    return uri(kTestDatabase, schema);
+}
+
+void PostgresServer::drop_schema(const std::string& schema) {
+    query(kTestDatabase, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
 }
 
 std::string PostgresServer::query(const std::string& dbname, const std::string& sql) const {
@@ -237,6 +250,15 @@ PostgresServer* shared_postgres(std::string* why) {
     if (!server && failure.empty()) {
         try {
             const char* d = std::getenv("LAGRUM_TEST_POSTGRES");
+#ifdef LAGRUM_TEST_POSTGRES_DIR
+            // The ctest fixture's server, if it is running.
+            std::error_code ec0;
+            if ((!d || !*d) && fs::exists(fs::path(LAGRUM_TEST_POSTGRES_DIR) /
+                                              (".s.PGSQL." + std::to_string(kPort)),
+                                          ec0)) {
+                d = LAGRUM_TEST_POSTGRES_DIR;
+            }
+#endif
             std::error_code ec;
             if (d && *d && fs::exists(fs::path(d) / (".s.PGSQL." + std::to_string(kPort)), ec)) {
                 server = std::make_unique<PostgresServer>(fs::path(d));

@@ -18,7 +18,12 @@ struct RelayConfig {
     std::string tls_cert;
     std::string tls_key;
     bool insecure_tcp = false;
+    // A file path: SQLite (the default). "postgresql://..." or "postgres://...": the
+    // PostgreSQL backend (libpq URI), which several relay nodes can share.
     std::string database = "/var/lib/lagrum-relay/relay.db";
+    // PostgreSQL only: writer connections (each with its thread) and at most as many
+    // reader connections, plus one LISTEN connection, per node.
+    std::uint64_t database_pool = 4;
     std::string log_file;  // empty: stderr
     // Pinned organisation roots: the [[trust]] tables, then one per `trust_files` entry
     // (each file one lagrum.cert.v1.OrganisationRoot in protobuf text format).

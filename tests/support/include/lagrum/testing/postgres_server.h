@@ -4,9 +4,10 @@
 // user (the folder is chowned to it); as anyone else it runs as the caller.
 //
 // One server serves a whole test run: the ctest fixture (postgres_server_ctl start/stop,
-// see tests/support/CMakeLists.txt) starts it and passes its folder in
-// LAGRUM_TEST_POSTGRES; a test binary run on its own starts one on first use and stops
-// it at exit. Each test takes a fresh database (create_database()).
+// see tests/support/CMakeLists.txt) starts it in the build's LAGRUM_TEST_POSTGRES_DIR
+// (or LAGRUM_TEST_POSTGRES names a folder); a test binary run on its own, with no server
+// there, starts one on first use and stops it at exit. Each test takes a fresh schema
+// (schema_uri()) or database (create_database()).
 #pragma once
 
 #include <filesystem>
@@ -36,8 +37,14 @@ class PostgresServer {
 
     // The folder holding the socket (and data/, server.log).
     const std::filesystem::path& dir() const { return dir_; }
-    // libpq URI of a database on this server (unix socket, role postgres).
-    std::string uri(const std::string& dbname) const;
+    // libpq URI of a database on this server (unix socket, role postgres); with a schema,
+    // that schema first on the search_path (so a relay's tables go there).
+    std::string uri(const std::string& dbname, const std::string& schema = "") const;
+    // A schema in the shared test database (kTestDatabase), created if missing: far
+    // cheaper than a database per test (CREATE/DROP DATABASE take seconds here).
+    std::string schema_uri(const std::string& schema);
+    void drop_schema(const std::string& schema);
+    static constexpr const char* kTestDatabase = "lagrum_test";
     // A new, empty database with a unique name; returns the name.
     std::string create_database();
     // Creates the database if it does not exist yet (several relays of one test).
