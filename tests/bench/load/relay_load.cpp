@@ -19,7 +19,7 @@
 //
 //   relay_load [--devices N] [--nodes K] [--seconds S] [--inflight M] [--rate R]
 //              [--postgres] [--database URL] [--relay PATH] [--json FILE] [--seed X]
-//              [--ack-every N] [--label TEXT]
+//              [--ack-every N] [--database-pool N] [--label TEXT]
 //
 // --postgres starts a private PostgreSQL server (tests/support's fixture) in a
 // temporary folder; --database URL uses an existing one instead. Several nodes need
@@ -152,6 +152,7 @@ struct Options {
     int ack_every = 64;     // deliveries per device between Acks
     int commit_every = 50;  // one send in N is a Commit
     int devices_per_channel = 250;
+    int database_pool = 0;  // PostgreSQL connections per node (0: the relay's default)
     bool postgres = false;
     std::string database;  // PostgreSQL URL of an existing server
     std::string json_path;
@@ -404,7 +405,10 @@ void Sim::setup_world() {
 
     // Nodes.
     tmp_ = std::make_unique<TempDir>();
-    const std::string extra =
+    std::string extra;
+    if (opt_.database_pool > 0)
+        extra = "database_pool = " + std::to_string(opt_.database_pool) + "\n";
+    extra +=
         "[limits]\nrate_per_second = 1000000\nrate_burst = 1000000\n"
         "mailbox_max_count = 100000000\nmailbox_max_bytes = 1099511627776\n"
         "mailbox_sender_share_percent = 100\ncreate_group_per_minute = 1000000\n"
