@@ -27,6 +27,7 @@
 // exactly once and nothing unexpected arrived, 1 otherwise, 2 on bad arguments.
 #include <grpcpp/grpcpp.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -606,11 +607,27 @@ void Sim::send_one() {
 
 double Sim::db_bytes() {
     if (!db_file_.empty()) {
-        // The main file only: the WAL is recycled after each checkpoint, so its size
-        // says how much was written since, not what is kept (reported separately).
-        std::error_code ec;
-        const auto sz = fs::file_size(db_file_, ec);
-        return ec ? -1.0 : static_cast<double>(sz);
+        // The logical size (page_count x page_size, the WAL's pages included): what the
+        // file holds after a checkpoint. The file itself lags behind while pages sit in
+        // the WAL, and the WAL is recycled (its size is reported separately).
+        sqlite3* db = nullptr;
+        double size = -1;
+        if (sqlite3_open_v2(db_file_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+            sqlite3_busy_timeout(db, 5000);
+            double pages = -1, page_size = -1;
+            sqlite3_stmt* st = nullptr;
+            if (sqlite3_prepare_v2(db, "PRAGMA page_count", -1, &st, nullptr) == SQLITE_OK &&
+                sqlite3_step(st) == SQLITE_ROW)
+                pages = static_cast<double>(sqlite3_column_int64(st, 0));
+            sqlite3_finalize(st);
+            if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, nullptr) == SQLITE_OK &&
+                sqlite3_step(st) == SQLITE_ROW)
+                page_size = static_cast<double>(sqlite3_column_int64(st, 0));
+            sqlite3_finalize(st);
+            if (pages >= 0 && page_size > 0) size = pages * page_size;
+        }
+        sqlite3_close(db);
+        return size;
     }
     PGconn* c = PQconnectdb(database_.c_str());
     double size = -1;
