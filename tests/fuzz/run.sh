@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Long fuzzing runs (issue 14): builds build-fuzz/ (clang, libFuzzer, ASan+UBSan, the
+# same folder as `tests/run.sh --fuzz`) and fuzzes each target in turn, keeping the grown
+# corpus outside the repository so the next run starts where this one stopped.
+#
+#   tests/fuzz/run.sh HOURS [TARGET...]
+#
+# HOURS (may be fractional) is the wall time of the whole run, split evenly across the
+# targets (default: every fuzz target). Each target runs as one libFuzzer process in
+# fork mode with one job (-fork=1), so a crash is saved and the run goes on;
+# LAGRUM_FUZZ_PARALLEL targets (default 1, at most the number of cores) run at once, each
+# then getting that many times the share. Run it niced on a shared machine:
+#   nice -n 19 tests/fuzz/run.sh 2
+#
+# Environment:
+#   LAGRUM_FUZZ_DIR       where corpora, crashes and logs live
+#                         (default ${XDG_CACHE_HOME:-~/.cache}/lagrum-fuzz)
+#   LAGRUM_FUZZ_PARALLEL  targets at once (default 1)
+#   LAGRUM_FUZZ_NO_BUILD  set: use build-fuzz/ as it is
+#
+# Prints per target: seconds, CPU-seconds, executions, new corpus files and crash files;
+# appends the same to $LAGRUM_FUZZ_DIR/summary.tsv, and prints each target's totals over
+# every run recorded there. Exit status 1 when any target left a crash file.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build=$root/build-fuzz
+
+if (($# < 1)) || ! [[ $1 =~ ^[0-9]*\.?[0-9]+$ ]]; then
+    echo "usage: tests/fuzz/run.sh HOURS [TARGET...]" >&2
+    exit 64
+fi
+hours=$1
+shift
+out=${LAGRUM_FUZZ_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/lagrum-fuzz}
+parallel=${LAGRUM_FUZZ_PARALLEL:-1}
+if ! [[ $parallel =~ ^[1-9][0-9]*$ ]] || ((parallel > $(nproc))); then
+    echo "run.sh: LAGRUM_FUZZ_PARALLEL must be 1..$(nproc)" >&2
+    exit 64
+fi
+mkdir -p "$out"
+
+if [[ -z ${LAGRUM_FUZZ_NO_BUILD:-} ]]; then
+    export CC=clang CXX=clang++ CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1
+    cmake -S "$root" -B "$build" -G Ninja -DLAGRUM_FUZZ=ON >/dev/null
+    cmake --build "$build" -j "$(nproc)" --target lagrum_fuzzers
+fi
+
+# Every fuzz target and its seed folders, from the ctest files: add_test(fuzz.NAME
+# "BINARY" "-flag"... "SEED_DIR"...).
+declare -A binary seeds
+all=()
+while IFS= read -r line; do
+    name=${line#add_test(fuzz.}
+    name=${name%% *}
+    [[ $name == seeds ]] && continue
+    mapfile -t args < <(grep -o '"[^"]*"' <<<"$line" | tr -d '"')
+    binary[$name]=${args[0]}
+    dirs=()
+    for a in "${args[@]:1}"; do [[ $a == -* ]] || dirs+=("$a"); done
+    seeds[$name]="${dirs[*]}"
+    all+=("$name")
+done < <(find "$build/tests/fuzz" -name CTestTestfile.cmake -exec grep -h '^add_test(fuzz\.' {} +)
+
+targets=("$@")
+((${#targets[@]})) || targets=("${all[@]}")
+for t in "${targets[@]}"; do
+    if [[ -z ${binary[$t]:-} ]]; then
+        echo "run.sh: no fuzz target $t (have: ${all[*]})" >&2
+        exit 64
+    fi
+done
+
+# The MLS vectors' seeds (fuzz.seeds fixture), the legal examples', cert_fuzz's and
+# control_fuzz's are cut by fuzz_seeds.
+seeds_line=$(find "$build/tests/fuzz" -maxdepth 1 -name CTestTestfile.cmake -exec grep -h '^add_test(fuzz\.seeds ' {} +)
+mapfile -t seeds_args < <(grep -o '"[^"]*"' <<<"$seeds_line" | tr -d '"')
+"${seeds_args[@]}" >/dev/null
+
+per=$(awk -v h="$hours" -v n="${#targets[@]}" -v p="$parallel" 'BEGIN { s = int(h * 3600 * p / n); print (s < 1 ? 1 : s) }')
+echo "run.sh: ${#targets[@]} target(s), ${per}s each, $parallel at a time; corpora in $out"
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp}
+
+# One target: prints "NAME SECONDS CPU_SECONDS EXECUTIONS NEW_FILES CRASH_FILES" to its
+# result file.
+fuzz_one() {
+    local t=$1 dir=$out/$1
+    mkdir -p "$dir/corpus" "$dir/crashes"
+    local before start log=$dir/last.log
+    before=$(find "$dir/corpus" -type f | wc -l)
+    start=$(date +%s)
+    # Seed folders are read, never written: new inputs go to $dir/corpus (first folder).
+    # shellcheck disable=SC2086
+    (
+        cd "$dir"
+        "${binary[$t]}" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+            -max_total_time="$per" -rss_limit_mb=2048 -timeout=25 -print_final_stats=1 \
+            -artifact_prefix="$dir/crashes/" "$dir/corpus" ${seeds[$t]} >"$log" 2>&1 || true
+        # The children's user and system time: the target's CPU-seconds.
+        times | tail -1 >"$dir/times"
+    )
+    local cpu execs after crashes
+    cpu=$(awk '{ for (i = 1; i <= 2; ++i) { split($i, a, /[ms]/); s += a[1] * 60 + a[2] } } END { printf "%.0f", s }' "$dir/times")
+    # Fork mode prints "#RUNS: cov: ..." lines with the total executions so far.
+    execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
+    after=$(find "$dir/corpus" -type f | wc -l)
+    crashes=$(find "$dir/crashes" -type f | wc -l)
+    echo "$t $(($(date +%s) - start)) $cpu ${execs:-0} $((after - before)) $crashes" >"$dir/result"
+}
+
+running=0
+for t in "${targets[@]}"; do
+    fuzz_one "$t" &
+    running=$((running + 1))
+    if ((running >= parallel)); then
+        wait -n || true
+        running=$((running - 1))
+    fi
+done
+wait
+
+status=0
+stamp=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+printf '%-24s %8s %8s %12s %6s %7s\n' target seconds cpu-s executions new crashes
+for t in "${targets[@]}"; do
+    read -r name secs cpu execs new crashes <"$out/$t/result"
+    printf '%-24s %8s %8s %12s %6s %7s\n' "$name" "$secs" "$cpu" "$execs" "$new" "$crashes"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$stamp" "$name" "$secs" "$cpu" "$execs" "$crashes" >>"$out/summary.tsv"
+    if ((crashes > 0)); then
+        status=1
+        find "$out/$t/crashes" -type f -printf '  %p\n'
+    fi
+done
+echo "totals over every run in $out/summary.tsv (target, cpu-seconds, executions):"
+awk -F'\t' '{ cpu[$2] += $4; ex[$2] += $5 } END { for (t in cpu) printf "  %-24s %10d %14d\n", t, cpu[t], ex[t] }' \
+    "$out/summary.tsv" | sort
+exit $status
