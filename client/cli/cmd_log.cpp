@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "lagrum/core/records/render.h"
 #ifdef LAGRUM_HAVE_REPORT
+#include "lagrum/report/layout.h"
 #include "lagrum/report/pdf.h"
 #endif
 
@@ -23,17 +24,8 @@ std::optional<core::legal::Date> date_option(const std::string& text, const char
 
 int write_pdf(const core::records::ReportLayout& layout, const std::string& out) {
 #ifdef LAGRUM_HAVE_REPORT
-    report::Document doc;
-    doc.title(layout.title);
-    doc.subtitle(layout.subtitle);
-    for (const auto& s : layout.sections) {
-        doc.heading(s.heading);
-        for (const auto& p : s.paragraphs) doc.paragraph(p);
-        if (!s.table_header.empty() && !s.rows.empty()) doc.table(s.table_header, s.rows);
-    }
-    if (!layout.footnote.empty()) doc.footnote(layout.footnote);
     try {
-        return doc.write_pdf(out);
+        return report::write_layout_pdf(layout, out);
     } catch (const report::ReportError& e) {
         throw core::Error(core::Errc::io_error, e.what());
     }

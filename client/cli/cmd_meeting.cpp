@@ -1,7 +1,7 @@
 // lagrum meeting create|list|show|agenda|open|share|decide|close|minutes: risk meetings
 // ("unga i riskzon", SSPF) over lagrum/core/meetings/meeting.h. The minutes' JSON and
-// text come from the core (meetings/minutes_json.cpp); the PDF is laid out here on
-// lagrum_report's Document (Qt Gui, offscreen), as `log export` does.
+// text come from the core (meetings/minutes_json.cpp); the PDF from lagrum_report
+// (report/minutes.h, shared with the desktop app).
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "lagrum/core/meetings/meeting.h"
 #ifdef LAGRUM_HAVE_REPORT
+#include "lagrum/report/minutes.h"
 #include "lagrum/report/pdf.h"
 #endif
 
@@ -18,101 +19,10 @@ namespace {
 
 namespace mt = core::meetings;
 
-std::string authority_name(const std::string& a, bool en) {
-    static const std::map<std::string, std::pair<std::string, std::string>> names = {
-        {"social_services", {"Socialtjänsten", "Social services"}},
-        {"police", {"Polisen", "Police"}},
-        {"school", {"Skola", "School"}},
-        {"school_independent", {"Fristående skola", "Independent school"}},
-        {"health_care", {"Hälso- och sjukvård", "Health care"}},
-        {"prosecutor", {"Åklagarmyndigheten", "Prosecution Authority"}},
-        {"security_service", {"Säkerhetspolisen", "Security Service"}},
-        {"other", {"Annan myndighet", "Other authority"}}};
-    auto it = names.find(a);
-    if (it == names.end()) return a;
-    return en ? it->second.second : it->second.first;
-}
-
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-    std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
-    return s;
-}
-
 int write_minutes_pdf(const mt::Minutes& m, bool en, const std::string& out) {
 #ifdef LAGRUM_HAVE_REPORT
-    auto t = [en](const char* sv, const char* eng) { return std::string(en ? eng : sv); };
-    report::Document doc;
-    doc.title(t("Protokoll", "Minutes") + " — " + m.title);
-    doc.subtitle(t("Samverkansmöte ", "Cooperation meeting ") + m.room + ", " + m.scheduled_at +
-                 ". " + t("Öppnat ", "Opened ") + mt::minute_time(m.opened_at) +
-                 t(", avslutat ", ", closed ") + mt::minute_time(m.closed_at) + " (UTC). " +
-                 t("Ordförande: ", "Chair: ") + m.chair.name + " (" +
-                 authority_name(m.chair.authority, en) + ")");
-    doc.heading(t("Närvarande", "Present"));
-    std::vector<std::vector<std::string>> present;
-    std::map<std::string, std::vector<const mt::Participant*>> by_auth;
-    for (const auto& p : m.attendance) by_auth[p.authority].push_back(&p);
-    for (const auto& [a, people] : by_auth) {
-        for (const auto* p : people) {
-            present.push_back({authority_name(a, en), p->name, p->role, p->address});
-        }
-    }
-    doc.table(
-        {t("Myndighet", "Authority"), t("Namn", "Name"), t("Roll", "Role"), t("Adress", "Address")},
-        present);
-    for (const auto& it : m.items) {
-        doc.heading(t("Punkt ", "Item ") + std::to_string(it.number) +
-                    t(" — ungdom ", " — young person ") + it.pseudonym.substr(0, 8));
-        if (it.shares.empty()) {
-            doc.paragraph(t("Inga uppgifter lämnades ut.", "No information was shared."));
-        } else {
-            std::vector<std::vector<std::string>> rows;
-            for (const auto& s : it.shares) {
-                rows.push_back({mt::minute_time(s.at),
-                                s.by_name + " (" + authority_name(s.authority, en) + ")",
-                                s.citation,
-                                s.text + (s.flags.empty() ? "" : " [" + s.flags + "]")});
-            }
-            doc.paragraph(t("Utlämnade uppgifter:", "Information shared:"));
-            doc.table({t("Tid", "Time"), t("Av", "By"), t("Lagrum", "Provision"),
-                       t("Uppgift", "Information")},
-                      rows);
-        }
-        for (const auto& d : it.decisions) {
-            doc.paragraph(t("Beslut: ", "Decision: ") + d.text);
-            if (!d.follow_up.empty())
-                doc.paragraph(t("Uppföljning: ", "Follow-up: ") + d.follow_up);
-        }
-        if (it.decisions.empty()) doc.paragraph(t("Inget beslut.", "No decision."));
-        if (!it.refused.empty()) {
-            std::vector<std::vector<std::string>> rows;
-            for (const auto& r : it.refused) {
-                rows.push_back({mt::minute_time(r.at),
-                                r.by_name + " (" + authority_name(r.authority, en) + ")",
-                                r.citation, join(r.reasons, ", "),
-                                join(r.recipients_refused, ", ")});
-            }
-            doc.paragraph(
-                t("Stoppade utlämnanden (rättslig kontroll):", "Refused shares (legal check):"));
-            doc.table(
-                {t("Tid", "Time"), t("Av", "By"), t("Lagrum", "Provision"), t("Skäl", "Reasons"),
-                 t("Mottagare som inte omfattas", "Recipients refused")},
-                rows);
-        }
-    }
-    doc.heading(t("Underskrift", "Signature"));
-    doc.paragraph(t("Protokollet är signerat av ordförandens enhet (Ed25519).",
-                    "The minutes are signed by the chair's device (Ed25519).") +
-                  " SHA-256: " + m.hash + ". " +
-                  t("Ordförandens enhetsnyckel: ", "Chair's device key: ") + m.chair_key + ". " +
-                  (m.verified ? t("Signaturen stämmer.", "The signature verifies.")
-                              : t("SIGNATUREN STÄMMER INTE.", "THE SIGNATURE DOES NOT VERIFY.")));
-    doc.footnote(t("Utskrivet ur Lagrum. Ungdomar anges med mötespseudonym, aldrig personnummer.",
-                   "Printed from Lagrum. Young people appear by meeting pseudonym, never by "
-                   "personnummer."));
     try {
-        return doc.write_pdf(out);
+        return report::write_minutes_pdf(m, en, out);
     } catch (const report::ReportError& e) {
         throw core::Error(core::Errc::io_error, e.what());
     }

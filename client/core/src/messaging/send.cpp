@@ -7,6 +7,7 @@
 #include "lagrum/core/legal/personnummer.h"
 #include "lagrum/core/legal/verdict_json.h"
 #include "lagrum/core/messaging/content_codec.h"
+#include "lagrum/core/messaging/draft_check.h"
 #include "lagrum/crypto/hash.h"
 #include "lagrum/crypto/random.h"
 #include "lagrum/mls/error.h"
@@ -153,18 +154,6 @@ SendResult Client::send(const SendRequest& request) {
         result.room = room_name;
     }
 
-    json in = json::object();
-    in["format"] = "lagrum-check/1";
-    in["date"] = legal::to_string(d.today());
-    in["sender"] = json{{"authority", authority_of(me.authority)}};
-    json rs = json::array();
-    for (const auto& r : recipients) {
-        rs.push_back(json{{"id", r.id}, {"authority", std::string(legal::to_string(r.authority))}});
-    }
-    in["recipients"] = rs;
-    in["subject"] = json{{"personnummer", request.subject}};
-    in["provision"] = request.provision;
-    in["facts"] = facts;
     // A consent-based provision without an inline --consent: the consent register decides
     // (records/consent.cpp), and the outbox remembers which consent it rested on.
     std::int64_t consent_id = 0;
@@ -179,16 +168,11 @@ SendResult Client::send(const SendRequest& request) {
             consent_id = rc.id;
         }
     }
-    if (!consent.empty()) in["consent"] = consent;
-    json cats = json::array();
-    for (const auto& c : request.categories) cats.push_back(c);
-    in["categories"] = cats;
-    auto parsed = legal::parse_check_input(in.dump(), d.catalog);
-    if (auto* e = std::get_if<legal::InputError>(&parsed)) {
-        throw Error(Errc::bad_input, input_error_text(*e));
-    }
-    const auto& draft = std::get<legal::Draft>(parsed);
-    result.verdict = legal::check(draft, d.catalog);
+    // The check itself: the same call the app makes for its live verdict.
+    auto checked = check_draft(d.catalog, authority_of(me.authority), recipients, request,
+                               d.today(), consent.empty() ? std::string() : consent.dump());
+    if (!checked.checked) throw Error(Errc::bad_input, checked.input_error);
+    result.verdict = std::move(checked.verdict);
     result.verdict_json = legal::verdict_to_json(result.verdict, d.catalog);
     result.allowed = result.verdict.verdict == legal::VerdictKind::allowed;
     if (!result.allowed) {
