@@ -2,7 +2,7 @@
 
 namespace lagrum::relay {
 
-std::variant<MlsHeader, std::string> parse_mls_header(crypto::ByteView message) {
+wire::HeaderResult parse_mls_header(crypto::ByteView message) {
     return wire::parse_mls_header(message);
 }
 

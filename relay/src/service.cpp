@@ -1,10 +1,13 @@
 #include "lagrum/relay/service.h"
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <span>
+#include <typeinfo>
 
 #include "lagrum/crypto/ed25519.h"
 #include "lagrum/crypto/hash.h"
@@ -314,7 +317,7 @@ class RelayService::Stream final : public grpc::ServerWriteReactor<v1::Delivery>
                 const grpc::Status st = *end_;
                 lock.unlock();
                 if (!st.ok() && st.error_code() != grpc::StatusCode::CANCELLED) {
-                    svc_.finish("Subscribe", ctx_, st, session_.device_id);
+                    svc_.finish("Subscribe", ctx_, st, true);
                 }
                 Finish(st);
                 return;
@@ -467,8 +470,12 @@ void RelayService::worker_loop(StreamWorker& w) {
         try {
             s->step();
         } catch (const std::exception& e) {
-            // A stream that cannot continue ends; the worker serves the others.
-            log_.error("stream_error", {{"reason", e.what()}});
+            // A stream that cannot continue ends; the worker serves the others. The
+            // exception's type is logged, never its text (it may quote stored data).
+            log_.error("stream_error", {{"exception", typeid(e).name()}});
+            s->end(grpc::Status(grpc::StatusCode::INTERNAL, "stream error"));
+        } catch (...) {
+            log_.error("stream_error", {{"exception", "unknown"}});
             s->end(grpc::Status(grpc::StatusCode::INTERNAL, "stream error"));
         }
     }
@@ -601,14 +608,15 @@ void RelayService::begin_shutdown() {
 }
 
 Status RelayService::finish(const char* method, grpc::ServerContextBase* ctx, const Status& st,
-                            const Bytes& device) {
+                            bool authenticated) {
     (void)ctx;
-    // Successful calls are not logged one by one (volume); failures are, without payloads.
+    // Successful calls are not logged one by one (volume); failures are, with the method,
+    // the code and the reason only: no device or member ids, no payloads.
     if (!st.ok()) {
         // Failures nobody authenticated (or rate-limited ones) are what a flood produces:
         // at most kLogLinesPerWindow lines per window, the rest counted and summed up in
         // one line when the next window starts.
-        if (device.empty() || st.error_code() == StatusCode::RESOURCE_EXHAUSTED) {
+        if (!authenticated || st.error_code() == StatusCode::RESOURCE_EXHAUSTED) {
             const std::int64_t window = std::chrono::duration_cast<std::chrono::seconds>(
                                             std::chrono::steady_clock::now().time_since_epoch())
                                             .count() /
@@ -636,13 +644,107 @@ Status RelayService::finish(const char* method, grpc::ServerContextBase* ctx, co
             }
             if (suppress) return st;
         }
-        nlohmann::json f = {{"method", method},
-                            {"code", code_name(st.error_code())},
-                            {"reason", st.error_message()}};
-        if (!device.empty()) f["device"] = hex(device, 4);
-        log_.warn("rpc_failed", std::move(f));
+        log_.warn("rpc_failed", {{"method", method},
+                                 {"code", code_name(st.error_code())},
+                                 {"reason", st.error_message()}});
     }
     return st;
+}
+
+Status RelayService::internal_error(const char* method, const std::exception* e) {
+    // The exception's type only: its text may quote request data.
+    log_.error("rpc_exception",
+               {{"method", method}, {"exception", e != nullptr ? typeid(*e).name() : "unknown"}});
+    return Status(StatusCode::INTERNAL, "internal error");
+}
+
+Status RelayService::admit(grpc::ServerContextBase* ctx, Auth auth, Caller& caller) {
+    if (auth == Auth::session) return authenticate(ctx, caller);
+    if (hub_.is_shutdown()) return Status(StatusCode::UNAVAILABLE, "relay shutting down");
+    return Status::OK;
+}
+
+// ---- The handler wrapper ----
+//
+// Every RPC goes through handle() (synchronous API) or handle_async() (callback API),
+// or Subscribe's stream form of the same steps: admit (authenticate where the RPC needs
+// a session), run the body, log the outcome through finish(), and turn an exception
+// into INTERNAL so one bad request never takes the relay down. StoreErrors become
+// status codes in from_store() only.
+
+template <class Body>
+Status RelayService::handle(const char* method, grpc::ServerContextBase* ctx, Auth auth,
+                            Body&& body) {
+    bool authenticated = false;
+    try {
+        Caller c;
+        if (Status st = admit(ctx, auth, c); !st.ok()) return finish(method, ctx, st, false);
+        authenticated = auth == Auth::session;
+        return finish(method, ctx, body(static_cast<const Caller&>(c)), authenticated);
+    } catch (const std::exception& e) {
+        return finish(method, ctx, internal_error(method, &e), authenticated);
+    } catch (...) {
+        return finish(method, ctx, internal_error(method, nullptr), authenticated);
+    }
+}
+
+// Answers one callback-API call exactly once, through finish() and the reactor. Copies
+// share the state, so a storage completion can hold one; an answer after the first (an
+// exception thrown after answering) is dropped.
+class RelayService::Reply {
+  public:
+    Reply(RelayService& svc, const char* method, grpc::CallbackServerContext* ctx,
+          grpc::ServerUnaryReactor* reactor)
+        : svc_(&svc),
+          method_(method),
+          ctx_(ctx),
+          reactor_(reactor),
+          state_(std::make_shared<State>()) {}
+
+    void operator()(const Status& st) const {
+        if (state_->answered.exchange(true)) return;
+        reactor_->Finish(svc_->finish(method_, ctx_, st, state_->authenticated));
+    }
+    // Runs `f` (the handler body, or a storage completion) under the wrapper's catch.
+    template <class F>
+    void guard(F&& f) const {
+        try {
+            f();
+        } catch (const std::exception& e) {
+            (*this)(svc_->internal_error(method_, &e));
+        } catch (...) {
+            (*this)(svc_->internal_error(method_, nullptr));
+        }
+    }
+    void set_authenticated() const { state_->authenticated = true; }
+
+  private:
+    struct State {
+        std::atomic<bool> answered{false};
+        bool authenticated = false;  // set before the body runs, read after
+    };
+    RelayService* svc_;
+    const char* method_;
+    grpc::CallbackServerContext* ctx_;
+    grpc::ServerUnaryReactor* reactor_;
+    std::shared_ptr<State> state_;
+};
+
+// `body(caller, reply)` returns a Status to answer at once, or nullopt once it has
+// arranged for `reply` to be called later (a storage completion).
+template <class Body>
+grpc::ServerUnaryReactor* RelayService::handle_async(const char* method,
+                                                     grpc::CallbackServerContext* ctx, Auth auth,
+                                                     Body&& body) {
+    auto* reactor = ctx->DefaultReactor();
+    const Reply reply(*this, method, ctx, reactor);
+    reply.guard([&] {
+        Caller c;
+        if (Status st = admit(ctx, auth, c); !st.ok()) return reply(st);
+        if (auth == Auth::session) reply.set_authenticated();
+        if (std::optional<Status> st = body(static_cast<const Caller&>(c), reply)) reply(*st);
+    });
+    return reactor;
 }
 
 bool RelayService::take_token(std::map<Bytes, Bucket>& buckets, const Bytes& key, double rate,
@@ -760,350 +862,330 @@ Status RelayService::authenticate(grpc::ServerContextBase* ctx, Caller& caller) 
 
 Status RelayService::GetChallenge(grpc::ServerContext* ctx, const v1::GetChallengeRequest*,
                                   v1::GetChallengeResponse* resp) {
-    if (hub_.is_shutdown()) return Status(StatusCode::UNAVAILABLE, "relay shutting down");
-    (void)ctx;
-    // Stateless: nothing is stored per challenge, so the cost per call is constant
-    // however many challenges are open (there is no limit to hit either).
-    const std::int64_t expires = clock_() + kChallengeSeconds;
-    std::array<std::uint8_t, kChallengeSize> c{};
-    for (int i = 0; i < 8; ++i) {
-        c[static_cast<std::size_t>(i)] =
-            static_cast<std::uint8_t>(static_cast<std::uint64_t>(expires) >> (56 - 8 * i));
-    }
-    crypto::fill_random(std::span<std::uint8_t>(c.data() + 8, 8));
-    std::array<std::uint8_t, crypto::kSha256Size> tag{};
-    crypto::hmac_sha256_into(challenge_key_,
-                             {crypto::as_bytes(kChallengeLabel), ByteView(c.data(), 16)}, tag);
-    std::copy_n(tag.begin(), kChallengeSize - 16, c.begin() + 16);
-    resp->set_challenge(std::string(reinterpret_cast<const char*>(c.data()), c.size()));
-    resp->set_expires_at(expires);
-    return Status::OK;
+    return handle("GetChallenge", ctx, Auth::none, [&](const Caller&) -> Status {
+        (void)ctx;
+        // Stateless: nothing is stored per challenge, so the cost per call is constant
+        // however many challenges are open (there is no limit to hit either).
+        const std::int64_t expires = clock_() + kChallengeSeconds;
+        std::array<std::uint8_t, kChallengeSize> c{};
+        for (int i = 0; i < 8; ++i) {
+            c[static_cast<std::size_t>(i)] =
+                static_cast<std::uint8_t>(static_cast<std::uint64_t>(expires) >> (56 - 8 * i));
+        }
+        crypto::fill_random(std::span<std::uint8_t>(c.data() + 8, 8));
+        std::array<std::uint8_t, crypto::kSha256Size> tag{};
+        crypto::hmac_sha256_into(challenge_key_,
+                                 {crypto::as_bytes(kChallengeLabel), ByteView(c.data(), 16)}, tag);
+        std::copy_n(tag.begin(), kChallengeSize - 16, c.begin() + 16);
+        resp->set_challenge(std::string(reinterpret_cast<const char*>(c.data()), c.size()));
+        resp->set_expires_at(expires);
+        return Status::OK;
+    });
 }
 
 Status RelayService::Register(grpc::ServerContext* ctx, const v1::RegisterRequest* req,
                               v1::RegisterResponse* resp) {
-    if (hub_.is_shutdown()) return Status(StatusCode::UNAVAILABLE, "relay shutting down");
-    const std::int64_t now = clock_();
-    if (req->challenge().size() != 32) {
-        return finish("Register", ctx, invalid("challenge must be 32 bytes"));
-    }
-    if (req->signature().size() != crypto::kEd25519SignatureSize) {
-        return finish("Register", ctx, invalid("signature must be 64 bytes"));
-    }
-    const ByteView challenge = view(req->challenge());
-    if (!crypto::hmac_sha256_verify(
-            challenge_key_, crypto::concat(crypto::as_bytes(kChallengeLabel), challenge.first(16)),
-            challenge.subspan(16))) {
-        return finish("Register", ctx,
-                      Status(StatusCode::UNAUTHENTICATED, "unknown or used challenge"));
-    }
-    std::int64_t challenge_expires = 0;
-    for (int i = 0; i < 8; ++i) {
-        challenge_expires =
-            static_cast<std::int64_t>((static_cast<std::uint64_t>(challenge_expires) << 8) |
-                                      challenge[static_cast<std::size_t>(i)]);
-    }
-    if (challenge_expires <= now) {
-        return finish("Register", ctx, Status(StatusCode::UNAUTHENTICATED, "challenge expired"));
-    }
-    auto verified = trust_.verify(req->certificate(), now);
-    if (auto* e = std::get_if<cert::CertError>(&verified)) {
-        const auto code = e->code == cert::CertErrc::malformed ? StatusCode::INVALID_ARGUMENT
-                                                               : StatusCode::UNAUTHENTICATED;
-        return finish("Register", ctx,
-                      Status(code, std::string("certificate: ") + cert::cert_errc_name(e->code) +
-                                       ": " + e->message));
-    }
-    const auto& body = std::get<cert::v1::MemberCertificateBody>(verified);
-    if (body.member_id().size() > kMaxIdentifier ||
-        body.organisation_id().size() > kMaxIdentifier) {
-        return finish("Register", ctx, invalid("certificate: identifier too long"));
-    }
-    Bytes msg(kRegisterLabel.begin(), kRegisterLabel.end());
-    msg.push_back(0);
-    msg.insert(msg.end(), req->challenge().begin(), req->challenge().end());
-    msg.insert(msg.end(), req->certificate().body().begin(), req->certificate().body().end());
-    if (!crypto::ed25519_verify(view(body.device_public_key()), msg, view(req->signature()))) {
-        return finish("Register", ctx,
-                      Status(StatusCode::UNAUTHENTICATED, "challenge signature does not verify"));
-    }
-    {
-        // Single use. Recorded only once the signature verifies, so the set grows only
-        // with genuine registrations (it cannot be flooded with garbage); buckets by
-        // expiry second are dropped whole once expired: no scan.
-        std::lock_guard lock(challenge_mu_);
-        while (!used_challenges_.empty() && used_challenges_.begin()->first <= now) {
-            used_challenge_count_ -= used_challenges_.begin()->second.size();
-            used_challenges_.erase(used_challenges_.begin());
+    return handle("Register", ctx, Auth::none, [&](const Caller&) -> Status {
+        const std::int64_t now = clock_();
+        if (req->challenge().size() != 32) {
+            return invalid("challenge must be 32 bytes");
         }
-        if (used_challenge_count_ >= kMaxUsedChallenges) {
-            return finish("Register", ctx,
-                          Status(StatusCode::RESOURCE_EXHAUSTED, "too many registrations"));
+        if (req->signature().size() != crypto::kEd25519SignatureSize) {
+            return invalid("signature must be 64 bytes");
         }
-        if (!used_challenges_[challenge_expires].insert(to_bytes(req->challenge())).second) {
-            return finish("Register", ctx,
-                          Status(StatusCode::UNAUTHENTICATED, "unknown or used challenge"));
+        const ByteView challenge = view(req->challenge());
+        if (!crypto::hmac_sha256_verify(
+                challenge_key_,
+                crypto::concat(crypto::as_bytes(kChallengeLabel), challenge.first(16)),
+                challenge.subspan(16))) {
+            return Status(StatusCode::UNAUTHENTICATED, "unknown or used challenge");
         }
-        ++used_challenge_count_;
-    }
-    const Bytes device = to_bytes(body.device_public_key());
-    DeviceRecord rec{device, body.organisation_id(), body.member_id(), body.serial(), now};
-    if (auto r = storage_.put_device(rec); !r.ok()) {
-        return finish("Register", ctx, from_store(ctx, r.error()), device);
-    }
-    Bytes token = crypto::random_bytes(32);
-    const std::int64_t expires = std::min(now + config_.session_ttl_seconds, body.not_after());
-    Session s{device, body.organisation_id(), body.serial(), expires};
-    auto put = storage_.put_session(crypto::sha256(token), s);
-    if (!put.ok()) return finish("Register", ctx, from_store(ctx, put.error()), device);
-    // The device's oldest sessions beyond max_sessions_per_device just ended.
-    forget_sessions(put.value());
-    resp->set_session_token(hex(token));
-    resp->set_expires_at(expires);
-    resp->set_device_id(body.device_public_key());
-    crypto::wipe(token);
-    log_.info("registered", {{"device", hex(device, 4)}, {"organisation", body.organisation_id()}});
-    return Status::OK;
+        std::int64_t challenge_expires = 0;
+        for (int i = 0; i < 8; ++i) {
+            challenge_expires =
+                static_cast<std::int64_t>((static_cast<std::uint64_t>(challenge_expires) << 8) |
+                                          challenge[static_cast<std::size_t>(i)]);
+        }
+        if (challenge_expires <= now) {
+            return Status(StatusCode::UNAUTHENTICATED, "challenge expired");
+        }
+        auto verified = trust_.verify(req->certificate(), now);
+        if (auto* e = std::get_if<cert::CertError>(&verified)) {
+            const auto code = e->code == cert::CertErrc::malformed ? StatusCode::INVALID_ARGUMENT
+                                                                   : StatusCode::UNAUTHENTICATED;
+            return Status(code, std::string("certificate: ") + cert::cert_errc_name(e->code) +
+                                    ": " + e->message);
+        }
+        const auto& body = std::get<cert::v1::MemberCertificateBody>(verified);
+        if (body.member_id().size() > kMaxIdentifier ||
+            body.organisation_id().size() > kMaxIdentifier) {
+            return invalid("certificate: identifier too long");
+        }
+        Bytes msg(kRegisterLabel.begin(), kRegisterLabel.end());
+        msg.push_back(0);
+        msg.insert(msg.end(), req->challenge().begin(), req->challenge().end());
+        msg.insert(msg.end(), req->certificate().body().begin(), req->certificate().body().end());
+        if (!crypto::ed25519_verify(view(body.device_public_key()), msg, view(req->signature()))) {
+            return Status(StatusCode::UNAUTHENTICATED, "challenge signature does not verify");
+        }
+        {
+            // Single use. Recorded only once the signature verifies, so the set grows only
+            // with genuine registrations (it cannot be flooded with garbage); buckets by
+            // expiry second are dropped whole once expired: no scan.
+            std::lock_guard lock(challenge_mu_);
+            while (!used_challenges_.empty() && used_challenges_.begin()->first <= now) {
+                used_challenge_count_ -= used_challenges_.begin()->second.size();
+                used_challenges_.erase(used_challenges_.begin());
+            }
+            if (used_challenge_count_ >= kMaxUsedChallenges) {
+                return Status(StatusCode::RESOURCE_EXHAUSTED, "too many registrations");
+            }
+            if (!used_challenges_[challenge_expires].insert(to_bytes(req->challenge())).second) {
+                return Status(StatusCode::UNAUTHENTICATED, "unknown or used challenge");
+            }
+            ++used_challenge_count_;
+        }
+        const Bytes device = to_bytes(body.device_public_key());
+        DeviceRecord rec{device, body.organisation_id(), body.member_id(), body.serial(), now};
+        if (auto r = storage_.put_device(rec); !r.ok()) {
+            return from_store(ctx, r.error());
+        }
+        Bytes token = crypto::random_bytes(32);
+        const std::int64_t expires = std::min(now + config_.session_ttl_seconds, body.not_after());
+        Session s{device, body.organisation_id(), body.serial(), expires};
+        auto put = storage_.put_session(crypto::sha256(token), s);
+        if (!put.ok()) return from_store(ctx, put.error());
+        // The device's oldest sessions beyond max_sessions_per_device just ended.
+        forget_sessions(put.value());
+        resp->set_session_token(hex(token));
+        resp->set_expires_at(expires);
+        resp->set_device_id(body.device_public_key());
+        crypto::wipe(token);
+        log_.info("registered", {{"organisation", body.organisation_id()}});
+        return Status::OK;
+    });
 }
 
 Status RelayService::ListDevices(grpc::ServerContext* ctx, const v1::ListDevicesRequest* req,
                                  v1::ListDevicesResponse* resp) {
-    Caller c;
-    if (auto st = authenticate(ctx, c); !st.ok()) return finish("ListDevices", ctx, st);
-    if (req->organisation_id().empty() || req->organisation_id().size() > kMaxIdentifier ||
-        req->member_id().empty() || req->member_id().size() > kMaxIdentifier) {
-        return finish("ListDevices", ctx, invalid("organisation_id/member_id: 1..256 bytes"));
-    }
-    // Rooms span organisations, so any registered device may ask about any pinned
-    // organisation's member, but only list_devices_per_minute times (member ids cannot
-    // be enumerated at speed). The answer holds only devices that could register now:
-    // not revoked, organisation still pinned. An unknown member and a member without
-    // such a device get the same empty answer.
-    if (!take_token(list_devices_buckets_, c.session.device_id,
-                    config_.list_devices_per_minute / 60.0, config_.list_devices_per_minute)) {
-        return finish("ListDevices", ctx,
-                      Status(StatusCode::RESOURCE_EXHAUSTED, "ListDevices rate limit exceeded"),
-                      c.session.device_id);
-    }
-    if (!trust_.has_root(req->organisation_id())) return Status::OK;
-    auto r = storage_.list_devices(req->organisation_id(), req->member_id());
-    if (!r.ok()) return finish("ListDevices", ctx, from_store(ctx, r.error()));
-    for (const auto& d : r.value()) {
-        if (trust_.is_revoked(d.organisation_id, d.serial, d.device_id)) continue;
-        resp->add_device_ids(to_string(d.device_id));
-    }
-    return Status::OK;
+    return handle("ListDevices", ctx, Auth::session, [&](const Caller& c) -> Status {
+        if (req->organisation_id().empty() || req->organisation_id().size() > kMaxIdentifier ||
+            req->member_id().empty() || req->member_id().size() > kMaxIdentifier) {
+            return invalid("organisation_id/member_id: 1..256 bytes");
+        }
+        // Rooms span organisations, so any registered device may ask about any pinned
+        // organisation's member, but only list_devices_per_minute times (member ids cannot
+        // be enumerated at speed). The answer holds only devices that could register now:
+        // not revoked, organisation still pinned. An unknown member and a member without
+        // such a device get the same empty answer.
+        if (!take_token(list_devices_buckets_, c.session.device_id,
+                        config_.list_devices_per_minute / 60.0, config_.list_devices_per_minute)) {
+            return Status(StatusCode::RESOURCE_EXHAUSTED, "ListDevices rate limit exceeded");
+        }
+        if (!trust_.has_root(req->organisation_id())) return Status::OK;
+        auto r = storage_.list_devices(req->organisation_id(), req->member_id());
+        if (!r.ok()) return from_store(ctx, r.error());
+        for (const auto& d : r.value()) {
+            if (trust_.is_revoked(d.organisation_id, d.serial, d.device_id)) continue;
+            resp->add_device_ids(to_string(d.device_id));
+        }
+        return Status::OK;
+    });
 }
 
 Status RelayService::PublishKeyPackages(grpc::ServerContext* ctx,
                                         const v1::PublishKeyPackagesRequest* req,
                                         v1::PublishKeyPackagesResponse* resp) {
-    Caller c;
-    if (auto st = authenticate(ctx, c); !st.ok()) return finish("PublishKeyPackages", ctx, st);
-    const Bytes& dev = c.session.device_id;
-    if (req->one_time_size() > static_cast<int>(kMaxKeyPackagesPerCall)) {
-        return finish("PublishKeyPackages", ctx, invalid("one_time: too many entries"), dev);
-    }
-    std::vector<Bytes> one_time;
-    for (const auto& kp : req->one_time()) {
-        if (kp.empty())
-            return finish("PublishKeyPackages", ctx, invalid("one_time: empty entry"), dev);
-        if (kp.size() > config_.max_key_package_bytes) {
-            return finish("PublishKeyPackages", ctx,
-                          Status(StatusCode::RESOURCE_EXHAUSTED, "one_time: KeyPackage too large"),
-                          dev);
+    return handle("PublishKeyPackages", ctx, Auth::session, [&](const Caller& c) -> Status {
+        const Bytes& dev = c.session.device_id;
+        if (req->one_time_size() > static_cast<int>(kMaxKeyPackagesPerCall)) {
+            return invalid("one_time: too many entries");
         }
-        one_time.push_back(to_bytes(kp));
-    }
-    if (req->last_resort().size() > config_.max_key_package_bytes) {
-        return finish("PublishKeyPackages", ctx,
-                      Status(StatusCode::RESOURCE_EXHAUSTED, "last_resort: KeyPackage too large"),
-                      dev);
-    }
-    std::optional<Bytes> last;
-    if (!req->last_resort().empty()) last = to_bytes(req->last_resort());
-    auto r = storage_.publish_key_packages(dev, one_time, last);
-    if (!r.ok()) return finish("PublishKeyPackages", ctx, from_store(ctx, r.error()), dev);
-    resp->set_one_time_count(r.value());
-    return Status::OK;
+        std::vector<Bytes> one_time;
+        for (const auto& kp : req->one_time()) {
+            if (kp.empty()) return invalid("one_time: empty entry");
+            if (kp.size() > config_.max_key_package_bytes) {
+                return Status(StatusCode::RESOURCE_EXHAUSTED, "one_time: KeyPackage too large");
+            }
+            one_time.push_back(to_bytes(kp));
+        }
+        if (req->last_resort().size() > config_.max_key_package_bytes) {
+            return Status(StatusCode::RESOURCE_EXHAUSTED, "last_resort: KeyPackage too large");
+        }
+        std::optional<Bytes> last;
+        if (!req->last_resort().empty()) last = to_bytes(req->last_resort());
+        auto r = storage_.publish_key_packages(dev, one_time, last);
+        if (!r.ok()) return from_store(ctx, r.error());
+        resp->set_one_time_count(r.value());
+        return Status::OK;
+    });
 }
 
 Status RelayService::FetchKeyPackage(grpc::ServerContext* ctx,
                                      const v1::FetchKeyPackageRequest* req,
                                      v1::FetchKeyPackageResponse* resp) {
-    Caller c;
-    if (auto st = authenticate(ctx, c); !st.ok()) return finish("FetchKeyPackage", ctx, st);
-    if (req->device_id().size() != kDeviceIdSize) {
-        return finish("FetchKeyPackage", ctx, invalid("device_id must be 32 bytes"));
-    }
-    const Bytes& dev = c.session.device_id;
-    if (!take_token(fetch_buckets_, dev, config_.key_package_fetch_per_minute / 60.0,
-                    config_.key_package_fetch_per_minute)) {
-        return finish("FetchKeyPackage", ctx,
-                      Status(StatusCode::RESOURCE_EXHAUSTED, "FetchKeyPackage rate limit exceeded"),
-                      dev);
-    }
-    // One-time packages are a shared, finite resource of the target device: each
-    // requester gets at most key_package_fetch_per_target_hour of them per target, and
-    // all requesters together key_package_target_per_hour; beyond that the answer is
-    // the last-resort package, which works for adding the device but is never used up.
-    const Bytes target = to_bytes(req->device_id());
-    bool one_time = false;
-    {
-        const std::int64_t now = clock_();
-        Bytes pair_key = dev;
-        pair_key.insert(pair_key.end(), target.begin(), target.end());
-        std::lock_guard lock(rate_mu_);
-        Window& pair = current_window(fetch_pair_windows_, pair_key, now);
-        Window& all = current_window(fetch_target_windows_, target, now);
-        one_time = pair.count < config_.key_package_fetch_per_target_hour &&
-                   all.count < config_.key_package_target_per_hour;
-        if (one_time) {
-            ++pair.count;
-            ++all.count;
+    return handle("FetchKeyPackage", ctx, Auth::session, [&](const Caller& c) -> Status {
+        if (req->device_id().size() != kDeviceIdSize) {
+            return invalid("device_id must be 32 bytes");
         }
-    }
-    auto r = storage_.fetch_key_package(target, !one_time);
-    if (!r.ok()) return finish("FetchKeyPackage", ctx, from_store(ctx, r.error()));
-    if (!r.value()) {
-        return finish("FetchKeyPackage", ctx, Status(StatusCode::NOT_FOUND, "no KeyPackage left"));
-    }
-    resp->set_key_package(to_string(r.value()->data));
-    resp->set_last_resort(r.value()->last_resort);
-    return Status::OK;
+        const Bytes& dev = c.session.device_id;
+        if (!take_token(fetch_buckets_, dev, config_.key_package_fetch_per_minute / 60.0,
+                        config_.key_package_fetch_per_minute)) {
+            return Status(StatusCode::RESOURCE_EXHAUSTED, "FetchKeyPackage rate limit exceeded");
+        }
+        // One-time packages are a shared, finite resource of the target device: each
+        // requester gets at most key_package_fetch_per_target_hour of them per target, and
+        // all requesters together key_package_target_per_hour; beyond that the answer is
+        // the last-resort package, which works for adding the device but is never used up.
+        const Bytes target = to_bytes(req->device_id());
+        bool one_time = false;
+        {
+            const std::int64_t now = clock_();
+            Bytes pair_key = dev;
+            pair_key.insert(pair_key.end(), target.begin(), target.end());
+            std::lock_guard lock(rate_mu_);
+            Window& pair = current_window(fetch_pair_windows_, pair_key, now);
+            Window& all = current_window(fetch_target_windows_, target, now);
+            one_time = pair.count < config_.key_package_fetch_per_target_hour &&
+                       all.count < config_.key_package_target_per_hour;
+            if (one_time) {
+                ++pair.count;
+                ++all.count;
+            }
+        }
+        auto r = storage_.fetch_key_package(target, !one_time);
+        if (!r.ok()) return from_store(ctx, r.error());
+        if (!r.value()) {
+            return Status(StatusCode::NOT_FOUND, "no KeyPackage left");
+        }
+        resp->set_key_package(to_string(r.value()->data));
+        resp->set_last_resort(r.value()->last_resort);
+        return Status::OK;
+    });
 }
 
 Status RelayService::CountKeyPackages(grpc::ServerContext* ctx, const v1::CountKeyPackagesRequest*,
                                       v1::CountKeyPackagesResponse* resp) {
-    Caller c;
-    if (auto st = authenticate(ctx, c); !st.ok()) return finish("CountKeyPackages", ctx, st);
-    auto r = storage_.count_key_packages(c.session.device_id);
-    if (!r.ok()) return finish("CountKeyPackages", ctx, from_store(ctx, r.error()));
-    resp->set_one_time_count(r.value().one_time);
-    resp->set_has_last_resort(r.value().has_last_resort);
-    return Status::OK;
+    return handle("CountKeyPackages", ctx, Auth::session, [&](const Caller& c) -> Status {
+        auto r = storage_.count_key_packages(c.session.device_id);
+        if (!r.ok()) return from_store(ctx, r.error());
+        resp->set_one_time_count(r.value().one_time);
+        resp->set_has_last_resort(r.value().has_last_resort);
+        return Status::OK;
+    });
 }
 
 Status RelayService::CreateGroup(grpc::ServerContext* ctx, const v1::CreateGroupRequest* req,
                                  v1::CreateGroupResponse* resp) {
-    Caller c;
-    if (auto st = authenticate(ctx, c); !st.ok()) return finish("CreateGroup", ctx, st);
-    if (req->group_id().empty() || req->group_id().size() > kMaxGroupIdSize) {
-        return finish("CreateGroup", ctx, invalid("group_id must be 1..255 bytes"));
-    }
-    if (!take_token(create_group_buckets_, c.session.device_id,
-                    config_.create_group_per_minute / 60.0, config_.create_group_per_minute)) {
-        return finish("CreateGroup", ctx,
-                      Status(StatusCode::RESOURCE_EXHAUSTED, "CreateGroup rate limit exceeded"),
-                      c.session.device_id);
-    }
-    auto r = storage_.create_group(view(req->group_id()), c.session.device_id, clock_());
-    if (!r.ok()) return finish("CreateGroup", ctx, from_store(ctx, r.error()));
-    resp->set_epoch(0);
-    return Status::OK;
+    return handle("CreateGroup", ctx, Auth::session, [&](const Caller& c) -> Status {
+        if (req->group_id().empty() || req->group_id().size() > kMaxGroupIdSize) {
+            return invalid("group_id must be 1..255 bytes");
+        }
+        if (!take_token(create_group_buckets_, c.session.device_id,
+                        config_.create_group_per_minute / 60.0, config_.create_group_per_minute)) {
+            return Status(StatusCode::RESOURCE_EXHAUSTED, "CreateGroup rate limit exceeded");
+        }
+        auto r = storage_.create_group(view(req->group_id()), c.session.device_id, clock_());
+        if (!r.ok()) return from_store(ctx, r.error());
+        resp->set_epoch(0);
+        return Status::OK;
+    });
 }
 
 Status RelayService::GetGroup(grpc::ServerContext* ctx, const v1::GetGroupRequest* req,
                               v1::GetGroupResponse* resp) {
-    Caller c;
-    if (auto st = authenticate(ctx, c); !st.ok()) return finish("GetGroup", ctx, st);
-    if (req->group_id().empty() || req->group_id().size() > kMaxGroupIdSize) {
-        return finish("GetGroup", ctx, invalid("group_id must be 1..255 bytes"));
-    }
-    // One answer for "no such group" and "not a member", so GetGroup is no oracle for
-    // which group ids exist (members learn their groups from Welcomes and Commits).
-    const Status unknown(StatusCode::NOT_FOUND, "unknown group or not a member");
-    auto r = storage_.get_group(view(req->group_id()));
-    if (!r.ok()) {
-        if (r.error().code == StoreErrc::not_found)
-            return finish("GetGroup", ctx, unknown, c.session.device_id);
-        return finish("GetGroup", ctx, from_store(ctx, r.error()));
-    }
-    bool member = false;
-    for (const auto& m : r.value().members) member = member || m == c.session.device_id;
-    if (!member) return finish("GetGroup", ctx, unknown, c.session.device_id);
-    resp->set_epoch(r.value().epoch);
-    for (const auto& m : r.value().members) resp->add_member_device_ids(to_string(m));
-    return Status::OK;
+    return handle("GetGroup", ctx, Auth::session, [&](const Caller& c) -> Status {
+        if (req->group_id().empty() || req->group_id().size() > kMaxGroupIdSize) {
+            return invalid("group_id must be 1..255 bytes");
+        }
+        // One answer for "no such group" and "not a member", so GetGroup is no oracle for
+        // which group ids exist (members learn their groups from Welcomes and Commits).
+        const Status unknown(StatusCode::NOT_FOUND, "unknown group or not a member");
+        auto r = storage_.get_group(view(req->group_id()));
+        if (!r.ok()) {
+            if (r.error().code == StoreErrc::not_found) return unknown;
+            return from_store(ctx, r.error());
+        }
+        bool member = false;
+        for (const auto& m : r.value().members) member = member || m == c.session.device_id;
+        if (!member) return unknown;
+        resp->set_epoch(r.value().epoch);
+        for (const auto& m : r.value().members) resp->add_member_device_ids(to_string(m));
+        return Status::OK;
+    });
 }
 
 grpc::ServerUnaryReactor* RelayService::SendCommit(grpc::CallbackServerContext* ctx,
                                                    const v1::SendCommitRequest* req,
                                                    v1::SendCommitResponse* resp) {
-    auto* reactor = ctx->DefaultReactor();
-    Caller c;
-    if (auto st = authenticate(ctx, c); !st.ok()) {
-        reactor->Finish(finish("SendCommit", ctx, st));
-        return reactor;
-    }
-    const Bytes& dev = c.session.device_id;
-    auto fail = [&](Status st) {
-        reactor->Finish(finish("SendCommit", ctx, st, dev));
-        return reactor;
-    };
-    if (req->group_id().empty() || req->group_id().size() > kMaxGroupIdSize) {
-        return fail(invalid("group_id must be 1..255 bytes"));
-    }
-    if (req->envelope_id().size() != kEnvelopeIdSize)
-        return fail(invalid("envelope_id must be 16 bytes"));
-    if (req->commit().size() > config_.max_envelope_bytes ||
-        req->welcome().size() > config_.max_envelope_bytes) {
-        return fail(Status(StatusCode::RESOURCE_EXHAUSTED, "envelope too large"));
-    }
-    auto header = parse_mls_header(view(req->commit()));
-    if (auto* e = std::get_if<std::string>(&header)) return fail(invalid("commit: " + *e));
-    const auto& h = std::get<MlsHeader>(header);
-    if (h.wire_format != WireFormat::public_message &&
-        h.wire_format != WireFormat::private_message) {
-        return fail(invalid("commit: not a PublicMessage or PrivateMessage"));
-    }
-    if (h.content_type != ContentType::commit)
-        return fail(invalid("commit: content type is not commit"));
-    if (h.group_id != to_bytes(req->group_id()))
-        return fail(invalid("commit: group id differs from request"));
-
-    CommitRequest cr;
-    if (auto e = check_devices(req->added_device_ids(), config_.max_list_entries,
-                               "added_device_ids", cr.added))
-        return fail(invalid(*e));
-    if (auto e = check_devices(req->removed_device_ids(), config_.max_list_entries,
-                               "removed_device_ids", cr.removed))
-        return fail(invalid(*e));
-    if (auto e = check_devices(req->welcome_device_ids(), config_.max_list_entries,
-                               "welcome_device_ids", cr.welcome_to))
-        return fail(invalid(*e));
-    if (req->welcome().empty() != cr.welcome_to.empty()) {
-        return fail(invalid("welcome and welcome_device_ids must be given together"));
-    }
-    if (!req->welcome().empty()) {
-        auto wh = parse_mls_header(view(req->welcome()));
-        if (auto* e = std::get_if<std::string>(&wh)) return fail(invalid("welcome: " + *e));
-        if (std::get<MlsHeader>(wh).wire_format != WireFormat::welcome) {
-            return fail(invalid("welcome: wire format is not mls_welcome"));
-        }
-    }
-    cr.group_id = h.group_id;
-    cr.sender = dev;
-    cr.envelope_id = to_bytes(req->envelope_id());
-    cr.epoch = h.epoch;
-    cr.commit = to_bytes(req->commit());
-    cr.welcome = to_bytes(req->welcome());
-    cr.now = clock_();
-    // Completes on the storage completer thread once the commit is durable, like
-    // SendMessage: no server thread waits for the group commit.
-    storage_.commit_async(
-        std::move(cr), [this, ctx, reactor, resp, device = dev](StoreResult<SendResult> r) {
-            if (!r.ok()) {
-                reactor->Finish(finish("SendCommit", ctx, from_store(ctx, r.error()), device));
-                return;
+    return handle_async(
+        "SendCommit", ctx, Auth::session,
+        [&](const Caller& c, const Reply& reply) -> std::optional<Status> {
+            const Bytes& dev = c.session.device_id;
+            if (req->group_id().empty() || req->group_id().size() > kMaxGroupIdSize) {
+                return invalid("group_id must be 1..255 bytes");
             }
-            resp->set_epoch(r.value().epoch);
-            resp->set_recipients(r.value().recipients);
-            resp->set_duplicate(r.value().duplicate);
-            for (const auto& s : r.value().skipped) resp->add_skipped_device_ids(to_string(s));
-            reactor->Finish(Status::OK);
+            if (req->envelope_id().size() != kEnvelopeIdSize)
+                return invalid("envelope_id must be 16 bytes");
+            if (req->commit().size() > config_.max_envelope_bytes ||
+                req->welcome().size() > config_.max_envelope_bytes) {
+                return Status(StatusCode::RESOURCE_EXHAUSTED, "envelope too large");
+            }
+            auto header = parse_mls_header(view(req->commit()));
+            if (!header.ok()) return invalid("commit: " + header.error().message);
+            const MlsHeader& h = header.value();
+            if (h.wire_format != WireFormat::public_message &&
+                h.wire_format != WireFormat::private_message) {
+                return invalid("commit: not a PublicMessage or PrivateMessage");
+            }
+            if (h.content_type != ContentType::commit)
+                return invalid("commit: content type is not commit");
+            if (h.group_id != to_bytes(req->group_id()))
+                return invalid("commit: group id differs from request");
+
+            CommitRequest cr;
+            if (auto e = check_devices(req->added_device_ids(), config_.max_list_entries,
+                                       "added_device_ids", cr.added))
+                return invalid(*e);
+            if (auto e = check_devices(req->removed_device_ids(), config_.max_list_entries,
+                                       "removed_device_ids", cr.removed))
+                return invalid(*e);
+            if (auto e = check_devices(req->welcome_device_ids(), config_.max_list_entries,
+                                       "welcome_device_ids", cr.welcome_to))
+                return invalid(*e);
+            if (req->welcome().empty() != cr.welcome_to.empty()) {
+                return invalid("welcome and welcome_device_ids must be given together");
+            }
+            if (!req->welcome().empty()) {
+                auto wh = parse_mls_header(view(req->welcome()));
+                if (!wh.ok()) return invalid("welcome: " + wh.error().message);
+                if (wh.value().wire_format != WireFormat::welcome) {
+                    return invalid("welcome: wire format is not mls_welcome");
+                }
+            }
+            cr.group_id = h.group_id;
+            cr.sender = dev;
+            cr.envelope_id = to_bytes(req->envelope_id());
+            cr.epoch = h.epoch;
+            cr.commit = to_bytes(req->commit());
+            cr.welcome = to_bytes(req->welcome());
+            cr.now = clock_();
+            // Completes on the storage completer thread once the commit is durable, like
+            // SendMessage: no server thread waits for the group commit.
+            storage_.commit_async(std::move(cr),
+                                  [this, ctx, resp, reply](StoreResult<SendResult> r) {
+                                      reply.guard([&] {
+                                          if (!r.ok()) return reply(from_store(ctx, r.error()));
+                                          resp->set_epoch(r.value().epoch);
+                                          resp->set_recipients(r.value().recipients);
+                                          resp->set_duplicate(r.value().duplicate);
+                                          for (const auto& s : r.value().skipped)
+                                              resp->add_skipped_device_ids(to_string(s));
+                                          reply(Status::OK);
+                                      });
+                                  });
+            return std::nullopt;
         });
-    return reactor;
 }
 
 Status RelayService::prepare_message(const v1::SendMessageRequest* req, const Bytes& sender,
@@ -1117,8 +1199,8 @@ Status RelayService::prepare_message(const v1::SendMessageRequest* req, const By
         return Status(StatusCode::RESOURCE_EXHAUSTED, "envelope too large");
     }
     auto header = parse_mls_header(view(req->message()));
-    if (auto* e = std::get_if<std::string>(&header)) return invalid("message: " + *e);
-    const auto& h = std::get<MlsHeader>(header);
+    if (!header.ok()) return invalid("message: " + header.error().message);
+    const MlsHeader& h = header.value();
     if (h.wire_format != WireFormat::public_message &&
         h.wire_format != WireFormat::private_message) {
         return invalid("message: not a PublicMessage or PrivateMessage");
@@ -1141,79 +1223,94 @@ Status RelayService::prepare_message(const v1::SendMessageRequest* req, const By
 grpc::ServerUnaryReactor* RelayService::SendMessage(grpc::CallbackServerContext* ctx,
                                                     const v1::SendMessageRequest* req,
                                                     v1::SendMessageResponse* resp) {
-    auto* reactor = ctx->DefaultReactor();
-    Caller c;
-    if (auto st = authenticate(ctx, c); !st.ok()) {
-        reactor->Finish(finish("SendMessage", ctx, st));
-        return reactor;
-    }
-    MessageRequest mr;
-    if (auto st = prepare_message(req, c.session.device_id, mr); !st.ok()) {
-        reactor->Finish(finish("SendMessage", ctx, st, c.session.device_id));
-        return reactor;
-    }
-    // Completes on the storage completer thread once the fan-out is committed.
-    storage_.send_async(std::move(mr), [this, ctx, reactor, resp,
-                                        device = c.session.device_id](StoreResult<SendResult> r) {
-        if (!r.ok()) {
-            reactor->Finish(finish("SendMessage", ctx, from_store(ctx, r.error()), device));
-            return;
-        }
-        resp->set_recipients(r.value().recipients);
-        resp->set_duplicate(r.value().duplicate);
-        for (const auto& s : r.value().skipped) resp->add_skipped_device_ids(to_string(s));
-        reactor->Finish(Status::OK);
-    });
-    return reactor;
+    return handle_async("SendMessage", ctx, Auth::session,
+                        [&](const Caller& c, const Reply& reply) -> std::optional<Status> {
+                            MessageRequest mr;
+                            if (auto st = prepare_message(req, c.session.device_id, mr); !st.ok())
+                                return st;
+                            // Completes on the storage completer thread once the fan-out is
+                            // committed.
+                            storage_.send_async(
+                                std::move(mr), [this, ctx, resp, reply](StoreResult<SendResult> r) {
+                                    reply.guard([&] {
+                                        if (!r.ok()) return reply(from_store(ctx, r.error()));
+                                        resp->set_recipients(r.value().recipients);
+                                        resp->set_duplicate(r.value().duplicate);
+                                        for (const auto& s : r.value().skipped)
+                                            resp->add_skipped_device_ids(to_string(s));
+                                        reply(Status::OK);
+                                    });
+                                });
+                            return std::nullopt;
+                        });
 }
 
 grpc::ServerWriteReactor<v1::Delivery>* RelayService::Subscribe(grpc::CallbackServerContext* ctx,
                                                                 const v1::SubscribeRequest* req) {
-    Caller c;
-    if (auto st = authenticate(ctx, c); !st.ok()) {
-        return new RefusedStream(finish("Subscribe", ctx, st));
+    // The wrapper's steps in stream form: admit, log failures (finish), and an exception
+    // ends the call with INTERNAL instead of escaping into gRPC.
+    std::shared_ptr<Stream> stream;
+    try {
+        Caller c;
+        if (auto st = admit(ctx, Auth::session, c); !st.ok()) {
+            return new RefusedStream(finish("Subscribe", ctx, st, false));
+        }
+        std::uint64_t id = 0;
+        {
+            std::lock_guard lock(streams_mu_);
+            id = next_stream_id_++;
+        }
+        stream = std::make_shared<Stream>(*this, ctx, c.session, c.token_hash, req->after_seq(),
+                                          req->backlog_only(), id);
+        // Registered before it starts, so a revocation or reload from now on reaches it; a
+        // session ended in between is caught by the re-check below.
+        register_stream(stream);
+        stream->start();
+        const Session& ses = c.session;
+        if (!trust_.has_root(ses.organisation_id) ||
+            trust_.is_revoked(ses.organisation_id, ses.serial, ses.device_id)) {
+            stream->end(Status(StatusCode::UNAUTHENTICATED, "certificate revoked"));
+        }
+        return stream.get();
+    } catch (const std::exception& e) {
+        const Status st = internal_error("Subscribe", &e);
+        if (stream) {
+            stream->end(st);  // logged when the stream ends
+            return stream.get();
+        }
+        return new RefusedStream(finish("Subscribe", ctx, st, true));
+    } catch (...) {
+        const Status st = internal_error("Subscribe", nullptr);
+        if (stream) {
+            stream->end(st);
+            return stream.get();
+        }
+        return new RefusedStream(finish("Subscribe", ctx, st, true));
     }
-    std::uint64_t id = 0;
-    {
-        std::lock_guard lock(streams_mu_);
-        id = next_stream_id_++;
-    }
-    auto stream = std::make_shared<Stream>(*this, ctx, c.session, c.token_hash, req->after_seq(),
-                                           req->backlog_only(), id);
-    // Registered before it starts, so a revocation or reload from now on reaches it; a
-    // session ended in between is caught by the re-check below.
-    register_stream(stream);
-    stream->start();
-    const Session& ses = c.session;
-    if (!trust_.has_root(ses.organisation_id) ||
-        trust_.is_revoked(ses.organisation_id, ses.serial, ses.device_id)) {
-        stream->end(Status(StatusCode::UNAUTHENTICATED, "certificate revoked"));
-    }
-    return stream.get();
 }
 
 Status RelayService::Ack(grpc::ServerContext* ctx, const v1::AckRequest* req,
                          v1::AckResponse* resp) {
-    Caller c;
-    if (auto st = authenticate(ctx, c); !st.ok()) return finish("Ack", ctx, st);
-    auto r = storage_.ack(c.session.device_id, req->upto_seq());
-    if (!r.ok()) return finish("Ack", ctx, from_store(ctx, r.error()), c.session.device_id);
-    hub_.acked(c.session.device_id, req->upto_seq());
-    resp->set_deleted(r.value());
-    return Status::OK;
+    return handle("Ack", ctx, Auth::session, [&](const Caller& c) -> Status {
+        auto r = storage_.ack(c.session.device_id, req->upto_seq());
+        if (!r.ok()) return from_store(ctx, r.error());
+        hub_.acked(c.session.device_id, req->upto_seq());
+        resp->set_deleted(r.value());
+        return Status::OK;
+    });
 }
 
 Status RelayService::PublishRevocationList(grpc::ServerContext* ctx,
                                            const v1::PublishRevocationListRequest* req,
                                            v1::PublishRevocationListResponse* resp) {
-    Caller c;
-    if (auto st = authenticate(ctx, c); !st.ok()) return finish("PublishRevocationList", ctx, st);
-    auto st = apply_revocation_list(req->revocation_list());
-    if (!st.ok()) return finish("PublishRevocationList", ctx, st, c.session.device_id);
-    cert::v1::RevocationListBody body;
-    body.ParseFromString(req->revocation_list().body());  // verified above
-    resp->set_sequence(body.sequence());
-    return Status::OK;
+    return handle("PublishRevocationList", ctx, Auth::session, [&](const Caller&) -> Status {
+        auto st = apply_revocation_list(req->revocation_list());
+        if (!st.ok()) return st;
+        cert::v1::RevocationListBody body;
+        body.ParseFromString(req->revocation_list().body());  // verified above
+        resp->set_sequence(body.sequence());
+        return Status::OK;
+    });
 }
 
 Status RelayService::apply_revocation_list(const cert::v1::RevocationList& list) {
@@ -1223,13 +1320,14 @@ Status RelayService::apply_revocation_list(const cert::v1::RevocationList& list)
     // with the end of its sessions.
     std::lock_guard serial_lock(revocation_mu_);
     auto r = trust_.install_revocation_list(list);
-    if (auto* e = std::get_if<cert::CertError>(&r)) {
-        const auto code = e->code == cert::CertErrc::stale       ? StatusCode::FAILED_PRECONDITION
-                          : e->code == cert::CertErrc::malformed ? StatusCode::INVALID_ARGUMENT
-                                                                 : StatusCode::PERMISSION_DENIED;
-        return Status(code, std::string("revocation list: ") + e->message);
+    if (!r.ok()) {
+        const cert::CertError& e = r.error();
+        const auto code = e.code == cert::CertErrc::stale       ? StatusCode::FAILED_PRECONDITION
+                          : e.code == cert::CertErrc::malformed ? StatusCode::INVALID_ARGUMENT
+                                                                : StatusCode::PERMISSION_DENIED;
+        return Status(code, std::string("revocation list: ") + e.message);
     }
-    const auto& body = std::get<cert::v1::RevocationListBody>(r);
+    const cert::v1::RevocationListBody& body = r.value();
     const std::set<std::uint64_t> serials(body.revoked_serials().begin(),
                                           body.revoked_serials().end());
     std::set<Bytes> keys;

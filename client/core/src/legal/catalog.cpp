@@ -663,7 +663,7 @@ class Builder {
     std::vector<std::pair<const Duty*, Loc>> duty_locs_;
 };
 
-std::variant<Catalog, CatalogError> build(std::vector<ParsedFile>& files) {
+CatalogResult build(std::vector<ParsedFile>& files) {
     Catalog cat;
     for (const auto& f : files) cat.files.push_back(f.name);
     try {
@@ -681,8 +681,8 @@ std::variant<Catalog, CatalogError> build(std::vector<ParsedFile>& files) {
     return cat;
 }
 
-std::variant<ParsedFile, CatalogError> parse_file(const std::string& name,
-                                                  const std::string& text) {
+lagrum::Result<ParsedFile, CatalogError> parse_file(const std::string& name,
+                                                    const std::string& text) {
     ParsedFile f;
     f.name = name;
     f.tree = std::make_unique<TextFormat::ParseInfoTree>();
@@ -799,18 +799,18 @@ std::string CatalogError::to_string() const {
     return out;
 }
 
-std::variant<Catalog, CatalogError> load_catalog_from_texts(
+CatalogResult load_catalog_from_texts(
     const std::vector<std::pair<std::string, std::string>>& texts) {
     std::vector<ParsedFile> files;
     for (const auto& [name, text] : texts) {
         auto r = parse_file(name, text);
-        if (auto* e = std::get_if<CatalogError>(&r)) return *e;
-        files.push_back(std::move(std::get<ParsedFile>(r)));
+        if (!r.ok()) return std::move(r).error();
+        files.push_back(std::move(r).value());
     }
     return build(files);
 }
 
-std::variant<Catalog, CatalogError> load_catalog(const std::filesystem::path& dir) {
+CatalogResult load_catalog(const std::filesystem::path& dir) {
     constexpr std::uintmax_t kMaxFileBytes = 4u << 20;  // a catalog file is a few KB
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec)) {

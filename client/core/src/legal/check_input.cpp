@@ -332,8 +332,7 @@ Draft draft_value(const json& root, const Catalog& cat) {
 
 }  // namespace
 
-std::variant<Draft, InputError> parse_check_input(std::string_view json_text,
-                                                  const Catalog& catalog) {
+CheckInputResult parse_check_input(std::string_view json_text, const Catalog& catalog) {
     try {
         if (json_text.size() > kMaxInputBytes) {
             fail("io_error", "", "input is larger than 1 MiB");

@@ -28,8 +28,7 @@ int luhn_check_digit(std::string_view nine_digits) {
     return (10 - sum % 10) % 10;
 }
 
-std::variant<Personnummer, PersonnummerError> parse_personnummer(std::string_view text,
-                                                                 const Date& reference) {
+PersonnummerResult parse_personnummer(std::string_view text, const Date& reference) {
     // Split into the date part, the separator and the four last digits.
     std::string_view date_part;
     std::string_view tail;

@@ -246,9 +246,10 @@ void Client::Impl::load() {
         while (st.step()) {
             cert::v1::RevocationList list;
             const auto b = st.blob(0);
-            if (list.ParseFromArray(b.data(), static_cast<int>(b.size()))) {
-                trust.install_revocation_list(list);
-            }
+            if (!list.ParseFromArray(b.data(), static_cast<int>(b.size()))) continue;
+            // Each list was verified when it was stored; one that no longer installs
+            // (its root is not pinned any more, or a newer list is in) is skipped.
+            if (auto installed = trust.install_revocation_list(list); !installed.ok()) continue;
         }
     }
     if (auto c = meta("certificate")) {

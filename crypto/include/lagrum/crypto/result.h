@@ -1,13 +1,15 @@
 // Typed errors for the crypto layer: every fallible function returns Result<T>.
 //
-// C++20 has no std::expected, so this is a small, explicit stand-in. Accessing the
-// value of a failed Result throws BadResultAccess (a programming error, never UB).
+// Result<T> is lagrum::Result<T, Error> (lagrum/result.h, shared by every layer). Accessing
+// the value of a failed Result throws BadResultAccess (a programming error, never UB).
 #pragma once
 
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <variant>
+
+#include "lagrum/result.h"
 
 namespace lagrum::crypto {
 
@@ -28,43 +30,15 @@ struct Error {
     std::string message;
 };
 
-class BadResultAccess : public std::logic_error {
-public:
-    using std::logic_error::logic_error;
-};
+using lagrum::BadResultAccess;
 
+// The crypto layer's instance of the project-wide lagrum::Result (lagrum/result.h).
 template <class T>
-class [[nodiscard]] Result {
-public:
-    Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
-    Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
-
-    bool ok() const noexcept { return v_.index() == 0; }
-    explicit operator bool() const noexcept { return ok(); }
-
-    T& value() & { check(); return std::get<0>(v_); }
-    const T& value() const& { check(); return std::get<0>(v_); }
-    T&& value() && { check(); return std::get<0>(std::move(v_)); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
-    T& operator*() & { return value(); }
-    const T& operator*() const& { return value(); }
-
-    const Error& error() const {
-        if (ok()) throw BadResultAccess("error() on a successful Result");
-        return std::get<1>(v_);
-    }
-
-private:
-    void check() const {
-        if (!ok()) throw BadResultAccess("value() on failed Result: " + std::get<1>(v_).message);
-    }
-    std::variant<T, Error> v_;
-};
+using Result = lagrum::Result<T, Error>;
 
 // Result of an operation with no value.
 class [[nodiscard]] Status {
-public:
+  public:
     Status() = default;
     Status(Error error) : error_(std::move(error)), failed_(true) {}  // NOLINT
     bool ok() const noexcept { return !failed_; }
@@ -74,11 +48,13 @@ public:
         return error_;
     }
 
-private:
+  private:
     Error error_{Errc::internal, {}};
     bool failed_ = false;
 };
 
-inline Error make_error(Errc code, std::string message) { return Error{code, std::move(message)}; }
+inline Error make_error(Errc code, std::string message) {
+    return Error{code, std::move(message)};
+}
 
 }  // namespace lagrum::crypto

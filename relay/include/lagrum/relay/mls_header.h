@@ -16,12 +16,13 @@
 namespace lagrum::relay {
 
 using wire::ContentType;
+using wire::HeaderError;
 using wire::kMaxGroupIdSize;
 using wire::MlsHeader;
 using wire::WireFormat;
 
-// wire::parse_mls_header: an error string for anything malformed; PrivateMessage is
+// wire::parse_mls_header: a wire::HeaderError for anything malformed; PrivateMessage is
 // checked whole (trailing bytes rejected), PublicMessage up to its content_type.
-std::variant<MlsHeader, std::string> parse_mls_header(crypto::ByteView message);
+wire::HeaderResult parse_mls_header(crypto::ByteView message);
 
 }  // namespace lagrum::relay

@@ -146,8 +146,25 @@ class RelayService final
     };
     // Checks the session token and the rate limit; fills `caller` or returns the error.
     grpc::Status authenticate(grpc::ServerContextBase* ctx, Caller& caller);
+
+    // The one wrapper of every RPC handler (service.cpp, "The handler wrapper"): admit
+    // the call (authenticate when it needs a session, refuse during shutdown), run the
+    // body, log the outcome without ids or payloads, answer INTERNAL on an exception.
+    enum class Auth { none, session };
+    grpc::Status admit(grpc::ServerContextBase* ctx, Auth auth, Caller& caller);
+    template <class Body>
+    grpc::Status handle(const char* method, grpc::ServerContextBase* ctx, Auth auth, Body&& body);
+    class Reply;
+    template <class Body>
+    grpc::ServerUnaryReactor* handle_async(const char* method, grpc::CallbackServerContext* ctx,
+                                           Auth auth, Body&& body);
+    // Logs an exception that escaped a handler (its type, never its text) and returns
+    // INTERNAL; `e` is null for a non-standard exception.
+    grpc::Status internal_error(const char* method, const std::exception* e);
+    // Logs a failed call (rate-limited unless `authenticated`) and returns `st`.
     grpc::Status finish(const char* method, grpc::ServerContextBase* ctx, const grpc::Status& st,
-                        const Bytes& device = {});
+                        bool authenticated);
+    // The one mapping of a StoreError to a status code.
     grpc::Status from_store(grpc::ServerContextBase* ctx, const StoreError& e);
     // Validates a SendMessage request; fills `out` or returns the error.
     grpc::Status prepare_message(const v1::SendMessageRequest* req, const Bytes& sender,

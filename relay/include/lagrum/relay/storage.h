@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "lagrum/crypto/bytes.h"
+#include "lagrum/result.h"
 
 namespace lagrum::relay {
 
@@ -40,19 +41,11 @@ struct StoreError {
 
 struct Unit {};
 
+// The relay's instance of the project-wide lagrum::Result: [[nodiscard]], ok()/value()/
+// error() as before (value() on a failure now throws lagrum::BadResultAccess instead of
+// std::bad_variant_access), constructible from a T or a StoreError.
 template <class T>
-class StoreResult {
-  public:
-    StoreResult(T value) : v_(std::move(value)) {}           // NOLINT: implicit by design
-    StoreResult(StoreError error) : v_(std::move(error)) {}  // NOLINT
-    bool ok() const { return v_.index() == 0; }
-    T& value() { return std::get<0>(v_); }
-    const T& value() const { return std::get<0>(v_); }
-    const StoreError& error() const { return std::get<1>(v_); }
-
-  private:
-    std::variant<T, StoreError> v_;
-};
+using StoreResult = lagrum::Result<T, StoreError>;
 
 struct StorageLimits {
     std::uint64_t mailbox_max_count = 100000;                 // deliveries per device

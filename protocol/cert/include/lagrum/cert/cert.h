@@ -16,6 +16,7 @@
 
 #include "cert.pb.h"
 #include "lagrum/crypto/bytes.h"
+#include "lagrum/result.h"
 
 namespace lagrum::cert {
 
@@ -46,8 +47,10 @@ struct CertError {
     std::string message;
 };
 
+// The project-wide lagrum::Result ([[nodiscard]]); still a std::variant<T, CertError>
+// underneath, so std::get_if callers compile unchanged.
 template <class T>
-using CertResult = std::variant<T, CertError>;
+using CertResult = lagrum::Result<T, CertError>;
 
 // The organisation roots one party pins, plus the newest revocation list per root.
 // Thread-safe: verification may run concurrently with installing revocation lists.

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "lagrum/core/legal/date.h"
+#include "lagrum/result.h"
 
 namespace lagrum::core::legal {
 
@@ -257,10 +258,14 @@ struct CatalogError {
 };
 
 // Loads every *.textpb in `dir` (sorted by name), merges and validates them.
-std::variant<Catalog, CatalogError> load_catalog(const std::filesystem::path& dir);
+// The project-wide lagrum::Result ([[nodiscard]]); a std::variant<Catalog, CatalogError>
+// underneath, so std::get_if callers compile unchanged.
+using CatalogResult = lagrum::Result<Catalog, CatalogError>;
+
+CatalogResult load_catalog(const std::filesystem::path& dir);
 
 // Same from in-memory files (name, text), for tests.
-std::variant<Catalog, CatalogError> load_catalog_from_texts(
+CatalogResult load_catalog_from_texts(
     const std::vector<std::pair<std::string, std::string>>& files);
 
 }  // namespace lagrum::core::legal

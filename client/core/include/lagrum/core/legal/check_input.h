@@ -22,8 +22,11 @@ struct InputError {
 inline constexpr std::size_t kMaxInputBytes = 1u << 20;
 inline constexpr int kMaxJsonDepth = 32;
 
-std::variant<Draft, InputError> parse_check_input(std::string_view json_text,
-                                                  const Catalog& catalog);
+// The project-wide lagrum::Result ([[nodiscard]]); a std::variant<Draft, InputError>
+// underneath, so std::get_if callers compile unchanged.
+using CheckInputResult = lagrum::Result<Draft, InputError>;
+
+CheckInputResult parse_check_input(std::string_view json_text, const Catalog& catalog);
 
 // The one stderr line for an input error: {"error":…,"path":…|null,"message":…}.
 std::string error_json(const InputError& e);

@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "lagrum/core/legal/date.h"
+#include "lagrum/result.h"
 
 namespace lagrum::core::legal {
 
@@ -26,8 +27,10 @@ struct Personnummer {
 
 // Parses `text` with `reference` as the date the number is used on (it resolves the century
 // of 10-digit forms: '-' or no separator ⇒ within the last 99 years, '+' ⇒ 100–199 years).
-std::variant<Personnummer, PersonnummerError> parse_personnummer(std::string_view text,
-                                                                 const Date& reference);
+// The project-wide lagrum::Result ([[nodiscard]]); a std::variant underneath, so
+// std::get_if callers compile unchanged.
+using PersonnummerResult = lagrum::Result<Personnummer, PersonnummerError>;
+PersonnummerResult parse_personnummer(std::string_view text, const Date& reference);
 
 // English description of an error (never contains the number).
 std::string_view describe(PersonnummerError e);

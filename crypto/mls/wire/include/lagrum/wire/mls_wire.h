@@ -10,6 +10,7 @@
 #include <string>
 #include <variant>
 
+#include "lagrum/result.h"
 #include "lagrum/wire/tls_syntax.h"
 
 namespace lagrum::wire {
@@ -47,12 +48,20 @@ struct MlsHeader {
 // are 16-32 bytes).
 inline constexpr std::size_t kMaxGroupIdSize = 255;
 
-// Parses the plaintext header of an MLSMessage. Returns an error string for anything
+// Why a header was rejected: one English phrase, no bytes of the message.
+struct HeaderError {
+    std::string message;
+};
+
+// The project-wide lagrum::Result ([[nodiscard]]).
+using HeaderResult = lagrum::Result<MlsHeader, HeaderError>;
+
+// Parses the plaintext header of an MLSMessage. Returns a HeaderError for anything
 // malformed: wrong version, unknown wire format, non-minimal or oversized varints,
 // truncated fields, an unknown sender or content type. For PrivateMessage the whole
 // structure is checked and trailing bytes are rejected; for PublicMessage the parser
 // stops after content_type (the rest needs the group state to parse) but requires a
 // non-empty remainder.
-std::variant<MlsHeader, std::string> parse_mls_header(ByteView message);
+HeaderResult parse_mls_header(ByteView message);
 
 }  // namespace lagrum::wire
