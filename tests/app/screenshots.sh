@@ -3,7 +3,9 @@
 # (LAGRUM_APP_SCREENSHOTS, see client/app/qml/ScreenshotDriver.qml): unlock, a wrong
 # passphrase, the conversation list, a conversation with its provision tag and tooltip,
 # the wizard (typing, incomplete, blocked with the suggestion, allowed), sent,
-# and the dark theme. A fresh world (make_world.sh, real relay) for each language.
+# the dark theme, a risk meeting (agenda, a share blocked and one allowed, signed
+# minutes, PDF export), the consent register and the verified disclosure log. A fresh
+# world (make_world.sh, real relay) for each language.
 # Usage: tests/app/screenshots.sh [BUILD_DIR] [OUT_DIR]   (defaults: build, BUILD_DIR/screenshots)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,9 +30,11 @@ for lang in sv en; do
         LAGRUM_APP_SCREENSHOTS=$out LAGRUM_APP_SHOT_PASSPHRASE=testpass \
         LAGRUM_APP_SHOT_ROOM="Unga i riskzon" LAGRUM_APP_SHOT_CONVERSATION="Soc och polis" LAGRUM_APP_SHOT_SUBJECT=200801012386 \
         LAGRUM_APP_SHOT_PROVISION=osl-10-18a \
+        LAGRUM_APP_SHOT_MEMBERS="se.polisen.vast/cecilia,se.boras.skola/dora" \
+        LAGRUM_APP_SHOT_MEETING_SUBJECT=201203149982 \
         LAGRUM_APP_SHOT_FACTS='{"risk_of_criminal_activity":true,"not_inappropriate":true,"concerns_committed_crime":false}' \
         LAGRUM_APP_SHOT_TEXT="Kalle har setts med personer som rekryterar till ett kriminellt nätverk." \
-        timeout 120 "$app" --profile "$world/anna" --lang "$lang"
+        timeout 240 "$app" --profile "$world/anna" --lang "$lang"
     ) || { echo "screenshots.sh: the app failed ($lang)" >&2; kill "$(cat "$world/relay.pid")"; exit 1; }
     kill "$(cat "$world/relay.pid")" 2>/dev/null || true
     rm -rf "$world"

@@ -198,6 +198,478 @@
         <source>Dark theme</source>
         <translation>Dark theme</translation>
     </message>
+    <message>
+        <source>Sections</source>
+        <translation>Sections</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>Conversations</translation>
+    </message>
+    <message>
+        <source>Meetings</source>
+        <translation>Meetings</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>Records</translation>
+    </message>
+</context>
+<context>
+    <name>MeetingsPage</name>
+    <message>
+        <source>New meeting</source>
+        <translation>New meeting</translation>
+    </message>
+    <message>
+        <source>Meetings</source>
+        <translation>Meetings</translation>
+    </message>
+    <message>
+        <source>No meetings yet. Create one, or wait until a chair invites you.</source>
+        <translation>No meetings yet. Create one, or wait until a chair invites you.</translation>
+    </message>
+    <message>
+        <source>Choose a meeting on the left, or create a new one.</source>
+        <translation>Choose a meeting on the left, or create a new one.</translation>
+    </message>
+    <message>
+        <source>Room name</source>
+        <translation>Room name</translation>
+    </message>
+    <message>
+        <source>e.g. URF december</source>
+        <translation>e.g. URF december</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>e.g. Unga i riskzon, december</source>
+        <translation>e.g. Unga i riskzon, december</translation>
+    </message>
+    <message>
+        <source>Date and time (YYYY-MM-DD HH:MM)</source>
+        <translation>Date and time (YYYY-MM-DD HH:MM)</translation>
+    </message>
+    <message>
+        <source>Date and time</source>
+        <translation>Date and time</translation>
+    </message>
+    <message>
+        <source>Participants</source>
+        <translation>Participants</translation>
+    </message>
+    <message>
+        <source>Create meeting</source>
+        <translation>Create meeting</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Chair: %1</source>
+        <translation>Chair: %1</translation>
+    </message>
+    <message>
+        <source>(you)</source>
+        <translation>(you)</translation>
+    </message>
+    <message>
+        <source>Participants: %1</source>
+        <translation>Participants: %1</translation>
+    </message>
+    <message>
+        <source>Agenda</source>
+        <translation>Agenda</translation>
+    </message>
+    <message>
+        <source>The agenda is empty.</source>
+        <translation>The agenda is empty.</translation>
+    </message>
+    <message>
+        <source>Item %1: young person %2</source>
+        <translation>Item %1: young person %2</translation>
+    </message>
+    <message>
+        <source>you hold the personnummer</source>
+        <translation>you hold the personnummer</translation>
+    </message>
+    <message>
+        <source>Personnummer (YYYYMMDD-NNNN)</source>
+        <translation>Personnummer (YYYYMMDD-NNNN)</translation>
+    </message>
+    <message>
+        <source>The young person&apos;s personnummer</source>
+        <translation>The young person&apos;s personnummer</translation>
+    </message>
+    <message>
+        <source>Add to agenda</source>
+        <translation>Add to agenda</translation>
+    </message>
+    <message>
+        <source>Open the meeting</source>
+        <translation>Open the meeting</translation>
+    </message>
+    <message>
+        <source>Close and sign the minutes</source>
+        <translation>Close and sign the minutes</translation>
+    </message>
+    <message>
+        <source>Share within an agenda item</source>
+        <translation>Share within an agenda item</translation>
+    </message>
+    <message>
+        <source>Everyone in the meeting receives what you share, so the provision must allow every participant.</source>
+        <translation>Everyone in the meeting receives what you share, so the provision must allow every participant.</translation>
+    </message>
+    <message>
+        <source>Agenda item</source>
+        <translation>Agenda item</translation>
+    </message>
+    <message>
+        <source>Item %1 (%2)</source>
+        <translation>Item %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Provision (lagrum)</source>
+        <translation>Provision (lagrum)</translation>
+    </message>
+    <message>
+        <source>Choose the provision</source>
+        <translation>Choose the provision</translation>
+    </message>
+    <message>
+        <source>What you share</source>
+        <translation>What you share</translation>
+    </message>
+    <message>
+        <source>Only what the meeting needs.</source>
+        <translation>Only what the meeting needs.</translation>
+    </message>
+    <message>
+        <source>Share in the meeting</source>
+        <translation>Share in the meeting</translation>
+    </message>
+    <message>
+        <source>Shared.</source>
+        <translation>Shared.</translation>
+    </message>
+    <message>
+        <source>Not shared: the legal check refused it.</source>
+        <translation>Not shared: the legal check refused it.</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <source>Agenda item for the decision</source>
+        <translation>Agenda item for the decision</translation>
+    </message>
+    <message>
+        <source>The decision</source>
+        <translation>The decision</translation>
+    </message>
+    <message>
+        <source>Follow-up (optional)</source>
+        <translation>Follow-up (optional)</translation>
+    </message>
+    <message>
+        <source>Follow-up</source>
+        <translation>Follow-up</translation>
+    </message>
+    <message>
+        <source>Record the decision</source>
+        <translation>Record the decision</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>Minutes</translation>
+    </message>
+    <message>
+        <source>The meeting is closed; the minutes arrive with the next sync.</source>
+        <translation>The meeting is closed; the minutes arrive with the next sync.</translation>
+    </message>
+    <message>
+        <source>Signed minutes: the chair&apos;s signature verifies.</source>
+        <translation>Signed minutes: the chair&apos;s signature verifies.</translation>
+    </message>
+    <message>
+        <source>The minutes&apos; signature does NOT verify. Do not rely on them.</source>
+        <translation>The minutes&apos; signature does NOT verify. Do not rely on them.</translation>
+    </message>
+    <message>
+        <source>PDF file</source>
+        <translation>PDF file</translation>
+    </message>
+    <message>
+        <source>Save as PDF</source>
+        <translation>Save as PDF</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>Exporting</translation>
+    </message>
+    <message>
+        <source>Writing the PDF… you can keep working.</source>
+        <translation>Writing the PDF… you can keep working.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %1 (%n page(s)).</source>
+        <translation>
+            <numerusform>Saved %1 (%n page).</numerusform>
+            <numerusform>Saved %1 (%n pages).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>Yes: %1</source>
+        <translation>Yes: %1</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <source>No: %1</source>
+        <translation>No: %1</translation>
+    </message>
+    <message>
+        <source>Choose</source>
+        <translation>Choose</translation>
+    </message>
+</context>
+<context>
+    <name>RecordsPage</name>
+    <message>
+        <source>Records</source>
+        <translation>Records</translation>
+    </message>
+    <message>
+        <source>Consent register</source>
+        <translation>Consent register</translation>
+    </message>
+    <message>
+        <source>Disclosure log</source>
+        <translation>Disclosure log</translation>
+    </message>
+    <message>
+        <source>Verify a contact</source>
+        <translation>Verify a contact</translation>
+    </message>
+    <message>
+        <source>Consents</source>
+        <translation>Consents</translation>
+    </message>
+    <message>
+        <source>The register is empty.</source>
+        <translation>The register is empty.</translation>
+    </message>
+    <message>
+        <source>signature does not verify: never used</source>
+        <translation>signature does not verify: never used</translation>
+    </message>
+    <message>
+        <source>Young person %1 · given by %2 · to %3</source>
+        <translation>Young person %1 · given by %2 · to %3</translation>
+    </message>
+    <message>
+        <source>registered %1</source>
+        <translation>registered %1</translation>
+    </message>
+    <message>
+        <source>valid until %1</source>
+        <translation>valid until %1</translation>
+    </message>
+    <message>
+        <source>document: %1</source>
+        <translation>document: %1</translation>
+    </message>
+    <message>
+        <source>Withdraw</source>
+        <translation>Withdraw</translation>
+    </message>
+    <message>
+        <source>Withdraw consent %1</source>
+        <translation>Withdraw consent %1</translation>
+    </message>
+    <message>
+        <source>Register a consent</source>
+        <translation>Register a consent</translation>
+    </message>
+    <message>
+        <source>Personnummer</source>
+        <translation>Personnummer</translation>
+    </message>
+    <message>
+        <source>YYYYMMDD-NNNN</source>
+        <translation>YYYYMMDD-NNNN</translation>
+    </message>
+    <message>
+        <source>The young person&apos;s personnummer</source>
+        <translation>The young person&apos;s personnummer</translation>
+    </message>
+    <message>
+        <source>Given by</source>
+        <translation>Given by</translation>
+    </message>
+    <message>
+        <source>Guardian</source>
+        <translation>Guardian</translation>
+    </message>
+    <message>
+        <source>The young person</source>
+        <translation>The young person</translation>
+    </message>
+    <message>
+        <source>May be given to</source>
+        <translation>May be given to</translation>
+    </message>
+    <message>
+        <source>Police</source>
+        <translation>Police</translation>
+    </message>
+    <message>
+        <source>School</source>
+        <translation>School</translation>
+    </message>
+    <message>
+        <source>Health care</source>
+        <translation>Health care</translation>
+    </message>
+    <message>
+        <source>Social services</source>
+        <translation>Social services</translation>
+    </message>
+    <message>
+        <source>May be given to %1</source>
+        <translation>May be given to %1</translation>
+    </message>
+    <message>
+        <source>Purpose</source>
+        <translation>Purpose</translation>
+    </message>
+    <message>
+        <source>Valid until (optional)</source>
+        <translation>Valid until (optional)</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <source>Signed document (file)</source>
+        <translation>Signed document (file)</translation>
+    </message>
+    <message>
+        <source>/path/to/samtycke.pdf</source>
+        <translation>/path/to/samtycke.pdf</translation>
+    </message>
+    <message>
+        <source>Register the consent</source>
+        <translation>Register the consent</translation>
+    </message>
+    <message>
+        <source>Close the case</source>
+        <translation>Close the case</translation>
+    </message>
+    <message>
+        <source>When the social-services case closes, every consent about the young person ends and queued messages that rested on them are held.</source>
+        <translation>When the social-services case closes, every consent about the young person ends and queued messages that rested on them are held.</translation>
+    </message>
+    <message>
+        <source>Personnummer (YYYYMMDD-NNNN)</source>
+        <translation>Personnummer (YYYYMMDD-NNNN)</translation>
+    </message>
+    <message>
+        <source>Personnummer of the case to close</source>
+        <translation>Personnummer of the case to close</translation>
+    </message>
+    <message>
+        <source>Verify the log</source>
+        <translation>Verify the log</translation>
+    </message>
+    <message>
+        <source>Verifying</source>
+        <translation>Verifying</translation>
+    </message>
+    <message>
+        <source>Checking every hash and signature…</source>
+        <translation>Checking every hash and signature…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Not verified yet. %n entries.</source>
+        <translation>
+            <numerusform>Not verified yet. %n entry.</numerusform>
+            <numerusform>Not verified yet. %n entries.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export file</source>
+        <translation>Export file</translation>
+    </message>
+    <message>
+        <source>Export format</source>
+        <translation>Export format</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>Export the log</source>
+        <translation>Export the log</translation>
+    </message>
+    <message>
+        <source>Exporting… you can keep working.</source>
+        <translation>Exporting… you can keep working.</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>Saved %1</translation>
+    </message>
+    <message>
+        <source>First bad entry</source>
+        <translation>First bad entry</translation>
+    </message>
+    <message>
+        <source>first bad entry</source>
+        <translation>first bad entry</translation>
+    </message>
+    <message>
+        <source>Compare the safety number with your contact in person or by phone. If the digits differ, do not send: someone may be in between.</source>
+        <translation>Compare the safety number with your contact in person or by phone. If the digits differ, do not send: someone may be in between.</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <source>Show the safety number</source>
+        <translation>Show the safety number</translation>
+    </message>
+    <message>
+        <source>Safety number with %1</source>
+        <translation>Safety number with %1</translation>
+    </message>
+    <message>
+        <source>Safety number: %1</source>
+        <translation>Safety number: %1</translation>
+    </message>
+    <message>
+        <source>QR code of the safety number</source>
+        <translation>QR code of the safety number</translation>
+    </message>
 </context>
 <context>
     <name>SetupPage</name>
@@ -430,6 +902,122 @@
         <source>Checking and sending…</source>
         <translation>Checking and sending…</translation>
     </message>
+    <message>
+        <source>Meeting created. You chair it: add the young people to the agenda.</source>
+        <translation>Meeting created. You chair it: add the young people to the agenda.</translation>
+    </message>
+    <message>
+        <source>The meeting is open.</source>
+        <translation>The meeting is open.</translation>
+    </message>
+    <message>
+        <source>The young person is on the agenda (shown by meeting pseudonym).</source>
+        <translation>The young person is on the agenda (shown by meeting pseudonym).</translation>
+    </message>
+    <message>
+        <source>Shared within the agenda item.</source>
+        <translation>Shared within the agenda item.</translation>
+    </message>
+    <message>
+        <source>Not shared: the legal check refused it. The refusal is recorded in the minutes, never its text.</source>
+        <translation>Not shared: the legal check refused it. The refusal is recorded in the minutes, never its text.</translation>
+    </message>
+    <message>
+        <source>Decision recorded.</source>
+        <translation>Decision recorded.</translation>
+    </message>
+    <message>
+        <source>The meeting is closed; the minutes are signed and sent to the participants.</source>
+        <translation>The meeting is closed; the minutes are signed and sent to the participants.</translation>
+    </message>
+    <message>
+        <source>Consent registered and signed.</source>
+        <translation>Consent registered and signed.</translation>
+    </message>
+    <message>
+        <source>Consent withdrawn.</source>
+        <translation>Consent withdrawn.</translation>
+    </message>
+    <message>
+        <source>Case closed: every consent about the young person has ended.</source>
+        <translation>Case closed: every consent about the young person has ended.</translation>
+    </message>
+    <message>
+        <source>The disclosure log is exported.</source>
+        <translation>The disclosure log is exported.</translation>
+    </message>
+    <message>
+        <source>The minutes are saved as PDF.</source>
+        <translation>The minutes are saved as PDF.</translation>
+    </message>
+    <message>
+        <source>Give the meeting a room name and a title.</source>
+        <translation>Give the meeting a room name and a title.</translation>
+    </message>
+    <message>
+        <source>Choose at least one participant.</source>
+        <translation>Choose at least one participant.</translation>
+    </message>
+    <message>
+        <source>Creating the meeting…</source>
+        <translation>Creating the meeting…</translation>
+    </message>
+    <message>
+        <source>Enter the young person&apos;s personnummer or samordningsnummer.</source>
+        <translation>Enter the young person&apos;s personnummer or samordningsnummer.</translation>
+    </message>
+    <message>
+        <source>Adding to the agenda…</source>
+        <translation>Adding to the agenda…</translation>
+    </message>
+    <message>
+        <source>Opening the meeting…</source>
+        <translation>Opening the meeting…</translation>
+    </message>
+    <message>
+        <source>Choose the agenda item.</source>
+        <translation>Choose the agenda item.</translation>
+    </message>
+    <message>
+        <source>Write what you share.</source>
+        <translation>Write what you share.</translation>
+    </message>
+    <message>
+        <source>Checking and sharing…</source>
+        <translation>Checking and sharing…</translation>
+    </message>
+    <message>
+        <source>Write the decision.</source>
+        <translation>Write the decision.</translation>
+    </message>
+    <message>
+        <source>Recording the decision…</source>
+        <translation>Recording the decision…</translation>
+    </message>
+    <message>
+        <source>Closing the meeting and signing the minutes…</source>
+        <translation>Closing the meeting and signing the minutes…</translation>
+    </message>
+    <message>
+        <source>Choose who may receive information under the consent.</source>
+        <translation>Choose who may receive information under the consent.</translation>
+    </message>
+    <message>
+        <source>Write the end date as YYYY-MM-DD.</source>
+        <translation>Write the end date as YYYY-MM-DD.</translation>
+    </message>
+    <message>
+        <source>Registering the consent…</source>
+        <translation>Registering the consent…</translation>
+    </message>
+    <message>
+        <source>Withdrawing the consent…</source>
+        <translation>Withdrawing the consent…</translation>
+    </message>
+    <message>
+        <source>Closing the case…</source>
+        <translation>Closing the case…</translation>
+    </message>
 </context>
 <context>
     <name>lagrum::app::ComposeModel</name>
@@ -531,6 +1119,49 @@
     </message>
 </context>
 <context>
+    <name>lagrum::app::MeetingModel</name>
+    <message>
+        <source>Scheduled</source>
+        <translation>Scheduled</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>Closed, minutes signed</source>
+        <translation>Closed, minutes signed</translation>
+    </message>
+    <message>
+        <source>Social services</source>
+        <translation>Social services</translation>
+    </message>
+    <message>
+        <source>Police</source>
+        <translation>Police</translation>
+    </message>
+    <message>
+        <source>School</source>
+        <translation>School</translation>
+    </message>
+    <message>
+        <source>Health care</source>
+        <translation>Health care</translation>
+    </message>
+    <message>
+        <source>Missing: %1</source>
+        <translation>Missing: %1</translation>
+    </message>
+    <message>
+        <source>%1 (follow-up: %2)</source>
+        <translation>%1 (follow-up: %2)</translation>
+    </message>
+    <message>
+        <source>%1 · %2 (%3) · %4: refused by the legal check</source>
+        <translation>%1 · %2 (%3) · %4: refused by the legal check</translation>
+    </message>
+</context>
+<context>
     <name>lagrum::app::MessageModel</name>
     <message>
         <source>No secrecy marking</source>
@@ -559,6 +1190,74 @@
     <message>
         <source>The provision is not in this catalog.</source>
         <translation>The provision is not in this catalog.</translation>
+    </message>
+</context>
+<context>
+    <name>lagrum::app::RecordsModel</name>
+    <message>
+        <source>Social services</source>
+        <translation>Social services</translation>
+    </message>
+    <message>
+        <source>Police</source>
+        <translation>Police</translation>
+    </message>
+    <message>
+        <source>School</source>
+        <translation>School</translation>
+    </message>
+    <message>
+        <source>Health care</source>
+        <translation>Health care</translation>
+    </message>
+    <message>
+        <source>Given</source>
+        <translation>Given</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>Withdrawn</translation>
+    </message>
+    <message>
+        <source>Ended: case closed</source>
+        <translation>Ended: case closed</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Expired</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n consent(s) ended. No queued message depended on them.</source>
+        <translation>
+            <numerusform>%n consent ended. No queued message depended on it.</numerusform>
+            <numerusform>%n consents ended. No queued message depended on them.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n consent(s) ended. %1 queued message(s) are held and will not be sent.</source>
+        <translation>
+            <numerusform>%n consent ended. %1 queued message(s) are held and will not be sent.</numerusform>
+            <numerusform>%n consents ended. %1 queued message(s) are held and will not be sent.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Guardian</source>
+        <translation>Guardian</translation>
+    </message>
+    <message>
+        <source>The young person</source>
+        <translation>The young person</translation>
+    </message>
+    <message numerus="yes">
+        <source>The log is intact: %n entries, every hash and signature checked.</source>
+        <translation>
+            <numerusform>The log is intact: %n entry, every hash and signature checked.</numerusform>
+            <numerusform>The log is intact: %n entries, every hash and signature checked.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The log is BROKEN at entry %1: %2</source>
+        <translation>The log is BROKEN at entry %1: %2</translation>
     </message>
 </context>
 </TS>

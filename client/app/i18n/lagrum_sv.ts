@@ -198,6 +198,478 @@
         <source>Dark theme</source>
         <translation>Mörkt tema</translation>
     </message>
+    <message>
+        <source>Sections</source>
+        <translation>Delar</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>Samtal</translation>
+    </message>
+    <message>
+        <source>Meetings</source>
+        <translation>Möten</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>Register</translation>
+    </message>
+</context>
+<context>
+    <name>MeetingsPage</name>
+    <message>
+        <source>New meeting</source>
+        <translation>Nytt möte</translation>
+    </message>
+    <message>
+        <source>Meetings</source>
+        <translation>Möten</translation>
+    </message>
+    <message>
+        <source>No meetings yet. Create one, or wait until a chair invites you.</source>
+        <translation>Inga möten ännu. Skapa ett, eller vänta tills en ordförande bjuder in dig.</translation>
+    </message>
+    <message>
+        <source>Choose a meeting on the left, or create a new one.</source>
+        <translation>Välj ett möte till vänster eller skapa ett nytt.</translation>
+    </message>
+    <message>
+        <source>Room name</source>
+        <translation>Rummets namn</translation>
+    </message>
+    <message>
+        <source>e.g. URF december</source>
+        <translation>t.ex. URF december</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Rubrik</translation>
+    </message>
+    <message>
+        <source>e.g. Unga i riskzon, december</source>
+        <translation>t.ex. Unga i riskzon, december</translation>
+    </message>
+    <message>
+        <source>Date and time (YYYY-MM-DD HH:MM)</source>
+        <translation>Datum och tid (ÅÅÅÅ-MM-DD TT:MM)</translation>
+    </message>
+    <message>
+        <source>Date and time</source>
+        <translation>Datum och tid</translation>
+    </message>
+    <message>
+        <source>Participants</source>
+        <translation>Deltagare</translation>
+    </message>
+    <message>
+        <source>Create meeting</source>
+        <translation>Skapa mötet</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Avbryt</translation>
+    </message>
+    <message>
+        <source>Chair: %1</source>
+        <translation>Ordförande: %1</translation>
+    </message>
+    <message>
+        <source>(you)</source>
+        <translation>(du)</translation>
+    </message>
+    <message>
+        <source>Participants: %1</source>
+        <translation>Deltagare: %1</translation>
+    </message>
+    <message>
+        <source>Agenda</source>
+        <translation>Dagordning</translation>
+    </message>
+    <message>
+        <source>The agenda is empty.</source>
+        <translation>Dagordningen är tom.</translation>
+    </message>
+    <message>
+        <source>Item %1: young person %2</source>
+        <translation>Punkt %1: ungdom %2</translation>
+    </message>
+    <message>
+        <source>you hold the personnummer</source>
+        <translation>du har personnumret</translation>
+    </message>
+    <message>
+        <source>Personnummer (YYYYMMDD-NNNN)</source>
+        <translation>Personnummer (ÅÅÅÅMMDD-NNNN)</translation>
+    </message>
+    <message>
+        <source>The young person&apos;s personnummer</source>
+        <translation>Ungdomens personnummer</translation>
+    </message>
+    <message>
+        <source>Add to agenda</source>
+        <translation>Lägg till på dagordningen</translation>
+    </message>
+    <message>
+        <source>Open the meeting</source>
+        <translation>Öppna mötet</translation>
+    </message>
+    <message>
+        <source>Close and sign the minutes</source>
+        <translation>Avsluta och signera protokollet</translation>
+    </message>
+    <message>
+        <source>Share within an agenda item</source>
+        <translation>Lämna uppgifter under en punkt</translation>
+    </message>
+    <message>
+        <source>Everyone in the meeting receives what you share, so the provision must allow every participant.</source>
+        <translation>Alla i mötet får det du lämnar, så lagrummet måste tillåta utlämnande till varje deltagare.</translation>
+    </message>
+    <message>
+        <source>Agenda item</source>
+        <translation>Punkt på dagordningen</translation>
+    </message>
+    <message>
+        <source>Item %1 (%2)</source>
+        <translation>Punkt %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Provision (lagrum)</source>
+        <translation>Lagrum</translation>
+    </message>
+    <message>
+        <source>Choose the provision</source>
+        <translation>Välj lagrum</translation>
+    </message>
+    <message>
+        <source>What you share</source>
+        <translation>Det du lämnar</translation>
+    </message>
+    <message>
+        <source>Only what the meeting needs.</source>
+        <translation>Bara det mötet behöver.</translation>
+    </message>
+    <message>
+        <source>Share in the meeting</source>
+        <translation>Lämna i mötet</translation>
+    </message>
+    <message>
+        <source>Shared.</source>
+        <translation>Delat.</translation>
+    </message>
+    <message>
+        <source>Not shared: the legal check refused it.</source>
+        <translation>Inte delat: den rättsliga kontrollen stoppade det.</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Beslut</translation>
+    </message>
+    <message>
+        <source>Agenda item for the decision</source>
+        <translation>Punkt för beslutet</translation>
+    </message>
+    <message>
+        <source>The decision</source>
+        <translation>Beslutet</translation>
+    </message>
+    <message>
+        <source>Follow-up (optional)</source>
+        <translation>Uppföljning (frivilligt)</translation>
+    </message>
+    <message>
+        <source>Follow-up</source>
+        <translation>Uppföljning</translation>
+    </message>
+    <message>
+        <source>Record the decision</source>
+        <translation>Anteckna beslutet</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>The meeting is closed; the minutes arrive with the next sync.</source>
+        <translation>Mötet är avslutat; protokollet kommer vid nästa synkronisering.</translation>
+    </message>
+    <message>
+        <source>Signed minutes: the chair&apos;s signature verifies.</source>
+        <translation>Signerat protokoll: ordförandens signatur stämmer.</translation>
+    </message>
+    <message>
+        <source>The minutes&apos; signature does NOT verify. Do not rely on them.</source>
+        <translation>Protokollets signatur stämmer INTE. Lita inte på det.</translation>
+    </message>
+    <message>
+        <source>PDF file</source>
+        <translation>PDF-fil</translation>
+    </message>
+    <message>
+        <source>Save as PDF</source>
+        <translation>Spara som PDF</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>Exporterar</translation>
+    </message>
+    <message>
+        <source>Writing the PDF… you can keep working.</source>
+        <translation>Skriver PDF-filen … du kan fortsätta arbeta.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %1 (%n page(s)).</source>
+        <translation>
+            <numerusform>Sparad: %1 (%n sida).</numerusform>
+            <numerusform>Sparad: %1 (%n sidor).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Ja</translation>
+    </message>
+    <message>
+        <source>Yes: %1</source>
+        <translation>Ja: %1</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Nej</translation>
+    </message>
+    <message>
+        <source>No: %1</source>
+        <translation>Nej: %1</translation>
+    </message>
+    <message>
+        <source>Choose</source>
+        <translation>Välj</translation>
+    </message>
+</context>
+<context>
+    <name>RecordsPage</name>
+    <message>
+        <source>Records</source>
+        <translation>Register</translation>
+    </message>
+    <message>
+        <source>Consent register</source>
+        <translation>Samtyckesregister</translation>
+    </message>
+    <message>
+        <source>Disclosure log</source>
+        <translation>Utlämnandelogg</translation>
+    </message>
+    <message>
+        <source>Verify a contact</source>
+        <translation>Verifiera en kontakt</translation>
+    </message>
+    <message>
+        <source>Consents</source>
+        <translation>Samtycken</translation>
+    </message>
+    <message>
+        <source>The register is empty.</source>
+        <translation>Registret är tomt.</translation>
+    </message>
+    <message>
+        <source>signature does not verify: never used</source>
+        <translation>signaturen stämmer inte: används aldrig</translation>
+    </message>
+    <message>
+        <source>Young person %1 · given by %2 · to %3</source>
+        <translation>Ungdom %1 · lämnat av %2 · till %3</translation>
+    </message>
+    <message>
+        <source>registered %1</source>
+        <translation>registrerat %1</translation>
+    </message>
+    <message>
+        <source>valid until %1</source>
+        <translation>gäller till %1</translation>
+    </message>
+    <message>
+        <source>document: %1</source>
+        <translation>dokument: %1</translation>
+    </message>
+    <message>
+        <source>Withdraw</source>
+        <translation>Återkalla</translation>
+    </message>
+    <message>
+        <source>Withdraw consent %1</source>
+        <translation>Återkalla samtycke %1</translation>
+    </message>
+    <message>
+        <source>Register a consent</source>
+        <translation>Registrera ett samtycke</translation>
+    </message>
+    <message>
+        <source>Personnummer</source>
+        <translation>Personnummer</translation>
+    </message>
+    <message>
+        <source>YYYYMMDD-NNNN</source>
+        <translation>ÅÅÅÅMMDD-NNNN</translation>
+    </message>
+    <message>
+        <source>The young person&apos;s personnummer</source>
+        <translation>Ungdomens personnummer</translation>
+    </message>
+    <message>
+        <source>Given by</source>
+        <translation>Lämnat av</translation>
+    </message>
+    <message>
+        <source>Guardian</source>
+        <translation>Vårdnadshavare</translation>
+    </message>
+    <message>
+        <source>The young person</source>
+        <translation>Ungdomen själv</translation>
+    </message>
+    <message>
+        <source>May be given to</source>
+        <translation>Får lämnas till</translation>
+    </message>
+    <message>
+        <source>Police</source>
+        <translation>Polisen</translation>
+    </message>
+    <message>
+        <source>School</source>
+        <translation>Skolan</translation>
+    </message>
+    <message>
+        <source>Health care</source>
+        <translation>Hälso- och sjukvården</translation>
+    </message>
+    <message>
+        <source>Social services</source>
+        <translation>Socialtjänsten</translation>
+    </message>
+    <message>
+        <source>May be given to %1</source>
+        <translation>Får lämnas till %1</translation>
+    </message>
+    <message>
+        <source>Purpose</source>
+        <translation>Syfte</translation>
+    </message>
+    <message>
+        <source>Valid until (optional)</source>
+        <translation>Gäller till (frivilligt)</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>ÅÅÅÅ-MM-DD</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>Gäller till</translation>
+    </message>
+    <message>
+        <source>Signed document (file)</source>
+        <translation>Undertecknat dokument (fil)</translation>
+    </message>
+    <message>
+        <source>/path/to/samtycke.pdf</source>
+        <translation>/sökväg/till/samtycke.pdf</translation>
+    </message>
+    <message>
+        <source>Register the consent</source>
+        <translation>Registrera samtycket</translation>
+    </message>
+    <message>
+        <source>Close the case</source>
+        <translation>Avsluta ärendet</translation>
+    </message>
+    <message>
+        <source>When the social-services case closes, every consent about the young person ends and queued messages that rested on them are held.</source>
+        <translation>När socialtjänstens ärende avslutas upphör alla samtycken om ungdomen, och köade meddelanden som vilade på dem hålls kvar.</translation>
+    </message>
+    <message>
+        <source>Personnummer (YYYYMMDD-NNNN)</source>
+        <translation>Personnummer (ÅÅÅÅMMDD-NNNN)</translation>
+    </message>
+    <message>
+        <source>Personnummer of the case to close</source>
+        <translation>Personnummer för ärendet som avslutas</translation>
+    </message>
+    <message>
+        <source>Verify the log</source>
+        <translation>Kontrollera loggen</translation>
+    </message>
+    <message>
+        <source>Verifying</source>
+        <translation>Kontrollerar</translation>
+    </message>
+    <message>
+        <source>Checking every hash and signature…</source>
+        <translation>Kontrollerar varje kontrollsumma och signatur …</translation>
+    </message>
+    <message numerus="yes">
+        <source>Not verified yet. %n entries.</source>
+        <translation>
+            <numerusform>Inte kontrollerad ännu. %n post.</numerusform>
+            <numerusform>Inte kontrollerad ännu. %n poster.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export file</source>
+        <translation>Exportfil</translation>
+    </message>
+    <message>
+        <source>Export format</source>
+        <translation>Exportformat</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportera</translation>
+    </message>
+    <message>
+        <source>Export the log</source>
+        <translation>Exportera loggen</translation>
+    </message>
+    <message>
+        <source>Exporting… you can keep working.</source>
+        <translation>Exporterar … du kan fortsätta arbeta.</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>Sparad: %1</translation>
+    </message>
+    <message>
+        <source>First bad entry</source>
+        <translation>Första felaktiga posten</translation>
+    </message>
+    <message>
+        <source>first bad entry</source>
+        <translation>första felaktiga posten</translation>
+    </message>
+    <message>
+        <source>Compare the safety number with your contact in person or by phone. If the digits differ, do not send: someone may be in between.</source>
+        <translation>Jämför säkerhetsnumret med din kontakt på plats eller per telefon. Om siffrorna skiljer sig åt ska du inte skicka: någon kan finnas emellan.</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>Kontakt</translation>
+    </message>
+    <message>
+        <source>Show the safety number</source>
+        <translation>Visa säkerhetsnumret</translation>
+    </message>
+    <message>
+        <source>Safety number with %1</source>
+        <translation>Säkerhetsnummer med %1</translation>
+    </message>
+    <message>
+        <source>Safety number: %1</source>
+        <translation>Säkerhetsnummer: %1</translation>
+    </message>
+    <message>
+        <source>QR code of the safety number</source>
+        <translation>QR-kod för säkerhetsnumret</translation>
+    </message>
 </context>
 <context>
     <name>SetupPage</name>
@@ -430,6 +902,122 @@
         <source>Checking and sending…</source>
         <translation>Kontrollerar och skickar …</translation>
     </message>
+    <message>
+        <source>Meeting created. You chair it: add the young people to the agenda.</source>
+        <translation>Mötet är skapat. Du är ordförande: lägg till ungdomarna på dagordningen.</translation>
+    </message>
+    <message>
+        <source>The meeting is open.</source>
+        <translation>Mötet är öppnat.</translation>
+    </message>
+    <message>
+        <source>The young person is on the agenda (shown by meeting pseudonym).</source>
+        <translation>Ungdomen står på dagordningen (visas med mötespseudonym).</translation>
+    </message>
+    <message>
+        <source>Shared within the agenda item.</source>
+        <translation>Delat under punkten.</translation>
+    </message>
+    <message>
+        <source>Not shared: the legal check refused it. The refusal is recorded in the minutes, never its text.</source>
+        <translation>Inte delat: den rättsliga kontrollen stoppade det. Stoppet antecknas i protokollet, aldrig texten.</translation>
+    </message>
+    <message>
+        <source>Decision recorded.</source>
+        <translation>Beslutet är antecknat.</translation>
+    </message>
+    <message>
+        <source>The meeting is closed; the minutes are signed and sent to the participants.</source>
+        <translation>Mötet är avslutat; protokollet är signerat och skickat till deltagarna.</translation>
+    </message>
+    <message>
+        <source>Consent registered and signed.</source>
+        <translation>Samtycket är registrerat och signerat.</translation>
+    </message>
+    <message>
+        <source>Consent withdrawn.</source>
+        <translation>Samtycket är återkallat.</translation>
+    </message>
+    <message>
+        <source>Case closed: every consent about the young person has ended.</source>
+        <translation>Ärendet är avslutat: alla samtycken om ungdomen har upphört.</translation>
+    </message>
+    <message>
+        <source>The disclosure log is exported.</source>
+        <translation>Utlämnandeloggen är exporterad.</translation>
+    </message>
+    <message>
+        <source>The minutes are saved as PDF.</source>
+        <translation>Protokollet är sparat som PDF.</translation>
+    </message>
+    <message>
+        <source>Give the meeting a room name and a title.</source>
+        <translation>Ge mötet ett rumsnamn och en rubrik.</translation>
+    </message>
+    <message>
+        <source>Choose at least one participant.</source>
+        <translation>Välj minst en deltagare.</translation>
+    </message>
+    <message>
+        <source>Creating the meeting…</source>
+        <translation>Skapar mötet …</translation>
+    </message>
+    <message>
+        <source>Enter the young person&apos;s personnummer or samordningsnummer.</source>
+        <translation>Skriv ungdomens personnummer eller samordningsnummer.</translation>
+    </message>
+    <message>
+        <source>Adding to the agenda…</source>
+        <translation>Lägger till på dagordningen …</translation>
+    </message>
+    <message>
+        <source>Opening the meeting…</source>
+        <translation>Öppnar mötet …</translation>
+    </message>
+    <message>
+        <source>Choose the agenda item.</source>
+        <translation>Välj punkt på dagordningen.</translation>
+    </message>
+    <message>
+        <source>Write what you share.</source>
+        <translation>Skriv det du lämnar.</translation>
+    </message>
+    <message>
+        <source>Checking and sharing…</source>
+        <translation>Kontrollerar och delar …</translation>
+    </message>
+    <message>
+        <source>Write the decision.</source>
+        <translation>Skriv beslutet.</translation>
+    </message>
+    <message>
+        <source>Recording the decision…</source>
+        <translation>Antecknar beslutet …</translation>
+    </message>
+    <message>
+        <source>Closing the meeting and signing the minutes…</source>
+        <translation>Avslutar mötet och signerar protokollet …</translation>
+    </message>
+    <message>
+        <source>Choose who may receive information under the consent.</source>
+        <translation>Välj vilka som får uppgifter enligt samtycket.</translation>
+    </message>
+    <message>
+        <source>Write the end date as YYYY-MM-DD.</source>
+        <translation>Skriv slutdatumet som ÅÅÅÅ-MM-DD.</translation>
+    </message>
+    <message>
+        <source>Registering the consent…</source>
+        <translation>Registrerar samtycket …</translation>
+    </message>
+    <message>
+        <source>Withdrawing the consent…</source>
+        <translation>Återkallar samtycket …</translation>
+    </message>
+    <message>
+        <source>Closing the case…</source>
+        <translation>Avslutar ärendet …</translation>
+    </message>
 </context>
 <context>
     <name>lagrum::app::ComposeModel</name>
@@ -531,6 +1119,49 @@
     </message>
 </context>
 <context>
+    <name>lagrum::app::MeetingModel</name>
+    <message>
+        <source>Scheduled</source>
+        <translation>Planerat</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öppet</translation>
+    </message>
+    <message>
+        <source>Closed, minutes signed</source>
+        <translation>Avslutat, protokollet signerat</translation>
+    </message>
+    <message>
+        <source>Social services</source>
+        <translation>Socialtjänsten</translation>
+    </message>
+    <message>
+        <source>Police</source>
+        <translation>Polisen</translation>
+    </message>
+    <message>
+        <source>School</source>
+        <translation>Skolan</translation>
+    </message>
+    <message>
+        <source>Health care</source>
+        <translation>Hälso- och sjukvården</translation>
+    </message>
+    <message>
+        <source>Missing: %1</source>
+        <translation>Saknas: %1</translation>
+    </message>
+    <message>
+        <source>%1 (follow-up: %2)</source>
+        <translation>%1 (uppföljning: %2)</translation>
+    </message>
+    <message>
+        <source>%1 · %2 (%3) · %4: refused by the legal check</source>
+        <translation>%1 · %2 (%3) · %4: stoppat av den rättsliga kontrollen</translation>
+    </message>
+</context>
+<context>
     <name>lagrum::app::MessageModel</name>
     <message>
         <source>No secrecy marking</source>
@@ -559,6 +1190,74 @@
     <message>
         <source>The provision is not in this catalog.</source>
         <translation>Lagrummet finns inte i den här katalogen.</translation>
+    </message>
+</context>
+<context>
+    <name>lagrum::app::RecordsModel</name>
+    <message>
+        <source>Social services</source>
+        <translation>Socialtjänsten</translation>
+    </message>
+    <message>
+        <source>Police</source>
+        <translation>Polisen</translation>
+    </message>
+    <message>
+        <source>School</source>
+        <translation>Skolan</translation>
+    </message>
+    <message>
+        <source>Health care</source>
+        <translation>Hälso- och sjukvården</translation>
+    </message>
+    <message>
+        <source>Given</source>
+        <translation>Lämnat</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>Återkallat</translation>
+    </message>
+    <message>
+        <source>Ended: case closed</source>
+        <translation>Upphört: ärendet avslutat</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Har gått ut</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n consent(s) ended. No queued message depended on them.</source>
+        <translation>
+            <numerusform>%n samtycke upphörde. Inget köat meddelande berodde på det.</numerusform>
+            <numerusform>%n samtycken upphörde. Inget köat meddelande berodde på dem.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n consent(s) ended. %1 queued message(s) are held and will not be sent.</source>
+        <translation>
+            <numerusform>%n samtycke upphörde. %1 köade meddelanden hålls kvar och skickas inte.</numerusform>
+            <numerusform>%n samtycken upphörde. %1 köade meddelanden hålls kvar och skickas inte.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Guardian</source>
+        <translation>Vårdnadshavare</translation>
+    </message>
+    <message>
+        <source>The young person</source>
+        <translation>Ungdomen själv</translation>
+    </message>
+    <message numerus="yes">
+        <source>The log is intact: %n entries, every hash and signature checked.</source>
+        <translation>
+            <numerusform>Loggen är hel: %n post, varje kontrollsumma och signatur kontrollerad.</numerusform>
+            <numerusform>Loggen är hel: %n poster, varje kontrollsumma och signatur kontrollerad.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The log is BROKEN at entry %1: %2</source>
+        <translation>Loggen är BRUTEN vid post %1: %2</translation>
     </message>
 </context>
 </TS>

@@ -11,6 +11,8 @@ ApplicationWindow {
     visible: true
     title: qsTr("Lagrum")
     color: Theme.background
+    // Which part of the unlocked app shows: conversations, meetings or records.
+    property string section: "conversations"
 
     Binding { target: Theme; property: "dark"; value: app.dark }
     palette.window: Theme.background
@@ -52,6 +54,28 @@ ApplicationWindow {
                 Layout.fillWidth: true
             }
             Item { Layout.fillWidth: app.selfAddress.length === 0 }
+            TabBar {
+                id: sectionBar
+                objectName: "sectionBar"
+                visible: app.screen === "main"
+                currentIndex: window.section === "meetings" ? 1 : window.section === "records" ? 2 : 0
+                Accessible.name: qsTr("Sections")
+                Repeater {
+                    model: [
+                        { key: "conversations", label: qsTr("Conversations") },
+                        { key: "meetings", label: qsTr("Meetings") },
+                        { key: "records", label: qsTr("Records") }
+                    ]
+                    delegate: TabButton {
+                        required property var modelData
+                        objectName: "section_" + modelData.key
+                        text: modelData.label
+                        width: implicitWidth
+                        Accessible.name: text
+                        onClicked: window.section = modelData.key
+                    }
+                }
+            }
             Label {
                 id: onlineLabel
                 objectName: "onlineIndicator"
@@ -93,7 +117,9 @@ ApplicationWindow {
         objectName: "screenLoader"
         anchors.fill: parent
         source: app.screen === "unlock" ? "UnlockPage.qml"
-              : app.screen === "main" ? "ConversationsPage.qml" : "SetupPage.qml"
+              : app.screen !== "main" ? "SetupPage.qml"
+              : window.section === "meetings" ? "MeetingsPage.qml"
+              : window.section === "records" ? "RecordsPage.qml" : "ConversationsPage.qml"
         focus: true
     }
 

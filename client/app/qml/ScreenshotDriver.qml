@@ -20,6 +20,17 @@ Item {
         }
         return null
     }
+    // Scrolls the page so that the item named `name` is in view (long meeting pages).
+    function scrollTo(name) {
+        const target = find(window.contentItem, name)
+        if (!target) return
+        let p = target.parent
+        while (p && !(p.contentItem && p.contentItem.contentY !== undefined)) p = p.parent
+        if (!p) return
+        const flick = p.contentItem
+        const y = target.mapToItem(flick.contentItem, 0, 0).y
+        flick.contentY = Math.max(0, Math.min(y - 120, flick.contentHeight - flick.height))
+    }
     function shot(name) {
         const ok = app.saveScreenshot(window, prefix + name + ".png")
         app.logLine("screenshot " + prefix + name + ".png " + (ok ? "written" : "FAILED"))
@@ -80,6 +91,57 @@ Item {
           } },
         { until: () => true, run: () => {} },
         { until: () => true, run: () => shot("12-dark-wizard") },
+        // Risk meeting to signed minutes, and the records (MeetingsPage, RecordsPage).
+        { until: () => true, run: () => { app.dark = false; window.height = 1000; window.section = "meetings" } },
+        { until: () => find(window.contentItem, "meetingsPage") !== null, run: () =>
+              app.createMeeting("URF december", "Unga i riskzon, december", "2026-12-07 09:00",
+                                app.env("LAGRUM_APP_SHOT_MEMBERS").split(",")) },
+        { until: () => !app.busy && app.meetings.state === "scheduled", run: () =>
+              app.addAgendaItem(app.env("LAGRUM_APP_SHOT_MEETING_SUBJECT")) },
+        { until: () => !app.busy && app.meetings.agenda.length === 1, run: () =>
+              app.addAgendaItem(app.env("LAGRUM_APP_SHOT_SUBJECT")) },
+        { until: () => !app.busy && app.meetings.agenda.length === 2, run: () => shot("13-meeting-agenda") },
+        { until: () => true, run: () => app.openMeeting() },
+        { until: () => !app.busy && app.meetings.state === "open", run: () => {
+              app.clearNotice()
+              find(window.contentItem, "shareSubjectField").text = app.env("LAGRUM_APP_SHOT_MEETING_SUBJECT")
+              app.shareDraft.provision = app.env("LAGRUM_APP_SHOT_PROVISION")
+              const facts = JSON.parse(app.env("LAGRUM_APP_SHOT_FACTS"))
+              for (const k in facts) app.shareDraft.setFact(k, facts[k])
+              find(window.contentItem, "shareTextField").text = "Rekryteras till narkotikaförsäljning enligt källa."
+          } },
+        { until: () => app.shareDraft.verdict === "blocked", run: () => {
+              const f = find(window.contentItem, "shareForm")
+              if (f) f.forceActiveFocus()
+              scrollTo("shareVerdictBox")
+          } },
+        { until: () => true, run: () => shot("14-meeting-share-blocked") },
+        { until: () => true, run: () => {
+              app.shareDraft.provision = "osl-10-15a"
+              app.shareDraft.setFact("purpose_15a", "prevent_criminal_activity")
+              app.shareDraft.setFact("needed_for_purpose", true)
+              app.shareDraft.setFact("protected_interest_outweighs", false)
+              find(window.contentItem, "shareTextField").text = "Orosanmälan från skolan i oktober; utredning pågår."
+          } },
+        { until: () => app.shareDraft.verdict === "allowed", run: () => scrollTo("shareVerdictBox") },
+        { until: () => true, run: () => shot("15-meeting-share-allowed") },
+        { until: () => true, run: () => app.shareInMeeting(1) },
+        { until: () => !app.busy && app.meetings.shareVerdict === "allowed", run: () =>
+              app.decide(1, "Gemensamt hembesök av socialtjänst och polis.", "Återrapport i januari.") },
+        { until: () => !app.busy, run: () => app.decide(2, "Elevhälsan kallar vårdnadshavarna till möte.", "") },
+        { until: () => !app.busy, run: () => app.closeMeeting() },
+        { until: () => !app.busy && app.meetings.hasMinutes, run: () => scrollTo("minutesStatus") },
+        { until: () => true, run: () => shot("16-meeting-minutes") },
+        { until: () => true, run: () => app.exportMinutes(dir + "/" + app.language + "-protokoll.pdf") },
+        { until: () => !app.meetings.exporting && app.meetings.exportedPath.length > 0, run: () => scrollTo("exportResult") },
+        { until: () => true, run: () => shot("17-meeting-pdf-exported") },
+        { until: () => true, run: () => { app.clearNotice(); window.section = "records" } },
+        { until: () => find(window.contentItem, "recordsPage") !== null, run: () =>
+              app.addConsent(app.env("LAGRUM_APP_SHOT_SUBJECT"), "guardian", ["police", "school"],
+                             "Samverkan kring skolgång", "2027-06-30", "") },
+        { until: () => !app.busy && app.records.consentCount > 0, run: () => shot("18-consent-register") },
+        { until: () => true, run: () => { app.clearNotice(); find(window.contentItem, "recordsTabs").currentIndex = 1; app.verifyLog() } },
+        { until: () => app.records.verification === "ok", run: () => shot("19-log-verified") },
         { until: () => true, run: () => app.quit(0) }
     ]
 

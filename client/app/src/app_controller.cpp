@@ -4,16 +4,27 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QImage>
 #include <QQmlEngine>
 #include <QQuickWindow>
+#include <QSaveFile>
+#include <QStandardPaths>
+#include <QUrl>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 
 #include "lagrum/core/pki/organisation.h"
+#include "lagrum/core/records/render.h"
+#include "lagrum/report/layout.h"
+#include "lagrum/report/minutes.h"
+#include "lagrum/report/pdf.h"
 #include "lagrum/transport/grpc_transport.h"
+#include "qr_image_provider.h"
 
 namespace lagrum::app {
 
@@ -59,6 +70,25 @@ struct AppController::Snapshot {
     std::string notice;  // translated on the GUI thread by key
     std::int64_t open_ns = 0;
     bool sent = false, send_done = false, send_allowed = true;
+    // Risk meetings: refreshed with the rooms; `meeting_name` says which one was read.
+    std::optional<std::vector<core::meetings::Meeting>> meetings;
+    std::string meeting_name;
+    std::optional<core::meetings::Meeting> meeting;
+    std::optional<core::meetings::Minutes> minutes;
+    std::optional<core::legal::Verdict> share_verdict;
+    std::string created_meeting;
+    bool export_done = false;
+    std::string exported_path;
+    int exported_pages = 0;
+    // Records.
+    std::optional<std::vector<core::records::Consent>> consents;
+    std::optional<core::records::ReportLayout> log_layout;
+    std::size_t log_entries = 0;
+    std::optional<core::records::LogVerification> verification;
+    std::optional<core::records::ConsentChange> consent_change;
+    std::optional<core::messaging::SafetyNumberResult> safety;
+    std::string safety_contact;
+    bool log_export_done = false;
 };
 
 AppController::AppController(const core::legal::Catalog& catalog, QString profile_dir,
@@ -69,6 +99,9 @@ AppController::AppController(const core::legal::Catalog& catalog, QString profil
       rooms_(this),
       messages_(catalog, this),
       compose_(catalog, rooms_, this),
+      meetings_(catalog, this),
+      share_draft_(catalog, rooms_, this),
+      records_(this),
       worker_(std::make_unique<CoreWorker>(catalog)) {
     std::error_code ec;
     const bool exists = fs::exists(fs::path(profile_dir_.toStdString()) / "key", ec);
@@ -82,6 +115,9 @@ AppController::~AppController() = default;
 
 void AppController::attach(QQmlEngine* engine) {
     engine_ = engine;
+    if (engine->imageProvider(QStringLiteral("qr")) == nullptr) {
+        engine->addImageProvider(QStringLiteral("qr"), new QrImageProvider);  // engine owns it
+    }
     set_language(language_);
 }
 
@@ -94,6 +130,10 @@ void AppController::set_language(const QString& lang) {
     language_ = l;
     messages_.set_english(l == QLatin1String("en"));
     compose_.set_english(l == QLatin1String("en"));
+    share_draft_.set_english(l == QLatin1String("en"));
+    meetings_.set_english(l == QLatin1String("en"));
+    records_.set_english(l == QLatin1String("en"));
+    if (screen_ == QLatin1String("main")) refreshRecords();  // the log's labels are the core's
     if (engine_) engine_->retranslate();
     emit languageChanged();
 }
@@ -172,7 +212,8 @@ QString AppController::describe(const core::Error& e) const {
 void AppController::run(std::function<std::shared_ptr<Snapshot>(CoreWorker&)> job,
                         bool with_rooms) {
     const std::string open_room = current_room_.toStdString();
-    worker_->post([this, job = std::move(job), with_rooms, open_room](CoreWorker& w) {
+    const std::string open_meeting = meetings_.current().toStdString();
+    worker_->post([this, job = std::move(job), with_rooms, open_room, open_meeting](CoreWorker& w) {
         std::shared_ptr<Snapshot> s;
         try {
             s = job(w);
@@ -184,6 +225,7 @@ void AppController::run(std::function<std::shared_ptr<Snapshot>(CoreWorker&)> jo
                     s->messages_room = open_room;
                     w.client()->mark_read(open_room);
                 }
+                read_meetings(w, *s, open_meeting);
             }
         } catch (const core::Error& e) {
             if (!s) s = std::make_shared<Snapshot>();
@@ -195,6 +237,26 @@ void AppController::run(std::function<std::shared_ptr<Snapshot>(CoreWorker&)> jo
         QMetaObject::invokeMethod(
             this, [this, s] { apply(s); }, Qt::QueuedConnection);
     });
+}
+
+// The meetings, the one on screen and its minutes, read with every refresh so that a
+// participant sees the chair's events as they arrive (the background sync).
+void AppController::read_meetings(CoreWorker& w, Snapshot& s, const std::string& name) {
+    if (!w.client()->self()) return;
+    s.meetings = w.client()->meetings();
+    s.meeting_name = name;
+    if (name.empty()) return;
+    for (const auto& m : *s.meetings) {
+        if (m.name != name) continue;
+        s.meeting = m;
+        if (m.state == "closed") {
+            try {
+                s.minutes = w.client()->meeting_minutes(name);
+            } catch (const core::Error&) {
+                // Closed, but the minutes have not arrived yet (next sync).
+            }
+        }
+    }
 }
 
 void AppController::apply(const std::shared_ptr<Snapshot>& s) {
@@ -214,12 +276,43 @@ void AppController::apply(const std::shared_ptr<Snapshot>& s) {
         self_address_ = QString::fromStdString(*s->self_address);
         self_name_ = QString::fromStdString(s->self_name.value_or(""));
         compose_.set_sender_authority(s->self_authority.value_or("other"));
+        share_draft_.set_sender_authority(s->self_authority.value_or("other"));
     }
     if (s->device_key) device_key_ = QString::fromStdString(*s->device_key);
     if (s->relay || s->self_address || s->device_key) emit selfChanged();
     if (s->rooms) {
         rooms_.set_rooms(std::move(*s->rooms));
         emit currentRoomChanged();  // a direct conversation's title comes from its members
+    }
+    if (s->meetings) {
+        meetings_.set_meetings(std::move(*s->meetings));
+        if (QString::fromStdString(s->meeting_name) == meetings_.current()) {
+            meetings_.set_meeting(std::move(s->meeting));
+            meetings_.set_minutes(std::move(s->minutes));
+        }
+    }
+    if (s->share_verdict) {
+        meetings_.set_share_verdict(*s->share_verdict);
+        emit shared(s->share_verdict->verdict == core::legal::VerdictKind::allowed);
+    }
+    if (!s->created_meeting.empty())
+        emit meetingCreated(QString::fromStdString(s->created_meeting));
+    if (s->export_done) {
+        meetings_.set_exported(QString::fromStdString(s->exported_path), s->exported_pages);
+    }
+    if (s->error && meetings_.exporting()) meetings_.set_exporting(false);
+    if (s->consents) records_.set_consents(std::move(*s->consents));
+    if (s->consent_change) records_.set_change(*s->consent_change);
+    if (s->log_layout) records_.set_log(std::move(*s->log_layout), s->log_entries);
+    if (s->verification) records_.set_verification(*s->verification);
+    if (s->error && records_.verifying()) records_.set_verifying(false);
+    if (s->error && records_.exporting()) records_.set_exporting(false);
+    if (s->log_export_done) records_.set_exported(QString::fromStdString(s->exported_path));
+    if (s->safety) {
+        QStringList groups;
+        for (const auto& g : s->safety->groups) groups << QString::fromStdString(g);
+        records_.set_safety(QString::fromStdString(s->safety_contact), groups,
+                            QString::fromStdString(s->safety->qr_payload));
     }
     if (s->messages && QString::fromStdString(s->messages_room) == current_room_) {
         messages_.set_messages(std::move(*s->messages));
@@ -237,6 +330,33 @@ void AppController::apply(const std::shared_ptr<Snapshot>& s) {
             notice_ =
                 tr("Certificate installed. The relay is unreachable: registration happens "
                    "when the connection is back.");
+        } else if (s->notice == "meeting_created") {
+            notice_ = tr("Meeting created. You chair it: add the young people to the agenda.");
+        } else if (s->notice == "meeting_opened") {
+            notice_ = tr("The meeting is open.");
+        } else if (s->notice == "item_added") {
+            notice_ = tr("The young person is on the agenda (shown by meeting pseudonym).");
+        } else if (s->notice == "shared") {
+            notice_ = tr("Shared within the agenda item.");
+        } else if (s->notice == "share_refused") {
+            notice_ =
+                tr("Not shared: the legal check refused it. The refusal is recorded in the "
+                   "minutes, never its text.");
+        } else if (s->notice == "decided") {
+            notice_ = tr("Decision recorded.");
+        } else if (s->notice == "meeting_closed") {
+            notice_ =
+                tr("The meeting is closed; the minutes are signed and sent to the participants.");
+        } else if (s->notice == "consent_added") {
+            notice_ = tr("Consent registered and signed.");
+        } else if (s->notice == "consent_withdrawn") {
+            notice_ = tr("Consent withdrawn.");
+        } else if (s->notice == "case_closed") {
+            notice_ = tr("Case closed: every consent about the young person has ended.");
+        } else if (s->notice == "log_exported") {
+            notice_ = tr("The disclosure log is exported.");
+        } else if (s->notice == "exported") {
+            notice_ = tr("The minutes are saved as PDF.");
         } else if (s->notice == "profile_created") {
             notice_ =
                 tr("Profile created. Give the device key below to your organisation and "
@@ -424,6 +544,400 @@ void AppController::send() {
         if (r.allowed) s->reachable = r.sent ? true : std::optional<bool>{};
         return s;
     });
+}
+
+void AppController::showMeeting(const QString& name) {
+    meetings_.set_current(name);
+    share_draft_.reset();
+    share_draft_.set_recipient_mode(QStringLiteral("room"));
+    share_draft_.set_room(name);
+    if (screen_ == QLatin1String("main"))
+        run([](CoreWorker&) { return std::make_shared<Snapshot>(); });
+}
+
+namespace {
+void require_client(CoreWorker& w) {
+    if (w.client() == nullptr) throw core::Error(Errc::no_profile, "not unlocked");
+}
+}  // namespace
+
+void AppController::createMeeting(const QString& name, const QString& title, const QString& at,
+                                  const QStringList& members) {
+    if (busy_) return;
+    clearError();
+    if (name.trimmed().isEmpty() || title.trimmed().isEmpty()) {
+        set_error(tr("Give the meeting a room name and a title."));
+        return;
+    }
+    if (members.isEmpty()) {
+        set_error(tr("Choose at least one participant."));
+        return;
+    }
+    set_busy(true, tr("Creating the meeting…"));
+    const auto n = name.trimmed().toStdString(), t = title.trimmed().toStdString(),
+               a = at.trimmed().toStdString();
+    std::vector<std::string> ms;
+    for (const auto& m : members) ms.push_back(m.toStdString());
+    run([n, t, a, ms](CoreWorker& w) {
+        require_client(w);
+        w.client()->meeting_create(n, t, a, ms);
+        auto s = std::make_shared<Snapshot>();
+        s->created_meeting = n;
+        s->notice = "meeting_created";
+        return s;
+    });
+}
+
+void AppController::addAgendaItem(const QString& personnummer) {
+    if (busy_) return;
+    clearError();
+    const auto name = meetings_.current().toStdString();
+    // Parsed and checked by the core; the number itself is never shown again (masked).
+    const auto pnr = personnummer.trimmed().toStdString();
+    if (pnr.empty()) {
+        set_error(tr("Enter the young person's personnummer or samordningsnummer."));
+        return;
+    }
+    set_busy(true, tr("Adding to the agenda…"));
+    run([name, pnr](CoreWorker& w) {
+        require_client(w);
+        w.client()->meeting_agenda_add(name, pnr);
+        auto s = std::make_shared<Snapshot>();
+        s->notice = "item_added";
+        return s;
+    });
+}
+
+void AppController::openMeeting() {
+    if (busy_) return;
+    clearError();
+    const auto name = meetings_.current().toStdString();
+    set_busy(true, tr("Opening the meeting…"));
+    run([name](CoreWorker& w) {
+        require_client(w);
+        w.client()->meeting_open(name);
+        auto s = std::make_shared<Snapshot>();
+        s->notice = "meeting_opened";
+        return s;
+    });
+}
+
+void AppController::shareInMeeting(int item) {
+    if (busy_) return;
+    clearError();
+    meetings_.clear_share_verdict();
+    if (item <= 0) {
+        set_error(tr("Choose the agenda item."));
+        return;
+    }
+    if (share_draft_.text().trimmed().isEmpty()) {
+        set_error(tr("Write what you share."));
+        return;
+    }
+    const auto draft = share_draft_.request();
+    core::meetings::ShareRequest r;
+    r.meeting = meetings_.current().toStdString();
+    r.item = static_cast<std::uint32_t>(item);
+    r.provision = draft.provision;
+    r.facts_json = draft.facts_json;
+    r.text = draft.text;
+    if (!draft.subject.empty()) r.subject = draft.subject;
+    r.categories = draft.categories;
+    set_busy(true, tr("Checking and sharing…"));
+    run([r](CoreWorker& w) {
+        require_client(w);
+        // The same legal check as send(); a refusal is announced and recorded, and shown
+        // here with its reasons.
+        const auto res = w.client()->meeting_share(r);
+        auto s = std::make_shared<Snapshot>();
+        s->share_verdict = res.verdict;
+        s->notice = res.allowed ? "shared" : "share_refused";
+        return s;
+    });
+}
+
+void AppController::decide(int item, const QString& text, const QString& followUp) {
+    if (busy_) return;
+    clearError();
+    if (text.trimmed().isEmpty()) {
+        set_error(tr("Write the decision."));
+        return;
+    }
+    const auto name = meetings_.current().toStdString();
+    const auto t = text.trimmed().toStdString(), f = followUp.trimmed().toStdString();
+    const auto n = static_cast<std::uint32_t>(std::max(0, item));
+    set_busy(true, tr("Recording the decision…"));
+    run([name, n, t, f](CoreWorker& w) {
+        require_client(w);
+        w.client()->meeting_decide(name, n, t, f);
+        auto s = std::make_shared<Snapshot>();
+        s->notice = "decided";
+        return s;
+    });
+}
+
+void AppController::closeMeeting() {
+    if (busy_) return;
+    clearError();
+    const auto name = meetings_.current().toStdString();
+    set_busy(true, tr("Closing the meeting and signing the minutes…"));
+    run([name](CoreWorker& w) {
+        require_client(w);
+        w.client()->meeting_close(name);
+        auto s = std::make_shared<Snapshot>();
+        s->notice = "meeting_closed";
+        return s;
+    });
+}
+
+QString AppController::defaultMinutesPath() const {
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    if (dir.isEmpty()) dir = QDir::homePath();
+    QString name = meetings_.current();
+    for (auto& c : name) {
+        if (!c.isLetterOrNumber() && c != QLatin1Char('-')) c = QLatin1Char('_');
+    }
+    return dir + QStringLiteral("/protokoll-") + name + QStringLiteral(".pdf");
+}
+
+void AppController::exportMinutes(const QString& path) {
+    if (meetings_.exporting() || !meetings_.has_minutes()) return;
+    clearError();
+    const auto file =
+        (path.trimmed().isEmpty() ? defaultMinutesPath() : path.trimmed()).toStdString();
+    const auto name = meetings_.current().toStdString();
+    const bool en = language_ == QLatin1String("en");
+    // No busy overlay: the window stays usable while the worker lays out the PDF; the
+    // page shows the export's progress.
+    meetings_.set_exporting(true);
+    run(
+        [name, file, en](CoreWorker& w) {
+            require_client(w);
+            const auto m = w.client()->meeting_minutes(name);  // signature checked again
+            auto s = std::make_shared<Snapshot>();
+            try {
+                s->exported_pages = report::write_minutes_pdf(m, en, file);
+            } catch (const report::ReportError& e) {
+                throw core::Error(Errc::io_error, e.what());
+            }
+            s->export_done = true;
+            s->exported_path = file;
+            s->notice = "exported";
+            return s;
+        },
+        false);
+}
+
+// The register and the log as the records screens show them. The log's rows are the
+// core's export layout (the same labels as the PDF), in the app's language.
+void AppController::read_records(CoreWorker& w, const std::shared_ptr<Snapshot>& s, bool english,
+                                 const core::legal::Catalog& catalog) {
+    s->consents = w.client()->consents();
+    const auto entries = w.client()->log();
+    core::records::LogExportOptions o;
+    if (auto me = w.client()->self()) o.actor = me->address();
+    o.lang = english ? "en" : "sv";
+    o.catalog = &catalog;
+    s->log_layout = core::records::log_export_layout(entries, o);
+    s->log_entries = entries.size();
+}
+
+void AppController::refreshRecords() {
+    const bool en = language_ == QLatin1String("en");
+    run(
+        [this, en](CoreWorker& w) {
+            require_client(w);
+            auto s = std::make_shared<Snapshot>();
+            read_records(w, s, en, catalog_);
+            return s;
+        },
+        false);
+}
+
+void AppController::addConsent(const QString& personnummer, const QString& givenBy,
+                               const QStringList& recipients, const QString& purpose,
+                               const QString& validUntil, const QString& document) {
+    if (busy_) return;
+    clearError();
+    if (personnummer.trimmed().isEmpty()) {
+        set_error(tr("Enter the young person's personnummer or samordningsnummer."));
+        return;
+    }
+    if (recipients.isEmpty()) {
+        set_error(tr("Choose who may receive information under the consent."));
+        return;
+    }
+    core::records::ConsentRequest r;
+    r.subject = personnummer.trimmed().toStdString();
+    r.given_by = givenBy.toStdString();
+    for (const auto& x : recipients) r.recipients.push_back(x.toStdString());
+    r.purpose = purpose.trimmed().toStdString();
+    if (!validUntil.trimmed().isEmpty()) {
+        r.valid_until = core::legal::parse_date(validUntil.trimmed().toStdString());
+        if (!r.valid_until) {
+            set_error(tr("Write the end date as YYYY-MM-DD."));
+            return;
+        }
+    }
+    const QString doc = document.trimmed();
+    const bool en = language_ == QLatin1String("en");
+    set_busy(true, tr("Registering the consent…"));
+    run(
+        [this, r, doc, en](CoreWorker& w) mutable {
+            require_client(w);
+            if (!doc.isEmpty()) {
+                // Bounded before it is read (the register takes at most 10 MiB).
+                QFile f(doc.startsWith(QLatin1String("file://")) ? QUrl(doc).toLocalFile() : doc);
+                if (!f.open(QIODevice::ReadOnly)) {
+                    throw core::Error(Errc::bad_input,
+                                      "cannot read the consent document " + doc.toStdString());
+                }
+                if (f.size() > static_cast<qint64>(core::records::kMaxConsentDocument)) {
+                    throw core::Error(Errc::bad_input,
+                                      "the consent document is larger than 10 MiB");
+                }
+                const QByteArray bytes =
+                    f.read(static_cast<qint64>(core::records::kMaxConsentDocument) + 1);
+                if (bytes.size() > static_cast<qsizetype>(core::records::kMaxConsentDocument)) {
+                    throw core::Error(Errc::bad_input,
+                                      "the consent document is larger than 10 MiB");
+                }
+                r.document = core::records::ConsentDocument{
+                    QFileInfo(f.fileName()).fileName().toStdString(), bytes.toStdString()};
+            }
+            w.client()->add_consent(r);
+            auto s = std::make_shared<Snapshot>();
+            s->notice = "consent_added";
+            read_records(w, s, en, catalog_);
+            return s;
+        },
+        false);
+}
+
+void AppController::withdrawConsent(qlonglong id) {
+    if (busy_) return;
+    clearError();
+    const bool en = language_ == QLatin1String("en");
+    set_busy(true, tr("Withdrawing the consent…"));
+    run(
+        [this, id, en](CoreWorker& w) {
+            require_client(w);
+            auto s = std::make_shared<Snapshot>();
+            s->consent_change = w.client()->withdraw_consent(id);
+            s->notice = "consent_withdrawn";
+            read_records(w, s, en, catalog_);
+            return s;
+        },
+        false);
+}
+
+void AppController::closeCase(const QString& personnummer) {
+    if (busy_) return;
+    clearError();
+    const auto pnr = personnummer.trimmed().toStdString();
+    if (pnr.empty()) {
+        set_error(tr("Enter the young person's personnummer or samordningsnummer."));
+        return;
+    }
+    const bool en = language_ == QLatin1String("en");
+    set_busy(true, tr("Closing the case…"));
+    run(
+        [this, pnr, en](CoreWorker& w) {
+            require_client(w);
+            auto s = std::make_shared<Snapshot>();
+            s->consent_change = w.client()->close_case(pnr);
+            s->notice = "case_closed";
+            read_records(w, s, en, catalog_);
+            return s;
+        },
+        false);
+}
+
+void AppController::verifyLog() {
+    if (records_.verifying()) return;
+    clearError();
+    // No overlay: the chain walk runs on the worker and the page shows its progress.
+    records_.set_verifying(true);
+    const bool en = language_ == QLatin1String("en");
+    run(
+        [this, en](CoreWorker& w) {
+            require_client(w);
+            auto s = std::make_shared<Snapshot>();
+            s->verification = w.client()->verify_log();
+            read_records(w, s, en, catalog_);
+            return s;
+        },
+        false);
+}
+
+QString AppController::defaultLogPath(const QString& format) const {
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    if (dir.isEmpty()) dir = QDir::homePath();
+    return dir + QStringLiteral("/utlamnandelogg.") +
+           (format == QLatin1String("json") ? QStringLiteral("json") : QStringLiteral("pdf"));
+}
+
+void AppController::exportLog(const QString& path, const QString& format) {
+    if (records_.exporting()) return;
+    clearError();
+    const QString fmt =
+        format == QLatin1String("json") ? QStringLiteral("json") : QStringLiteral("pdf");
+    const auto file =
+        (path.trimmed().isEmpty() ? defaultLogPath(fmt) : path.trimmed()).toStdString();
+    const bool en = language_ == QLatin1String("en");
+    const bool json = fmt == QLatin1String("json");
+    records_.set_exporting(true);
+    run(
+        [this, file, en, json](CoreWorker& w) {
+            require_client(w);
+            // The same export as `lagrum log export`: the whole log, verified now.
+            core::records::LogExportOptions o;
+            if (auto me = w.client()->self()) o.actor = me->address();
+            o.exported_at = static_cast<std::int64_t>(std::time(nullptr));
+            o.verification = w.client()->verify_log();
+            o.lang = en ? "en" : "sv";
+            o.catalog = &catalog_;
+            const auto entries = w.client()->log();
+            if (json) {
+                QSaveFile f(QString::fromStdString(file));
+                const auto text = core::records::log_export_json(entries, o) + "\n";
+                if (!f.open(QIODevice::WriteOnly) ||
+                    f.write(text.data(), static_cast<qint64>(text.size())) !=
+                        static_cast<qint64>(text.size()) ||
+                    !f.commit()) {
+                    throw core::Error(Errc::io_error, "cannot write " + file);
+                }
+            } else {
+                try {
+                    report::write_layout_pdf(core::records::log_export_layout(entries, o), file);
+                } catch (const report::ReportError& e) {
+                    throw core::Error(Errc::io_error, e.what());
+                }
+            }
+            auto s = std::make_shared<Snapshot>();
+            s->log_export_done = true;
+            s->exported_path = file;
+            s->verification = o.verification;
+            s->notice = "log_exported";
+            return s;
+        },
+        false);
+}
+
+void AppController::showSafetyNumber(const QString& address) {
+    clearError();
+    records_.set_safety({}, {}, {});
+    const auto who = address.trimmed().toStdString();
+    if (who.empty()) return;
+    run(
+        [who](CoreWorker& w) {
+            require_client(w);
+            auto s = std::make_shared<Snapshot>();
+            s->safety = w.client()->safety_number(who);
+            s->safety_contact = who;
+            return s;
+        },
+        false);
 }
 
 bool AppController::saveScreenshot(QQuickWindow* window, const QString& file) {

@@ -14,7 +14,9 @@
 #include "core_worker.h"
 #include "lagrum/core/error.h"
 #include "lagrum/core/legal/catalog.h"
+#include "meeting_model.h"
 #include "message_model.h"
+#include "records_model.h"
 #include "room_model.h"
 
 class QQmlEngine;
@@ -45,6 +47,12 @@ class AppController : public QObject {
     Q_PROPERTY(lagrum::app::RoomModel* rooms READ rooms CONSTANT)
     Q_PROPERTY(lagrum::app::MessageModel* messages READ messages CONSTANT)
     Q_PROPERTY(lagrum::app::ComposeModel* compose READ compose CONSTANT)
+    // Risk meetings: the list, the meeting on screen and its minutes; the share wizard's
+    // draft (the same provision questions and live check as compose, for the meeting room).
+    Q_PROPERTY(lagrum::app::MeetingModel* meetings READ meetings CONSTANT)
+    Q_PROPERTY(lagrum::app::ComposeModel* shareDraft READ share_draft CONSTANT)
+    // The consent register and the disclosure log.
+    Q_PROPERTY(lagrum::app::RecordsModel* records READ records CONSTANT)
     // Startup to a usable conversation list, without the Argon2id step (milliseconds).
     Q_PROPERTY(double readyMs READ ready_ms NOTIFY readyChanged)
 
@@ -64,6 +72,35 @@ class AppController : public QObject {
     Q_INVOKABLE void syncNow();
     Q_INVOKABLE void send();
     Q_INVOKABLE void clearError();
+    // Risk meetings (Client::meeting_*, as `lagrum meeting ...`). `members`: ORG/MEMBER.
+    Q_INVOKABLE void showMeeting(const QString& name);
+    Q_INVOKABLE void createMeeting(const QString& name, const QString& title, const QString& at,
+                                   const QStringList& members);
+    Q_INVOKABLE void addAgendaItem(const QString& personnummer);
+    Q_INVOKABLE void openMeeting();
+    // Shares app.shareDraft's text under its provision and facts within agenda `item`.
+    Q_INVOKABLE void shareInMeeting(int item);
+    Q_INVOKABLE void decide(int item, const QString& text, const QString& followUp);
+    Q_INVOKABLE void closeMeeting();
+    // The signed minutes as PDF (lagrum_report) on the worker; "" picks the default path.
+    Q_INVOKABLE void exportMinutes(const QString& path);
+    Q_INVOKABLE QString defaultMinutesPath() const;
+    // Records (Client::consents/add_consent/withdraw_consent/close_case/log/verify_log, as
+    // `lagrum consent ...`, `case close`, `log verify|export`).
+    Q_INVOKABLE void refreshRecords();
+    // givenBy: "subject" | "guardian"; recipients: authority names; validUntil: "" or
+    // YYYY-MM-DD; document: "" or a file (the signed consent, at most 10 MiB).
+    Q_INVOKABLE void addConsent(const QString& personnummer, const QString& givenBy,
+                                const QStringList& recipients, const QString& purpose,
+                                const QString& validUntil, const QString& document);
+    Q_INVOKABLE void withdrawConsent(qlonglong id);
+    Q_INVOKABLE void closeCase(const QString& personnummer);
+    Q_INVOKABLE void verifyLog();
+    // format: "json" | "pdf"; "" path picks the default.
+    Q_INVOKABLE void exportLog(const QString& path, const QString& format);
+    Q_INVOKABLE QString defaultLogPath(const QString& format) const;
+    // The safety number with a contact (Client::safety_number, as `lagrum verify`).
+    Q_INVOKABLE void showSafetyNumber(const QString& address);
     Q_INVOKABLE void clearNotice();
     // Test and screenshot hooks.
     Q_INVOKABLE bool saveScreenshot(QQuickWindow* window, const QString& file);
@@ -91,6 +128,9 @@ class AppController : public QObject {
     RoomModel* rooms() { return &rooms_; }
     MessageModel* messages() { return &messages_; }
     ComposeModel* compose() { return &compose_; }
+    MeetingModel* meetings() { return &meetings_; }
+    ComposeModel* share_draft() { return &share_draft_; }
+    RecordsModel* records() { return &records_; }
     double ready_ms() const { return ready_ms_; }
 
   signals:
@@ -106,6 +146,8 @@ class AppController : public QObject {
     void readyChanged();
     void unlocked();
     void sent(bool ok);
+    void meetingCreated(const QString& name);
+    void shared(bool allowed);
 
   private:
     struct Snapshot;  // what a worker job hands back to the GUI thread
@@ -117,12 +159,18 @@ class AppController : public QObject {
     // Queues `job` on the worker; it returns a Snapshot that is applied on this thread.
     void run(std::function<std::shared_ptr<Snapshot>(CoreWorker&)> job, bool with_rooms = true);
     void after_unlock();
+    void read_meetings(CoreWorker& w, Snapshot& s, const std::string& name);
+    static void read_records(CoreWorker& w, const std::shared_ptr<Snapshot>& s, bool english,
+                             const core::legal::Catalog& catalog);
 
     const core::legal::Catalog& catalog_;
     QString profile_dir_;
     RoomModel rooms_;
     MessageModel messages_;
     ComposeModel compose_;
+    MeetingModel meetings_;
+    ComposeModel share_draft_;
+    RecordsModel records_;
     QTranslator translator_;
     QQmlEngine* engine_ = nullptr;
     QTimer sync_timer_;

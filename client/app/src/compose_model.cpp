@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "lagrum/core/legal/check_input.h"
 #include "lagrum/core/legal/personnummer.h"
 #include "lagrum/core/legal/verdict_json.h"
+#include "lagrum/core/messaging/draft_check.h"
 #include "room_model.h"
 
 namespace lagrum::app {
@@ -371,25 +371,21 @@ void ComposeModel::recompute() {
     } else if (catalog_.find_provision(provision_.toStdString()) == nullptr) {
         verdict_note_ = tr("Choose the provision (lagrum) that allows the disclosure.");
     } else {
-        json in = json::object();
-        in["format"] = "lagrum-check/1";
-        in["date"] = legal::to_string(today());
-        in["sender"] = json{{"authority", sender_authority_}};
-        json rs = json::array();
-        for (const auto& r : rcpts) rs.push_back(json{{"id", r.id}, {"authority", r.authority}});
-        in["recipients"] = rs;
-        in["subject"] = json{{"personnummer", subject_.trimmed().toStdString()}};
-        in["provision"] = provision_.toStdString();
-        in["facts"] = json::parse(request().facts_json);
-        json cats = json::array();
-        for (const auto& c : categories_) cats.push_back(c);
-        in["categories"] = cats;
-        auto parsed = legal::parse_check_input(in.dump(), catalog_);
-        if (const auto* e = std::get_if<legal::InputError>(&parsed)) {
-            verdict_note_ =
-                tr("The draft cannot be checked: %1").arg(QString::fromStdString(e->message));
+        // The same core call Client::send makes once it has the recipients (draft_check.h).
+        std::vector<legal::RecipientRef> refs;
+        for (const auto& r : rcpts) {
+            refs.push_back(
+                {r.id, legal::parse_authority(r.authority).value_or(legal::Authority::other)});
+        }
+        auto draft = request();
+        draft.subject = subject_.trimmed().toStdString();
+        const auto checked =
+            core::messaging::check_draft(catalog_, sender_authority_, refs, draft, today());
+        if (!checked.checked) {
+            verdict_note_ = tr("The draft cannot be checked: %1")
+                                .arg(QString::fromStdString(checked.input_error));
         } else {
-            const auto v = legal::check(std::get<legal::Draft>(parsed), catalog_);
+            const auto& v = checked.verdict;
             verdict_ = QString::fromStdString(std::string(legal::to_string(v.verdict)));
             std::set<QString> seen;
             auto add_reason = [&](const QString& s) {

@@ -2,10 +2,12 @@
 // answers to the provision's questions (in the catalog's order), sensitive categories and
 // the text; and the live verdict of the legal check for exactly that draft.
 //
-// The verdict comes from the same path `lagrum check` and Client::send use: a
-// lagrum-check/1 input object parsed by legal::parse_check_input and judged by
-// legal::check. Client::send runs the check again before anything is queued, so this
-// preview can only make the app stricter, never more permissive.
+// The verdict comes from core::messaging::check_draft, the very call Client::send makes
+// once it has resolved the recipients (messaging/draft_check.h). Client::send runs it again
+// with the room's members from the verified group state before anything is queued, so
+// this preview can only make the app stricter, never more permissive. (A consent-based
+// provision is judged here without the consent register, which only the worker thread
+// may read: the preview says "missing consent" where send() would find one.)
 #pragma once
 
 #include <QObject>
