@@ -198,6 +198,9 @@ class SoakWorld {
             require(r.exit_code == 0, "log verify failed for " + m_[i]->key + ": " + r.describe());
         }
         ++stats.runs;
+        std::cout << "[ soak ] run " << run_no << ": " << kKindNames[static_cast<std::size_t>(k)]
+                  << (killed_mid ? " killed" : " finished first") << " after " << delay
+                  << " us; invariants hold" << std::endl;
     }
 
   private:
