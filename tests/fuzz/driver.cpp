@@ -1,10 +1,13 @@
 // Replay-and-mutate driver for fuzz targets in builds without libFuzzer.
 //
-// Usage: <target> [--mutants N] DIR_OR_FILE...
+// Usage: <target> [--mutants N] [--seconds S] DIR_OR_FILE...
 // Runs LLVMFuzzerTestOneInput on every seed file, then on N deterministic mutants of
 // each (bit flips, byte changes, truncation, duplication, insertion of length-like
 // bytes). A crash, sanitizer report or uncaught exception fails the test; the fixed PRNG
-// seed makes every failure reproducible.
+// seed makes every failure reproducible. With --seconds it keeps going round the seeds
+// (the generator continues) until S seconds have passed: a long mutation run where
+// libFuzzer is not built; the count of inputs it prints says how far it got.
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -48,8 +51,9 @@ std::vector<std::uint8_t> mutate(std::vector<std::uint8_t> v, std::mt19937_64& r
                 if (!v.empty() && v.size() < (1u << 16)) {
                     const std::size_t from = pick(v.size());
                     const std::size_t len = 1 + pick(std::min<std::size_t>(64, v.size() - from));
-                    std::vector<std::uint8_t> chunk(v.begin() + static_cast<std::ptrdiff_t>(from),
-                                                    v.begin() + static_cast<std::ptrdiff_t>(from + len));
+                    std::vector<std::uint8_t> chunk(
+                        v.begin() + static_cast<std::ptrdiff_t>(from),
+                        v.begin() + static_cast<std::ptrdiff_t>(from + len));
                     v.insert(v.begin() + static_cast<std::ptrdiff_t>(pick(v.size() + 1)),
                              chunk.begin(), chunk.end());
                 }
@@ -66,11 +70,16 @@ std::vector<std::uint8_t> mutate(std::vector<std::uint8_t> v, std::mt19937_64& r
 
 int main(int argc, char** argv) {
     long mutants = 100;
+    double seconds = 0;
     std::vector<std::filesystem::path> seeds;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--mutants" && i + 1 < argc) {
             mutants = std::strtol(argv[++i], nullptr, 10);
+            continue;
+        }
+        if (arg == "--seconds" && i + 1 < argc) {
+            seconds = std::strtod(argv[++i], nullptr);
             continue;
         }
         const std::filesystem::path p(arg);
@@ -91,16 +100,23 @@ int main(int argc, char** argv) {
     }
     std::mt19937_64 rng(0x4c616772756dULL);  // fixed: failures must be reproducible
     long runs = 0;
-    for (const auto& s : seeds) {
-        const auto data = read_file(s);
-        LLVMFuzzerTestOneInput(data.data(), data.size());
-        ++runs;
-        for (long m = 0; m < mutants; ++m) {
-            const auto mutant = mutate(data, rng);
-            LLVMFuzzerTestOneInput(mutant.data(), mutant.size());
+    const auto start = std::chrono::steady_clock::now();
+    const auto elapsed = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
+    do {
+        for (const auto& s : seeds) {
+            const auto data = read_file(s);
+            LLVMFuzzerTestOneInput(data.data(), data.size());
             ++runs;
+            for (long m = 0; m < mutants; ++m) {
+                const auto mutant = mutate(data, rng);
+                LLVMFuzzerTestOneInput(mutant.data(), mutant.size());
+                ++runs;
+            }
+            if (seconds > 0 && elapsed() >= seconds) break;
         }
-    }
+    } while (seconds > 0 && elapsed() < seconds);
     // The empty input is always worth one run.
     LLVMFuzzerTestOneInput(nullptr, 0);
     std::printf("fuzz driver: %zu seeds, %ld inputs, no crash\n", seeds.size(), runs + 1);
