@@ -4,6 +4,7 @@
 #include <set>
 
 #include "client_impl.h"
+#include "mls_bridge.h"
 #include "lagrum/crypto/random.h"
 #include "lagrum/mls/codec.h"
 #include "lagrum/mls/error.h"
@@ -89,8 +90,7 @@ mls::Group Client::Impl::load_group(std::int64_t room_id) {
         return g;
     } catch (const mls::MlsError& e) {
         crypto::wipe(state);
-        throw Error(Errc::corrupt_store,
-                    std::string("a room's group state is damaged: ") + e.what());
+        throw from_mls(Errc::corrupt_store, "a room's group state is damaged", e);
     }
 }
 
@@ -351,7 +351,7 @@ void Client::Impl::commit_with_retry(const RoomRow& row,
             try {
                 built = build(g, req);
             } catch (const mls::MlsError& e) {
-                throw Error(Errc::conflict, std::string("the change is not possible: ") + e.what());
+                throw from_mls(Errc::conflict, "the change is not possible", e);
             }
             if (!built) {
                 nothing_to_do = true;
