@@ -4,11 +4,11 @@
 #include <set>
 
 #include "client_impl.h"
-#include "mls_bridge.h"
 #include "lagrum/crypto/random.h"
 #include "lagrum/mls/codec.h"
 #include "lagrum/mls/error.h"
 #include "lagrum/mls/framing.h"
+#include "mls_bridge.h"
 
 namespace lagrum::core::messaging {
 
