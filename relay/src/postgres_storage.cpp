@@ -482,7 +482,10 @@ void PostgresStorage::run_job(PgConn& conn, Job& job) {
                 wake_notifier();
                 return;
             }
-            if (pg && pg->retryable()) {
+            // A deadlock or serialization failure, or a connection lost before COMMIT
+            // was sent (nothing committed; the server restarted, or failed over):
+            // run the whole transaction again.
+            if (pg && (pg->retryable() || (pg->connection_lost && attempt == 0))) {
                 retries_.fetch_add(1);
                 continue;
             }
@@ -1274,7 +1277,8 @@ std::string PostgresStorage::listen_sql() const {
         if (ch == '"') q += '"';
         q += ch;
     }
-    return "LISTEN " + q + "\"";
+    // Named, so an operator (and a test) can find this node's LISTEN connection.
+    return "SET application_name = 'lagrum-relay-listen'; LISTEN " + q + "\"";
 }
 
 bool PostgresStorage::listen_connect() {

@@ -16,8 +16,10 @@
 #include "lagrum/crypto/random.h"
 #include "lagrum/relay/config.h"
 #include "lagrum/relay/mls_header.h"
+#include "lagrum/relay/postgres_storage.h"
 #include "lagrum/relay/service.h"
 #include "lagrum/relay/sqlite_storage.h"
+#include "lagrum/testing/postgres_server.h"
 
 namespace {
 
@@ -345,40 +347,74 @@ TEST(Config, TrustFilesAreTextFormatRootsRelativeToTheConfig) {
     EXPECT_EQ(relay::parse_config("trust_files = [1]\n", dir.string()).index(), 1u);
 }
 
-// ---- SQLite storage ----
+// ---- Storage backends: every test runs on SQLite and on PostgreSQL ----
 
-struct StorageFixture : ::testing::Test {
+struct StorageFixture : ::testing::TestWithParam<std::string> {
     fs::path dir;
+    std::string schema;  // PostgreSQL: this test's schema on the run's server
+    bool postgres() const { return GetParam() == "postgres"; }
     void SetUp() override {
         std::string tmpl = (fs::temp_directory_path() / "lagrum-store-XXXXXX").string();
         ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
         dir = tmpl;
+        if (postgres()) {
+            std::string why;
+            if (!lagrum::testing::shared_postgres(&why)) GTEST_SKIP() << why;
+            schema = "u_" + std::to_string(getpid()) + "_" + dir.filename().string().substr(13);
+            for (auto& ch : schema) ch = static_cast<char>(std::tolower(ch));
+        }
     }
-    void TearDown() override { fs::remove_all(dir); }
+    void TearDown() override {
+        fs::remove_all(dir);
+        if (!schema.empty()) lagrum::testing::shared_postgres()->drop_schema(schema);
+    }
     std::string db() const { return (dir / "relay.db").string(); }
+    // A new storage on this test's database (the same one each time: reopening).
+    std::unique_ptr<relay::Storage> open(relay::StorageLimits limits = {}) {
+        if (postgres()) {
+            return std::make_unique<relay::PostgresStorage>(
+                lagrum::testing::shared_postgres()->schema_uri(schema), limits);
+        }
+        return std::make_unique<relay::SqliteStorage>(db(), limits);
+    }
+    static int schema_version(relay::Storage& s) {
+        if (auto* p = dynamic_cast<relay::PostgresStorage*>(&s)) return p->schema_version();
+        return dynamic_cast<relay::SqliteStorage&>(s).schema_version();
+    }
+    int expected_schema() const {
+        return postgres() ? relay::PostgresStorage::kSchemaVersion
+                          : relay::SqliteStorage::kSchemaVersion;
+    }
+    static std::uint64_t callback_errors(relay::Storage& s) {
+        if (auto* p = dynamic_cast<relay::PostgresStorage*>(&s)) return p->callback_errors();
+        return dynamic_cast<relay::SqliteStorage&>(s).callback_errors();
+    }
     static Bytes dev(std::uint8_t n) { return Bytes(32, n); }
-    void register_devices(relay::SqliteStorage& s, int n) {
+    void register_devices(relay::Storage& s, int n) {
         for (int i = 1; i <= n; ++i) {
             ASSERT_TRUE(s.put_device({dev(static_cast<std::uint8_t>(i)), "o", "m", 1, 0}).ok());
         }
     }
 };
 
-TEST_F(StorageFixture, SchemaMigratedAndReopenable) {
+TEST_P(StorageFixture, SchemaMigratedAndReopenable) {
     {
-        relay::SqliteStorage s(db(), {});
-        EXPECT_EQ(s.schema_version(), relay::SqliteStorage::kSchemaVersion);
+        auto owned = open();
+        auto& s = *owned;
+        EXPECT_EQ(schema_version(s), expected_schema());
         ASSERT_TRUE(s.create_group(Bytes{1}, dev(1), 0).ok());
     }
-    relay::SqliteStorage s(db(), {});
-    EXPECT_EQ(s.schema_version(), relay::SqliteStorage::kSchemaVersion);
+    auto owned = open();
+    auto& s = *owned;
+    EXPECT_EQ(schema_version(s), expected_schema());
     auto g = s.get_group(Bytes{1});
     ASSERT_TRUE(g.ok());
     EXPECT_EQ(g.value().members.size(), 1u);
 }
 
-TEST_F(StorageFixture, KeyPackagesAtomicUnderConcurrency) {
-    relay::SqliteStorage s(db(), {});
+TEST_P(StorageFixture, KeyPackagesAtomicUnderConcurrency) {
+    auto owned = open();
+    auto& s = *owned;
     std::vector<Bytes> kps;
     for (int i = 0; i < 500; ++i)
         kps.push_back(Bytes{static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(i >> 8)});
@@ -403,12 +439,15 @@ TEST_F(StorageFixture, KeyPackagesAtomicUnderConcurrency) {
     EXPECT_EQ(dups.load(), 0);
     EXPECT_EQ(seen.size(), 500u);
     EXPECT_EQ(s.count_key_packages(dev(1)).value().one_time, 0u);
-    // Concurrency batched several requests per transaction (group commit).
-    EXPECT_GT(s.batched_requests(), s.commits());
+    // Concurrency batched several requests per transaction (SQLite's group commit).
+    if (auto* lite = dynamic_cast<relay::SqliteStorage*>(&s)) {
+        EXPECT_GT(lite->batched_requests(), lite->commits());
+    }
 }
 
-TEST_F(StorageFixture, CommitCompareAndSetAndFanOut) {
-    relay::SqliteStorage s(db(), {});
+TEST_P(StorageFixture, CommitCompareAndSetAndFanOut) {
+    auto owned = open();
+    auto& s = *owned;
     register_devices(s, 3);
     const Bytes g{7, 7};
     ASSERT_TRUE(s.create_group(g, dev(1), 10).ok());
@@ -449,13 +488,14 @@ TEST_F(StorageFixture, CommitCompareAndSetAndFanOut) {
     EXPECT_EQ(s.read_mailbox(dev(3), 0, 100, 1 << 20, 11).value().size(), 1u);
 }
 
-TEST_F(StorageFixture, QuotaAndExpiry) {
+TEST_P(StorageFixture, QuotaAndExpiry) {
     relay::StorageLimits lim;
     lim.mailbox_max_count = 3;
     lim.ttl_seconds = 100;
     lim.mailbox_sender_share_percent = 100;  // one sender may fill it (tested on its own)
     lim.mailbox_commit_reserve_percent = 0;
-    relay::SqliteStorage s(db(), lim);
+    auto owned = open(lim);
+    auto& s = *owned;
     register_devices(s, 2);
     const Bytes g{1};
     ASSERT_TRUE(s.create_group(g, dev(1), 0).ok());
@@ -474,11 +514,12 @@ TEST_F(StorageFixture, QuotaAndExpiry) {
     EXPECT_TRUE(s.read_mailbox(dev(2), 0, 10, 1 << 20, 0).value().empty());
 }
 
-TEST_F(StorageFixture, SenderShareIsReleasedByAckAndExpiry) {
+TEST_P(StorageFixture, SenderShareIsReleasedByAckAndExpiry) {
     relay::StorageLimits lim;
     lim.mailbox_max_count = 40;  // share 10 %: 4 per sender; messages up to 36
     lim.ttl_seconds = 100;
-    relay::SqliteStorage s(db(), lim);
+    auto owned = open(lim);
+    auto& s = *owned;
     register_devices(s, 3);
     const Bytes g{1};
     ASSERT_TRUE(s.create_group(g, dev(1), 0).ok());
@@ -502,9 +543,10 @@ TEST_F(StorageFixture, SenderShareIsReleasedByAckAndExpiry) {
     EXPECT_FALSE(send_one(100).ok());
 }
 
-TEST_F(StorageFixture, ThrowingCallbacksDoNotStopTheCompleter) {
+TEST_P(StorageFixture, ThrowingCallbacksDoNotStopTheCompleter) {
     // Before: the completer thread had no try, so this terminated the process.
-    relay::SqliteStorage s(db(), {});
+    auto owned = open();
+    auto& s = *owned;
     register_devices(s, 2);
     const Bytes g{1};
     ASSERT_TRUE(s.create_group(g, dev(1), 0).ok());
@@ -523,11 +565,12 @@ TEST_F(StorageFixture, ThrowingCallbacksDoNotStopTheCompleter) {
     s.set_commit_listener({});
     ASSERT_TRUE(s.send({g, dev(1), Bytes(16, 3), 1, {3}, 0}).ok());  // still answered
     EXPECT_EQ(s.read_mailbox(dev(2), 0, 10, 1 << 20, 0).value().size(), 4u);
-    EXPECT_EQ(s.callback_errors(), 3u);
+    EXPECT_EQ(callback_errors(s), 3u);
 }
 
-TEST_F(StorageFixture, ClosedStorageRefusesWrites) {
-    relay::SqliteStorage s(db(), {});
+TEST_P(StorageFixture, ClosedStorageRefusesWrites) {
+    auto owned = open();
+    auto& s = *owned;
     s.close();
     auto r = s.create_group(Bytes{1}, dev(1), 0);
     ASSERT_FALSE(r.ok());
@@ -538,13 +581,14 @@ TEST_F(StorageFixture, ClosedStorageRefusesWrites) {
 
 struct RelayStorageFixture : StorageFixture {};
 
-TEST_F(RelayStorageFixture, CommitListenerReportsExactlyTheCommittedRows) {
+TEST_P(RelayStorageFixture, CommitListenerReportsExactlyTheCommittedRows) {
     relay::StorageLimits lim;
     lim.mailbox_max_count = 6;
     lim.ttl_seconds = 100;
     lim.mailbox_sender_share_percent = 100;  // one sender may fill it: the quota is the point
     lim.mailbox_commit_reserve_percent = 0;
-    relay::SqliteStorage s(db(), lim);
+    auto owned = open(lim);
+    auto& s = *owned;
     std::mutex mu;
     std::vector<relay::CommittedDelivery> rows;
     s.set_commit_listener([&](const std::vector<relay::CommittedDelivery>& r) {
@@ -611,6 +655,160 @@ TEST_F(RelayStorageFixture, CommitListenerReportsExactlyTheCommittedRows) {
     ASSERT_TRUE(s.send({g, dev(1), Bytes(16, 30), 7, {1}, 6}).ok());
     EXPECT_EQ(reported(), 12u);
 }
+
+// ---- PostgreSQL: several nodes on one database ----
+
+struct PostgresNodes : StorageFixture {
+    // Polls `cond` for up to 30 s (the notifier reconnects within a second or two).
+    static bool eventually(const std::function<bool()>& cond) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (cond()) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        return cond();
+    }
+    // Collects what a node's commit listener reports.
+    struct Collector {
+        std::mutex mu;
+        std::vector<relay::CommittedDelivery> rows;
+        void attach(relay::Storage& s) {
+            s.set_commit_listener([this](const std::vector<relay::CommittedDelivery>& r) {
+                std::lock_guard lock(mu);
+                rows.insert(rows.end(), r.begin(), r.end());
+            });
+        }
+        std::vector<std::uint64_t> seqs(const Bytes& device) {
+            std::lock_guard lock(mu);
+            std::vector<std::uint64_t> out;
+            for (const auto& r : rows) {
+                if (r.device == device) out.push_back(r.seq);
+            }
+            return out;
+        }
+    };
+};
+
+TEST_P(PostgresNodes, EachNodeReportsEveryNodesDeliveriesOnceInSeqOrder) {
+    auto a = open(), b = open();
+    Collector on_a, on_b;
+    on_a.attach(*a);
+    on_b.attach(*b);
+    register_devices(*a, 3);
+    const Bytes g{4, 2};
+    ASSERT_TRUE(a->create_group(g, dev(1), 0).ok());
+    relay::CommitRequest c{g,  dev(1), Bytes(16, 0),     0, {1}, {dev(2), dev(3)},
+                           {}, {9},    {dev(2), dev(3)}, 0};
+    ASSERT_TRUE(a->commit(c).ok());
+    // Two senders on two nodes at once, both into dev(2)'s mailbox.
+    constexpr int kEach = 40;
+    auto sender = [&](relay::Storage& s, std::uint8_t from, std::uint8_t tag) {
+        for (int i = 0; i < kEach; ++i) {
+            Bytes env(16, tag);
+            env[0] = static_cast<std::uint8_t>(i);
+            ASSERT_TRUE(
+                s.send({g, dev(from), env, 1, {tag, static_cast<std::uint8_t>(i)}, 1}).ok());
+        }
+    };
+    std::thread t1(sender, std::ref(*a), 1, 0xa1);
+    std::thread t3(sender, std::ref(*b), 3, 0xb3);
+    t1.join();
+    t3.join();
+    const std::size_t want = 1 + 2 * kEach;  // the Welcome and both senders' messages
+    for (Collector* col : {&on_a, &on_b}) {
+        ASSERT_TRUE(eventually([&] { return col->seqs(dev(2)).size() >= want; }))
+            << col->seqs(dev(2)).size();
+        auto seqs = col->seqs(dev(2));
+        ASSERT_EQ(seqs.size(), want);                                             // nothing twice
+        for (std::size_t i = 0; i < seqs.size(); ++i) EXPECT_EQ(seqs[i], i + 1);  // in order
+    }
+    // What was reported is what the store holds.
+    auto box = b->read_mailbox(dev(2), 0, 1000, 1 << 24, 1);
+    ASSERT_TRUE(box.ok());
+    ASSERT_EQ(box.value().size(), want);
+    std::lock_guard lock(on_b.mu);
+    std::size_t k = 0;
+    for (const auto& r : on_b.rows) {
+        if (r.device != dev(2)) continue;
+        EXPECT_EQ(r.body->payload, box.value()[k].body.payload);
+        EXPECT_EQ(r.body->envelope_id, box.value()[k].body.envelope_id);
+        ++k;
+    }
+    EXPECT_GT(dynamic_cast<relay::PostgresStorage&>(*b).remote_rows(), 0u);
+}
+
+TEST_P(PostgresNodes, CommitRaceAcrossNodesHasExactlyOneWinner) {
+    auto a = open(), b = open();
+    register_devices(*a, 2);
+    const Bytes g{4, 3};
+    ASSERT_TRUE(a->create_group(g, dev(1), 0).ok());
+    relay::CommitRequest c{g, dev(1), Bytes(16, 0), 0, {1}, {dev(2)}, {}, {9}, {dev(2)}, 0};
+    ASSERT_TRUE(a->commit(c).ok());
+    std::atomic<int> won{0}, lost{0};
+    std::vector<std::thread> ts;
+    for (int t = 0; t < 8; ++t) {
+        ts.emplace_back([&, t] {
+            relay::Storage& s = t % 2 ? *b : *a;
+            relay::CommitRequest r{g,
+                                   t % 2 ? dev(2) : dev(1),
+                                   Bytes(16, static_cast<std::uint8_t>(0x40 + t)),
+                                   1,
+                                   {7},
+                                   {},
+                                   {},
+                                   {},
+                                   {},
+                                   0};
+            auto res = s.commit(r);
+            if (res.ok()) {
+                ++won;
+            } else if (res.error().code == relay::StoreErrc::epoch_mismatch &&
+                       res.error().current_epoch == 2) {
+                ++lost;
+            }
+        });
+    }
+    for (auto& t : ts) t.join();
+    EXPECT_EQ(won.load(), 1);
+    EXPECT_EQ(lost.load(), 7);
+    EXPECT_EQ(b->get_group(g).value().epoch, 2u);
+}
+
+TEST_P(PostgresNodes, LostListenConnectionIsRecoveredFromTheCounters) {
+    auto a = open(), b = open();
+    Collector on_b;
+    on_b.attach(*b);
+    register_devices(*a, 2);
+    const Bytes g{4, 4};
+    ASSERT_TRUE(a->create_group(g, dev(1), 0).ok());
+    relay::CommitRequest c{g, dev(1), Bytes(16, 0), 0, {1}, {dev(2)}, {}, {9}, {dev(2)}, 0};
+    ASSERT_TRUE(a->commit(c).ok());
+    ASSERT_TRUE(eventually([&] { return on_b.seqs(dev(2)).size() == 1; }));
+    auto& pb = dynamic_cast<relay::PostgresStorage&>(*b);
+    const auto reconnects = pb.listen_reconnects();
+    // The database ends every node's LISTEN connection (as a restart or failover would);
+    // what is committed meanwhile must still reach b's listener, once and in order.
+    lagrum::testing::shared_postgres()->query(
+        lagrum::testing::PostgresServer::kTestDatabase,
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+        "application_name='lagrum-relay-listen' AND datname=current_database()");
+    for (std::uint8_t i = 1; i <= 5; ++i)
+        ASSERT_TRUE(a->send({g, dev(1), Bytes(16, i), 1, {i}, 0}).ok());
+    ASSERT_TRUE(eventually([&] { return on_b.seqs(dev(2)).size() >= 6; }));
+    EXPECT_EQ(on_b.seqs(dev(2)), (std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6}));
+    EXPECT_GT(pb.listen_reconnects(), reconnects);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, PostgresNodes, ::testing::Values("postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& i) { return i.param; });
+
+std::string backend_name(const ::testing::TestParamInfo<std::string>& info) {
+    return info.param;
+}
+INSTANTIATE_TEST_SUITE_P(Backends, StorageFixture, ::testing::Values("sqlite", "postgres"),
+                         backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, RelayStorageFixture, ::testing::Values("sqlite", "postgres"),
+                         backend_name);
 
 relay::CommittedDelivery row(const Bytes& device, std::uint64_t seq, std::size_t size = 1) {
     auto body = std::make_shared<relay::DeliveryBody>();
