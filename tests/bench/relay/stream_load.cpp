@@ -3,7 +3,10 @@
 // thread per stream). Not run in CI; tests/relay's SessionTest.IdleStreamsHoldNoThreads
 // is the bounded (200-stream) variant.
 //
-//   stream_load [--relay PATH] [--streams N] [--per-device K]
+//   stream_load [--relay PATH] [--streams N] [--per-device K] [--backend sqlite|postgres]
+//
+// --backend postgres runs the relay on PostgreSQL: the test fixture's server
+// (tests/support/postgres_server.h; started here unless the ctest fixture's is running).
 //
 // Registers ceil(N / K) devices (K <= the relay's max_streams_per_device, 8 by default,
 // so the same run works against a relay without that limit), opens N streams with the
@@ -78,8 +81,16 @@ int main(int argc, char** argv) {
             streams = std::atoi(argv[++i]);
         } else if (a == "--per-device" && i + 1 < argc) {
             per_device = std::atoi(argv[++i]);
+        } else if (a == "--backend" && i + 1 < argc) {
+            const std::string b = argv[++i];
+            if (b != "sqlite" && b != "postgres") {
+                std::cerr << "stream_load: --backend sqlite|postgres\n";
+                return 2;
+            }
+            setenv("LAGRUM_RELAY_BACKEND", b.c_str(), 1);  // read by relay_harness.h
         } else {
-            std::cerr << "usage: stream_load [--relay PATH] [--streams N] [--per-device K]\n";
+            std::cerr << "usage: stream_load [--relay PATH] [--streams N] [--per-device K] "
+                         "[--backend sqlite|postgres]\n";
             return 2;
         }
     }
@@ -161,12 +172,14 @@ int main(int argc, char** argv) {
     while (cq.Next(&tag, &ok)) {
     }
     std::printf(
-        "{\"relay\": \"%s\", \"streams\": %d, \"attached\": %d, \"devices\": %d, "
+        "{\"relay\": \"%s\", \"backend\": \"%s\", \"streams\": %d, \"attached\": %d, \"devices\": "
+        "%d, "
         "\"open_seconds\": %.2f, \"idle_threads\": %ld, \"idle_rss_kib\": %ld, "
         "\"threads\": %ld, \"rss_kib\": %ld, \"idle_cpu_percent\": %.1f, "
         "\"threads_after_cancel\": %ld, \"rss_kib_after_cancel\": %ld}\n",
-        g_relay_binary.c_str(), streams, attached, devices, open_s, idle.threads, idle.rss_kib,
-        open.threads, open.rss_kib, cpu_percent, closed.threads, closed.rss_kib);
+        g_relay_binary.c_str(), postgres_backend() ? "postgresql" : "sqlite", streams, attached,
+        devices, open_s, idle.threads, idle.rss_kib, open.threads, open.rss_kib, cpu_percent,
+        closed.threads, closed.rss_kib);
     relay.stop();
     return attached == streams ? 0 : 1;
 }
