@@ -45,13 +45,13 @@ if [[ -z ${LAGRUM_FUZZ_NO_BUILD:-} ]]; then
     cmake --build "$build" -j "$(nproc)" --target lagrum_fuzzers
 fi
 
-# Every fuzz target and its seed folders, from the ctest files: add_test(fuzz.NAME
-# "BINARY" "-flag"... "SEED_DIR"...).
+# Every fuzz target and its seed folders, from the ctest files:
+# add_test([=[fuzz.NAME]=] "BINARY" "-flag"... "SEED_DIR"...).
 declare -A binary seeds
 all=()
 while IFS= read -r line; do
-    name=${line#add_test(fuzz.}
-    name=${name%% *}
+    name=${line#add_test(\[=\[fuzz.}
+    name=${name%%]=]*}
     [[ $name == seeds ]] && continue
     mapfile -t args < <(grep -o '"[^"]*"' <<<"$line" | tr -d '"')
     binary[$name]=${args[0]}
@@ -59,7 +59,7 @@ while IFS= read -r line; do
     for a in "${args[@]:1}"; do [[ $a == -* ]] || dirs+=("$a"); done
     seeds[$name]="${dirs[*]}"
     all+=("$name")
-done < <(find "$build/tests/fuzz" -name CTestTestfile.cmake -exec grep -h '^add_test(fuzz\.' {} +)
+done < <(find "$build/tests/fuzz" -name CTestTestfile.cmake -exec grep -h '^add_test(\[=\[fuzz\.' {} +)
 
 targets=("$@")
 ((${#targets[@]})) || targets=("${all[@]}")
@@ -72,7 +72,7 @@ done
 
 # The MLS vectors' seeds (fuzz.seeds fixture), the legal examples', cert_fuzz's and
 # control_fuzz's are cut by fuzz_seeds.
-seeds_line=$(find "$build/tests/fuzz" -maxdepth 1 -name CTestTestfile.cmake -exec grep -h '^add_test(fuzz\.seeds ' {} +)
+seeds_line=$(find "$build/tests/fuzz" -maxdepth 1 -name CTestTestfile.cmake -exec grep -h '^add_test(\[=\[fuzz\.seeds\]=\] ' {} +)
 mapfile -t seeds_args < <(grep -o '"[^"]*"' <<<"$seeds_line" | tr -d '"')
 "${seeds_args[@]}" >/dev/null
 
