@@ -4,9 +4,9 @@
 //   * parse_mls_header returns a header or an error text, never crashes;
 //   * whatever lagrum::mls decodes exactly as a PublicMessage or PrivateMessage, the
 //     header reader accepts with the same wire format, group id, epoch and content type
-//     (the relay must not route a valid message differently from how members read it);
-//   * for a PrivateMessage the reader also rejects what MLS rejects (it parses the whole
-//     structure), except where MLS is stricter about the ciphertext's inner encoding;
+//     (the relay must not route a valid message differently from how members read it;
+//     the reader is stricter only where no real message can be: group ids over
+//     kMaxGroupIdSize, an empty group id, an empty ciphertext or sender data);
 //   * a Welcome, GroupInfo or KeyPackage MLS decodes is accepted with its wire format.
 #include <cstdint>
 #include <cstdio>
@@ -56,6 +56,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                 : priv ? priv->group_id.size()
                                        : 0;
         if (gid > wire::kMaxGroupIdSize) return 0;
+        // ... and refuses what can never be a real message: an empty group id, or a
+        // PrivateMessage with nothing to decrypt (an AEAD output is never empty).
+        if ((pub || priv) && gid == 0) return 0;
+        if (priv && (priv->ciphertext.empty() || priv->encrypted_sender_data.empty())) return 0;
         std::fprintf(stderr, "MLS decodes it, the relay rejects it: %s\n",
                      text_of(std::get<1>(header)).c_str());
         std::abort();
