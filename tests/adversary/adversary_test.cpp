@@ -20,9 +20,11 @@
 #include <vector>
 
 #include "fake_relay.h"
+#include "fixture.h"
 #include "lagrum/cert/cert.h"
 #include "lagrum/core/legal/catalog.h"
 #include "lagrum/core/messaging/client.h"
+#include "lagrum/core/messaging/render.h"
 #include "lagrum/crypto/argon2.h"
 #include "lagrum/crypto/ed25519.h"
 #include "lagrum/crypto/random.h"
@@ -41,128 +43,15 @@ using core::messaging::SendRequest;
 using core::messaging::SyncReport;
 using Kind = core::RelayDelivery::Kind;
 
-// 2026-03-02 12:00:00 UTC (as tests/messaging).
-constexpr std::int64_t kNow = 1772452800;
-constexpr std::string_view kPass = "correct horse battery staple";
 constexpr const char* kSubject = "200801012386";
 
-const legal::Catalog& catalog() {
-    static const legal::Catalog c = [] {
-        auto r = legal::load_catalog(LAGRUM_CATALOG_SOURCE_DIR);
-        if (auto* e = std::get_if<legal::CatalogError>(&r)) {
-            throw std::runtime_error("catalog: " + e->to_string());
-        }
-        return std::get<legal::Catalog>(std::move(r));
-    }();
-    return c;
-}
-
-std::string str(crypto::ByteView b) {
-    return {reinterpret_cast<const char*>(b.data()), b.size()};
-}
-
-class TempDir {
-  public:
-    TempDir() {
-        char tmpl[] = "/tmp/lagrum-adv-XXXXXX";
-        const char* dir = mkdtemp(tmpl);
-        if (dir == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = dir;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
-
-struct Org {
-    std::string id;
-    cert::v1::AuthorityType authority;
-    crypto::Ed25519KeyPair root;
-    cert::v1::OrganisationRoot anchor;
-    std::uint64_t serial = 0;
-
-    Org(std::string organisation_id, const std::string& name, cert::v1::AuthorityType type)
-        : id(std::move(organisation_id)), authority(type), root(crypto::ed25519_generate()) {
-        anchor.set_organisation_id(id);
-        anchor.set_name(name);
-        anchor.set_authority_type(type);
-        anchor.set_root_public_key(str(root.public_key));
-    }
-
-    cert::v1::MemberCertificate issue(const std::string& member, crypto::ByteView device_key) {
-        const std::int64_t wall = static_cast<std::int64_t>(std::time(nullptr));
-        cert::v1::MemberCertificateBody b;
-        b.set_version(1);
-        b.set_serial(++serial);
-        b.set_member_id(member);
-        b.set_display_name("Member " + member);
-        b.set_organisation_id(id);
-        b.set_authority_type(authority);
-        b.set_role("handläggare");
-        b.set_device_public_key(str(device_key));
-        b.set_not_before(std::min(kNow, wall) - 86400);
-        b.set_not_after(std::max(kNow, wall) + 365 * 86400);
-        auto r = cert::issue_certificate(b, root.seed.view());
-        if (auto* e = std::get_if<cert::CertError>(&r)) {
-            throw std::runtime_error("issue_certificate: " + e->message);
-        }
-        return std::get<cert::v1::MemberCertificate>(r);
-    }
-};
-
-struct Device {
-    std::string name;
-    std::string address;  // ORG/MEMBER
-    fs::path dir;
-    crypto::Bytes key;
-    std::shared_ptr<FakeLink> link;
-    std::unique_ptr<Client> client;
-    Client* operator->() const { return client.get(); }
-};
-
-class AdversaryTest : public ::testing::Test {
+class AdversaryTest : public MessengerTest {
   protected:
     AdversaryTest()
-        : soc_("se.malmo.soc", "Malmö stad, socialtjänsten",
-               cert::v1::AUTHORITY_TYPE_SOCIAL_SERVICES),
-          pol_("se.polisen", "Polismyndigheten", cert::v1::AUTHORITY_TYPE_POLICE),
-          hub_({soc_.anchor, pol_.anchor}, [] { return kNow; }) {}
-
-    Device& make(const std::string& name, Org& org) {
-        auto d = std::make_unique<Device>();
-        d->name = name;
-        d->address = org.id + "/" + name;
-        d->dir = tmp_.path() / name;
-        core::messaging::InitOptions o;
-        o.relay = "unix:/nonexistent/fake-relay.sock";
-        o.trust = {soc_.anchor, pol_.anchor};
-        o.kdf = crypto::kArgon2Test;
-        d->key = Client::init(d->dir, kPass, o);
-        d->link = hub_.link(name);
-        open(*d);
-        EXPECT_TRUE(d->client->import_certificate(org.issue(name, d->key)));
-        auto& ref = *d;
-        devices_[name] = std::move(d);
-        return ref;
-    }
-
-    void open(Device& d) {
-        d.client = Client::open(d.dir, kPass, catalog());
-        d.client->set_clock([] { return kNow; });
-        d.client->set_transport_factory(hub_.factory(d.link));
-    }
-
-    void reopen(Device& d) {
-        d.client.reset();
-        open(d);
-    }
+        : MessengerTest({{"se.malmo.soc", "Malmö stad, socialtjänsten",
+                          cert::v1::AUTHORITY_TYPE_SOCIAL_SERVICES},
+                         {"se.polisen", "Polismyndigheten", cert::v1::AUTHORITY_TYPE_POLICE}},
+                        "lagrum-adv") {}
 
     static SendRequest to_room(const std::string& room, const std::string& text) {
         SendRequest r;
@@ -214,6 +103,22 @@ class AdversaryTest : public ::testing::Test {
         return box.empty() ? RelayDelivery{} : box.front();
     }
 
+    // pair(), then Alice adds Carol; Bob applies the Commit, a copy of which is `commit`.
+    void add_carol(RelayDelivery& commit) {
+        pair();
+        auto& carol = make("carol", soc_);
+        std::vector<RelayDelivery> commits;
+        hub_.adversary().on_store = [&](const crypto::Bytes& to, RelayDelivery& d) {
+            if (to == bob_->key && d.kind == Kind::commit) commits.push_back(d);
+            return true;
+        };
+        (*alice_)->add_members("r", {carol.address});
+        honest();
+        ASSERT_EQ(commits.size(), 1u);
+        ASSERT_EQ((*bob_)->sync().commits, 1u);
+        commit = commits[0];
+    }
+
     // The honest end of each scenario: a fresh message still decrypts and shows.
     void expect_recovers(const std::string& text) {
         honest();
@@ -227,10 +132,8 @@ class AdversaryTest : public ::testing::Test {
         EXPECT_TRUE(inbox.back().flags.empty()) << inbox.back().flag_reasons;
     }
 
-    TempDir tmp_;
-    Org soc_, pol_;
-    FakeRelayHub hub_;
-    std::map<std::string, std::unique_ptr<Device>> devices_;  // destroyed before hub_
+    Org& soc_ = org(0);
+    Org& pol_ = org(1);
     Device* alice_ = nullptr;
     Device* bob_ = nullptr;
 };
@@ -473,9 +376,8 @@ TEST_F(AdversaryTest, WithheldRemoveEndsWhenDeliveredAndTheRemovedCannotRead) {
 // ---- (5) equivocation: different Commits for one epoch to different members ----------
 
 // Bob and Carol both commit in the same epoch; an equivocating relay accepts both and
-// shows each the other's never. Alice applies Bob's and silently drops Carol's as "an
-// old epoch's commit" (sync.cpp, `del.epoch < g.epoch()`): the group has forked. Today
-// the fork is visible only as undecryptable messages.
+// shows each the other's never. Alice gets both, in the relay's order: she applies Bob's,
+// and Carol's is a second, different Commit for an epoch she has left.
 void equivocate(FakeRelayHub& hub, Device& alice, Device& bob, Device& carol, Device& dave,
                 Device& erin, std::vector<RelayDelivery>& withheld) {
     alice->create_room("r", {bob.address, carol.address});
@@ -496,7 +398,10 @@ void equivocate(FakeRelayHub& hub, Device& alice, Device& bob, Device& carol, De
     EXPECT_EQ(bob->room("r").epoch, carol->room("r").epoch);
 }
 
-TEST_F(AdversaryTest, EquivocationShowsOnlyAsUndecryptableMessages) {
+// Without a member who sees both Commits, a fork shows as undecryptable messages (MLS
+// keeps the branches apart) -- and as different epoch codes at the same epoch, which
+// members compare out of band.
+TEST_F(AdversaryTest, EquivocationWithoutWitnessShowsAsUndecryptableAndByEpochCode) {
     auto& alice = make("alice", soc_);
     auto& bob = make("bob", pol_);
     auto& carol = make("carol", soc_);
@@ -505,28 +410,38 @@ TEST_F(AdversaryTest, EquivocationShowsOnlyAsUndecryptableMessages) {
     std::vector<RelayDelivery> withheld;
     equivocate(hub_, alice, bob, carol, dave, erin, withheld);
     ASSERT_EQ(withheld.size(), 2u);
-    alice->sync();
-    EXPECT_EQ(alice->room("r").members.size(), 4u);  // Bob's fork: Alice, Bob, Carol, Dave
+    // Carol's Commit never reaches Alice either: nobody holds both.
+    std::vector<RelayDelivery> box = hub_.take_mailbox(alice.key);
+    for (const auto& d : box) {
+        if (!(d.kind == Kind::commit && d.sender_device_id == carol.key)) hub_.inject(alice.key, d);
+    }
+    auto rep = alice->sync();
+    EXPECT_EQ(rep.forks, 0u);
+    EXPECT_EQ(alice->room("r").members.size(), 4u);  // Bob's branch: Alice, Bob, Carol, Dave
+    EXPECT_FALSE(alice->room("r").forked);
     honest();
     send(carol, "r", "från carols gren");
-    const auto rep = alice->sync();
+    rep = alice->sync();
     EXPECT_EQ(rep.messages, 0u);
     EXPECT_EQ(rep.errors, 1u);
     EXPECT_TRUE(shown(alice, "r").empty());
-    // Bob's fork still works for its members.
+    // The same epoch, different codes: what the safety-number screen compares.
+    EXPECT_EQ(alice->room("r").epoch, carol->room("r").epoch);
+    EXPECT_NE(alice->room("r").epoch_code, carol->room("r").epoch_code);
+    EXPECT_EQ(alice->room("r").epoch_code, bob->room("r").epoch_code);
+    EXPECT_EQ(alice->room("r").epoch_code.size(), 24u);  // "xxxx xxxx xxxx xxxx xxxx"
+    // Bob's branch still works for its members.
     send(bob, "r", "från bobs gren");
     alice->sync();
     EXPECT_EQ(shown(alice, "r"), std::vector<std::string>{"från bobs gren"});
 }
 
-// DEFECT (client/core/src/messaging/sync.cpp, process_delivery): a Commit whose epoch is
-// below the group's is dropped without a look ("an old epoch's commit we already have"),
-// so a second, different Commit for an epoch already applied -- equivocation -- is never
-// noticed, and nothing compares epoch authenticators (mls::Group::epoch_authenticator())
-// between members. Expected: the conflicting Commit is recorded as a fork (a sync error
-// at least), and a member can compare authenticators with another (e.g. in the safety
-// number or a periodic in-group message) to find it out.
-TEST_F(AdversaryTest, DISABLED_EquivocationIsDetectedAsAFork) {
+// (5) A member who is shown both Commits for one epoch -- Alice at once, Bob and Carol
+// when the relay later lets the other's through -- finds the fork: the second Commit
+// verifies against the group as it was in that epoch but is not the one applied. The
+// room is marked forked (stored, shown in the room list), the member keeps the branch it
+// applied (its group state is not lost), and its branch still works.
+TEST_F(AdversaryTest, EquivocationIsDetectedAsAFork) {
     auto& alice = make("alice", soc_);
     auto& bob = make("bob", pol_);
     auto& carol = make("carol", soc_);
@@ -534,14 +449,142 @@ TEST_F(AdversaryTest, DISABLED_EquivocationIsDetectedAsAFork) {
     auto& erin = make("erin", soc_);
     std::vector<RelayDelivery> withheld;
     equivocate(hub_, alice, bob, carol, dave, erin, withheld);
+    const std::uint64_t split = bob->room("r").epoch - 1;
     // Alice receives both Commits for the same epoch.
-    EXPECT_GE(alice->sync().errors, 1u);
+    auto rep = alice->sync();
+    EXPECT_GE(rep.errors, 1u);
+    EXPECT_EQ(rep.forks, 1u);
+    EXPECT_EQ(rep.commits, 1u);
+    auto room = alice->room("r");
+    EXPECT_TRUE(room.forked);
+    EXPECT_EQ(room.forked_epoch, split);
+    EXPECT_NE(room.fork_reason.find("two different"), std::string::npos) << room.fork_reason;
+    EXPECT_EQ(room.epoch, split + 1);
+    EXPECT_EQ(room.epoch_code, bob->room("r").epoch_code);  // she kept Bob's branch
     honest();
+    ASSERT_EQ(withheld.size(), 2u);
     for (const auto& d : withheld) {
         hub_.inject(d.sender_device_id == bob.key ? carol.key : bob.key, d);
     }
-    EXPECT_GE(bob->sync().errors, 1u);
-    EXPECT_GE(carol->sync().errors, 1u);
+    for (Device* d : {&bob, &carol}) {
+        SCOPED_TRACE(d->name);
+        rep = (*d)->sync();
+        EXPECT_GE(rep.errors, 1u);
+        EXPECT_EQ(rep.forks, 1u);
+        EXPECT_TRUE((*d)->room("r").forked);
+        EXPECT_EQ((*d)->room("r").forked_epoch, split);
+        EXPECT_EQ((*d)->room("r").epoch, split + 1);  // its own branch, not lost
+    }
+    // Dave and Erin each joined one branch by Welcome and saw no second Commit.
+    EXPECT_EQ(dave->sync().joined, 1u);
+    EXPECT_EQ(erin->sync().joined, 1u);
+    EXPECT_FALSE(dave->room("r").forked);
+    EXPECT_EQ(dave->room("r").epoch_code, bob->room("r").epoch_code);
+    EXPECT_NE(erin->room("r").epoch_code, bob->room("r").epoch_code);
+    // Stored: the mark survives a restart, and a second sight of it is no new fork.
+    reopen(alice);
+    EXPECT_TRUE(alice->room("r").forked);
+    EXPECT_EQ(alice->room("r").forked_epoch, split);
+    // Shown: the room list says so, in both languages.
+    const std::string listed = core::messaging::rooms_text(alice->rooms());
+    EXPECT_NE(listed.find("FORKED / KLUVET"), std::string::npos) << listed;
+    EXPECT_NE(core::messaging::forks_text(alice->rooms()).find(alice->room("r").epoch_code),
+              std::string::npos);
+    EXPECT_TRUE(core::messaging::forks_text(dave->rooms()).empty());
+    // Bob's branch keeps working for its members; Carol's for hers.
+    send(bob, "r", "från bobs gren");
+    EXPECT_EQ(alice->sync().forks, 0u);
+    EXPECT_EQ(dave->sync().errors, 0u);
+    EXPECT_EQ(shown(alice, "r"), std::vector<std::string>{"från bobs gren"});
+    EXPECT_EQ(shown(dave, "r"), std::vector<std::string>{"från bobs gren"});
+    send(carol, "r", "från carols gren");
+    erin->sync();
+    EXPECT_EQ(shown(erin, "r"), std::vector<std::string>{"från carols gren"});
+    // Recovery (docs/security.md (5)): a new room, made by a member of either branch.
+    alice->create_room("r2", {bob.address, carol.address, dave.address, erin.address});
+    for (Device* d : {&bob, &carol, &dave, &erin}) EXPECT_EQ((*d)->sync().joined, 1u);
+    send(carol, "r2", "alla igen");
+    for (Device* d : {&alice, &bob, &dave, &erin}) {
+        (*d)->sync();
+        EXPECT_EQ(shown(*d, "r2"), std::vector<std::string>{"alla igen"}) << d->name;
+        EXPECT_FALSE((*d)->room("r2").forked);
+    }
+}
+
+// The relay delivering the very Commit a member applied again (a retry, a replay, a
+// restart between store and ack) is no fork, also after the member restarted.
+TEST_F(AdversaryTest, TheSameCommitAgainIsNotAFork) {
+    RelayDelivery commit;
+    ASSERT_NO_FATAL_FAILURE(add_carol(commit));
+    hub_.inject(bob_->key, commit);
+    auto rep = (*bob_)->sync();
+    EXPECT_EQ(rep.errors, 0u);
+    EXPECT_EQ(rep.forks, 0u);
+    EXPECT_EQ(rep.commits, 0u);
+    reopen(*bob_);
+    hub_.inject(bob_->key, commit);
+    rep = (*bob_)->sync();
+    EXPECT_EQ(rep.errors, 0u);
+    EXPECT_EQ(rep.forks, 0u);
+    EXPECT_FALSE((*bob_)->room("r").forked);
+    // Alice, whose own Commit it was, is given it too.
+    hub_.inject(alice_->key, commit);
+    rep = (*alice_)->sync();
+    EXPECT_EQ(rep.errors, 0u);
+    EXPECT_FALSE((*alice_)->room("r").forked);
+    EXPECT_EQ((*bob_)->room("r").epoch_code, (*alice_)->room("r").epoch_code);
+    expect_recovers("samma commit två gånger");
+}
+
+// A tampered copy of an applied Commit differs from it but does not verify: an error,
+// never a fork (the relay cannot make a member believe in a fork that did not happen).
+TEST_F(AdversaryTest, TamperedOldCommitIsAnErrorNotAFork) {
+    RelayDelivery commit;
+    ASSERT_NO_FATAL_FAILURE(add_carol(commit));
+    for (const std::ptrdiff_t off : {-1, -40, 40}) {
+        RelayDelivery forged = commit;
+        const auto size = static_cast<std::ptrdiff_t>(forged.payload.size());
+        forged.payload[static_cast<std::size_t>(off >= 0 ? off : size + off)] ^= 0x01;
+        hub_.inject(bob_->key, forged);
+    }
+    const auto rep = (*bob_)->sync();
+    EXPECT_EQ(rep.errors, 3u);
+    EXPECT_EQ(rep.forks, 0u);
+    EXPECT_FALSE((*bob_)->room("r").forked);
+    expect_recovers("efter den förfalskade commiten");
+}
+
+// The epoch of a delivery is the MLS message's own, not the relay's label: a genuine
+// Commit labelled with an earlier epoch used to be dropped unseen as "an old epoch's
+// Commit", leaving the member behind without a word. Now it is applied by the epoch in
+// its header, and the lie is recorded.
+TEST_F(AdversaryTest, TheEpochComesFromTheMessageNotTheRelaysLabel) {
+    pair();
+    auto& carol = make("carol", soc_);
+    hub_.adversary().on_store = [&](const crypto::Bytes& to, RelayDelivery& d) {
+        if (to == bob_->key && d.kind == Kind::commit && d.epoch > 0) --d.epoch;
+        return true;
+    };
+    (*alice_)->add_members("r", {carol.address});
+    honest();
+    auto rep = (*bob_)->sync();
+    EXPECT_EQ(rep.commits, 1u);
+    EXPECT_EQ(rep.errors, 1u);  // the label
+    EXPECT_EQ(rep.forks, 0u);
+    EXPECT_EQ((*bob_)->room("r").epoch, (*alice_)->room("r").epoch);
+    EXPECT_EQ((*bob_)->room("r").members.size(), 3u);
+    // An application message labelled with a later epoch: shown (it is genuine), and the
+    // label recorded as the relay's lie.
+    hub_.adversary().on_store = [&](const crypto::Bytes& to, RelayDelivery& d) {
+        if (to == bob_->key) d.epoch += 5;
+        return true;
+    };
+    send(*alice_, "r", "rätt epok");
+    rep = (*bob_)->sync();
+    EXPECT_EQ(rep.messages, 1u);
+    EXPECT_EQ(rep.errors, 1u);
+    EXPECT_EQ(shown(*bob_, "r"), std::vector<std::string>{"rätt epok"});
+    expect_recovers("efter den falska epoken");
 }
 
 // ---- (6) a valid ciphertext moved to another room ------------------------------------
@@ -639,7 +682,9 @@ TEST_F(AdversaryTest, ReplayedAddDoesNotBringBackARemovedMember) {
     hub_.inject(bob_->key, relabelled);
     const auto rep = (*bob_)->sync();
     EXPECT_EQ(rep.commits, 0u);
-    EXPECT_EQ(rep.errors, 1u);  // the relabelled one; the old one is an old epoch's
+    // The relabelled one (the label is a lie: recorded); as it was, it is the very Commit
+    // Bob applied (no fork, no error).
+    EXPECT_EQ(rep.errors, 1u);
     EXPECT_EQ((*bob_)->room("r").members.size(), 2u);
     EXPECT_EQ((*bob_)->room("r").epoch, (*alice_)->room("r").epoch);
     expect_recovers("carol är borta");

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "fake_relay.h"
+#include "fixture.h"
 #include "handover.pb.h"
 #include "lagrum/cert/cert.h"
 #include "lagrum/core/legal/catalog.h"
@@ -36,108 +37,17 @@ using core::messaging::Message;
 using core::messaging::SendRequest;
 using json = nlohmann::json;
 
-// 2026-03-02 12:00:00 UTC; the subject is 18 that day.
-constexpr std::int64_t kNow = 1772452800;
-constexpr std::string_view kPass = "correct horse battery staple";
+// 18 at kNow (2026-03-02).
 constexpr const char* kSubject = "200801012386";
 
-const legal::Catalog& catalog() {
-    static const legal::Catalog c = [] {
-        auto r = legal::load_catalog(LAGRUM_CATALOG_SOURCE_DIR);
-        if (auto* e = std::get_if<legal::CatalogError>(&r)) {
-            throw std::runtime_error("catalog: " + e->to_string());
-        }
-        return std::get<legal::Catalog>(std::move(r));
-    }();
-    return c;
-}
-
-std::string str(crypto::ByteView b) {
-    return {reinterpret_cast<const char*>(b.data()), b.size()};
-}
-
-struct Org {
-    std::string id;
-    cert::v1::AuthorityType authority;
-    crypto::Ed25519KeyPair root;
-    cert::v1::OrganisationRoot anchor;
-    std::uint64_t serial = 0;
-
-    Org(std::string organisation_id, const std::string& name, cert::v1::AuthorityType type)
-        : id(std::move(organisation_id)), authority(type), root(crypto::ed25519_generate()) {
-        anchor.set_organisation_id(id);
-        anchor.set_name(name);
-        anchor.set_authority_type(type);
-        anchor.set_root_public_key(str(root.public_key));
-    }
-
-    cert::v1::MemberCertificate issue(const std::string& member, crypto::ByteView device_key) {
-        const std::int64_t wall = static_cast<std::int64_t>(std::time(nullptr));
-        cert::v1::MemberCertificateBody b;
-        b.set_version(1);
-        b.set_serial(++serial);
-        b.set_member_id(member);
-        b.set_display_name("Member " + member);
-        b.set_organisation_id(id);
-        b.set_authority_type(authority);
-        b.set_role("socialsekreterare");
-        b.set_device_public_key(str(device_key));
-        b.set_not_before(std::min(kNow, wall) - 86400);
-        b.set_not_after(std::max(kNow, wall) + 365 * 86400);
-        auto r = cert::issue_certificate(b, root.seed.view());
-        if (auto* e = std::get_if<cert::CertError>(&r)) {
-            throw std::runtime_error("issue_certificate: " + e->message);
-        }
-        return std::get<cert::v1::MemberCertificate>(r);
-    }
-};
-
-struct Device {
-    std::string name, address;
-    fs::path dir;
-    crypto::Bytes key;
-    std::shared_ptr<FakeLink> link;
-    std::unique_ptr<Client> client;
-    Client* operator->() const { return client.get(); }
-};
-
-class HandoverTest : public ::testing::Test {
+class HandoverTest : public MessengerTest {
   protected:
     HandoverTest()
-        : soc_("se.boras.soc", "Borås stad, socialtjänsten",
-               cert::v1::AUTHORITY_TYPE_SOCIAL_SERVICES),
-          pol_("se.polisen.vast", "Polisen, region Väst", cert::v1::AUTHORITY_TYPE_POLICE),
-          hub_({soc_.anchor, pol_.anchor}, [] { return kNow; }) {
-        char tmpl[] = "/tmp/lagrum-handover-XXXXXX";
-        const char* dir = mkdtemp(tmpl);
-        if (dir == nullptr) throw std::runtime_error("mkdtemp failed");
-        tmp_ = dir;
-    }
-    ~HandoverTest() override {
-        devices_.clear();
-        std::error_code ec;
-        fs::remove_all(tmp_, ec);
-    }
-
-    Device& make(const std::string& name, Org& org) {
-        auto d = std::make_unique<Device>();
-        d->name = name;
-        d->address = org.id + "/" + name;
-        d->dir = tmp_ / name;
-        core::messaging::InitOptions o;
-        o.relay = "unix:/nonexistent/fake-relay.sock";
-        o.trust = {soc_.anchor, pol_.anchor};
-        o.kdf = crypto::kArgon2Test;
-        d->key = Client::init(d->dir, kPass, o);
-        d->link = hub_.link(name);
-        d->client = Client::open(d->dir, kPass, catalog());
-        d->client->set_clock([] { return kNow; });
-        d->client->set_transport_factory(hub_.factory(d->link));
-        EXPECT_TRUE(d->client->import_certificate(org.issue(name, d->key)));
-        auto& ref = *d;
-        devices_[name] = std::move(d);
-        return ref;
-    }
+        : MessengerTest({{"se.boras.soc", "Borås stad, socialtjänsten",
+                          cert::v1::AUTHORITY_TYPE_SOCIAL_SERVICES, "socialsekreterare"},
+                         {"se.polisen.vast", "Polisen, region Väst",
+                          cert::v1::AUTHORITY_TYPE_POLICE, "socialsekreterare"}},
+                        "lagrum-handover") {}
 
     // osl-10-2 (necessary for the sender's own task): allowed from and to anyone.
     static SendRequest to_room(const std::string& room, const std::string& text) {
@@ -191,10 +101,8 @@ class HandoverTest : public ::testing::Test {
         return false;
     }
 
-    fs::path tmp_;
-    Org soc_, pol_;
-    FakeRelayHub hub_;
-    std::map<std::string, std::unique_ptr<Device>> devices_;  // destroyed before hub_
+    Org& soc_ = org(0);
+    Org& pol_ = org(1);
     Device* anna_ = nullptr;
     Device* bertil_ = nullptr;
     Device* cecilia_ = nullptr;

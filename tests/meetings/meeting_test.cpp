@@ -16,6 +16,7 @@
 #include <string>
 
 #include "fake_relay.h"
+#include "fixture.h"
 #include "lagrum/cert/cert.h"
 #include "lagrum/core/legal/catalog.h"
 #include "lagrum/core/meetings/meeting.h"
@@ -33,8 +34,6 @@ using core::Errc;
 using core::Error;
 using core::messaging::Client;
 
-constexpr std::int64_t kNow = 1772452800;  // 2026-03-02
-constexpr std::string_view kPass = "correct horse battery staple";
 constexpr const char* kYoung1 = "201005121239";
 constexpr const char* kYoung2 = "201108234566";
 constexpr const char* kYoung3 = "200903012342";
@@ -46,115 +45,19 @@ constexpr const char* kFacts15a =
 constexpr const char* kFacts18a =
     R"({"risk_of_criminal_activity":true,"not_inappropriate":true,"concerns_committed_crime":false})";
 
-const legal::Catalog& catalog() {
-    static const legal::Catalog c = [] {
-        auto r = legal::load_catalog(LAGRUM_CATALOG_SOURCE_DIR);
-        if (auto* e = std::get_if<legal::CatalogError>(&r)) {
-            throw std::runtime_error("catalog: " + e->to_string());
-        }
-        return std::get<legal::Catalog>(std::move(r));
-    }();
-    return c;
-}
-
-std::string str(crypto::ByteView b) {
-    return {reinterpret_cast<const char*>(b.data()), b.size()};
-}
-
-class TempDir {
-  public:
-    TempDir() {
-        char tmpl[] = "/tmp/lagrum-meet-XXXXXX";
-        const char* dir = mkdtemp(tmpl);
-        if (dir == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = dir;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
-
-struct Org {
-    std::string id;
-    crypto::Ed25519KeyPair root;
-    cert::v1::OrganisationRoot anchor;
-    std::uint64_t serial = 0;
-
-    Org(std::string organisation_id, const std::string& name, cert::v1::AuthorityType type)
-        : id(std::move(organisation_id)), root(crypto::ed25519_generate()) {
-        anchor.set_organisation_id(id);
-        anchor.set_name(name);
-        anchor.set_authority_type(type);
-        anchor.set_root_public_key(str(root.public_key));
-    }
-
-    cert::v1::MemberCertificate issue(const std::string& member, crypto::ByteView device_key) {
-        const std::int64_t wall = static_cast<std::int64_t>(std::time(nullptr));
-        cert::v1::MemberCertificateBody b;
-        b.set_version(1);
-        b.set_serial(++serial);
-        b.set_member_id(member);
-        b.set_display_name("Member " + member);
-        b.set_organisation_id(id);
-        b.set_authority_type(anchor.authority_type());
-        b.set_role("handläggare");
-        b.set_device_public_key(str(device_key));
-        b.set_not_before(std::min(kNow, wall) - 86400);
-        b.set_not_after(std::max(kNow, wall) + 365 * 86400);
-        auto r = cert::issue_certificate(b, root.seed.view());
-        if (auto* e = std::get_if<cert::CertError>(&r)) {
-            throw std::runtime_error("issue_certificate: " + e->message);
-        }
-        return std::get<cert::v1::MemberCertificate>(r);
-    }
-};
-
-struct Device {
-    std::string address;
-    fs::path dir;
-    std::shared_ptr<FakeLink> link;
-    std::unique_ptr<Client> client;
-    Client* operator->() const { return client.get(); }
-};
-
-class MeetingTest : public ::testing::Test {
+class MeetingTest : public MessengerTest {
   protected:
     MeetingTest()
-        : soc_("se.boras.soc", "Borås socialtjänst", cert::v1::AUTHORITY_TYPE_SOCIAL_SERVICES),
-          pol_("se.polisen", "Polisen", cert::v1::AUTHORITY_TYPE_POLICE),
-          school_("se.boras.skola", "Sjöängsskolan", cert::v1::AUTHORITY_TYPE_SCHOOL),
-          hub_({soc_.anchor, pol_.anchor, school_.anchor}, [] { return kNow; }) {}
+        : MessengerTest(
+              {{"se.boras.soc", "Borås socialtjänst", cert::v1::AUTHORITY_TYPE_SOCIAL_SERVICES},
+               {"se.polisen", "Polisen", cert::v1::AUTHORITY_TYPE_POLICE},
+               {"se.boras.skola", "Sjöängsskolan", cert::v1::AUTHORITY_TYPE_SCHOOL}},
+              "lagrum-meet") {}
 
     void SetUp() override {
         anna_ = &make("anna", soc_);
         cecilia_ = &make("cecilia", pol_);
         dora_ = &make("dora", school_);
-    }
-
-    Device& make(const std::string& name, Org& org) {
-        auto d = std::make_unique<Device>();
-        d->address = org.id + "/" + name;
-        d->dir = tmp_.path() / name;
-        core::messaging::InitOptions o;
-        o.relay = "unix:/nonexistent/fake-relay.sock";
-        o.trust = {soc_.anchor, pol_.anchor, school_.anchor};
-        o.kdf = crypto::kArgon2Test;
-        auto key = Client::init(d->dir, kPass, o);
-        d->link = hub_.link(name);
-        d->client = Client::open(d->dir, kPass, catalog());
-        d->client->set_clock([] { return kNow; });
-        d->client->set_transport_factory(hub_.factory(d->link));
-        EXPECT_TRUE(d->client->import_certificate(org.issue(name, key)));
-        auto& ref = *d;
-        devices_[name] = std::move(d);
-        return ref;
     }
 
     // The chair's meeting with everyone joined and the Created event received.
@@ -188,10 +91,9 @@ class MeetingTest : public ::testing::Test {
         return n;
     }
 
-    TempDir tmp_;
-    Org soc_, pol_, school_;
-    FakeRelayHub hub_;
-    std::map<std::string, std::unique_ptr<Device>> devices_;
+    Org& soc_ = org(0);
+    Org& pol_ = org(1);
+    Org& school_ = org(2);
     Device* anna_ = nullptr;
     Device* cecilia_ = nullptr;
     Device* dora_ = nullptr;

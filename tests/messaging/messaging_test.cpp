@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "fake_relay.h"
+#include "fixture.h"
 #include "lagrum/cert/cert.h"
 #include "lagrum/core/legal/catalog.h"
 #include "lagrum/core/legal/check.h"
@@ -40,94 +41,8 @@ using core::messaging::SendRequest;
 using core::messaging::SendResult;
 using core::messaging::SyncReport;
 
-// 2026-03-02 12:00:00 UTC, the day of the legal examples: the subject below
-// (200801012386) is 18 then.
-constexpr std::int64_t kNow = 1772452800;
-constexpr std::string_view kPass = "correct horse battery staple";
+// 18 at kNow (fixture.h), the day of the legal examples.
 constexpr const char* kSubject = "200801012386";
-
-const legal::Catalog& catalog() {
-    static const legal::Catalog c = [] {
-        auto r = legal::load_catalog(LAGRUM_CATALOG_SOURCE_DIR);
-        if (auto* e = std::get_if<legal::CatalogError>(&r)) {
-            throw std::runtime_error("catalog: " + e->to_string());
-        }
-        return std::get<legal::Catalog>(std::move(r));
-    }();
-    return c;
-}
-
-std::string str(crypto::ByteView b) {
-    return {reinterpret_cast<const char*>(b.data()), b.size()};
-}
-
-class TempDir {
-  public:
-    TempDir() {
-        char tmpl[] = "/tmp/lagrum-msg-XXXXXX";
-        const char* dir = mkdtemp(tmpl);
-        if (dir == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = dir;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
-
-struct Org {
-    std::string id;
-    cert::v1::AuthorityType authority;
-    crypto::Ed25519KeyPair root;
-    cert::v1::OrganisationRoot anchor;
-    std::uint64_t serial = 0;
-
-    Org(std::string organisation_id, const std::string& name, cert::v1::AuthorityType type)
-        : id(std::move(organisation_id)), authority(type), root(crypto::ed25519_generate()) {
-        anchor.set_organisation_id(id);
-        anchor.set_name(name);
-        anchor.set_authority_type(type);
-        anchor.set_root_public_key(str(root.public_key));
-    }
-
-    cert::v1::MemberCertificate issue(const std::string& member, crypto::ByteView device_key) {
-        const std::int64_t wall = static_cast<std::int64_t>(std::time(nullptr));
-        cert::v1::MemberCertificateBody b;
-        b.set_version(1);
-        b.set_serial(++serial);
-        b.set_member_id(member);
-        b.set_display_name("Member " + member);
-        b.set_organisation_id(id);
-        b.set_authority_type(authority);
-        b.set_role("handläggare");
-        b.set_device_public_key(str(device_key));
-        // Valid at the tests' fixed clock and at the wall clock (Client::open checks
-        // the stored certificate before the test replaces the clock).
-        b.set_not_before(std::min(kNow, wall) - 86400);
-        b.set_not_after(std::max(kNow, wall) + 365 * 86400);
-        auto r = cert::issue_certificate(b, root.seed.view());
-        if (auto* e = std::get_if<cert::CertError>(&r)) {
-            throw std::runtime_error("issue_certificate: " + e->message);
-        }
-        return std::get<cert::v1::MemberCertificate>(r);
-    }
-};
-
-struct Device {
-    std::string name;
-    std::string address;  // ORG/MEMBER
-    fs::path dir;
-    crypto::Bytes key;
-    std::shared_ptr<FakeLink> link;
-    std::unique_ptr<Client> client;
-    Client* operator->() const { return client.get(); }
-};
 
 std::vector<std::string> texts(const std::vector<Message>& messages, bool outgoing = false) {
     std::vector<std::string> out;
@@ -160,45 +75,15 @@ std::vector<std::string> addresses(const Room& r) {
     return out;
 }
 
-class MessagingTest : public ::testing::Test {
+class MessagingTest : public MessengerTest {
   protected:
     MessagingTest()
-        : soc_("se.malmo.soc", "Malmö stad, socialtjänsten",
-               cert::v1::AUTHORITY_TYPE_SOCIAL_SERVICES),
-          pol_("se.polisen", "Polismyndigheten", cert::v1::AUTHORITY_TYPE_POLICE),
-          school_("se.malmo.skola", "Malmö stad, grundskola", cert::v1::AUTHORITY_TYPE_SCHOOL),
-          hub_({soc_.anchor, pol_.anchor, school_.anchor}, [] { return kNow; }) {}
-
-    // A new profile with a certificate of `org`, registered with the relay.
-    Device& make(const std::string& name, Org& org) {
-        auto d = std::make_unique<Device>();
-        d->name = name;
-        d->address = org.id + "/" + name;
-        d->dir = tmp_.path() / name;
-        core::messaging::InitOptions o;
-        o.relay = "unix:/nonexistent/fake-relay.sock";
-        o.trust = {soc_.anchor, pol_.anchor, school_.anchor};
-        o.kdf = crypto::kArgon2Test;
-        d->key = Client::init(d->dir, kPass, o);
-        d->link = hub_.link(name);
-        open(*d);
-        EXPECT_TRUE(d->client->import_certificate(org.issue(name, d->key)));
-        auto& ref = *d;
-        devices_[name] = std::move(d);
-        return ref;
-    }
-
-    void open(Device& d) {
-        d.client = Client::open(d.dir, kPass, catalog());
-        d.client->set_clock([] { return kNow; });
-        d.client->set_transport_factory(hub_.factory(d.link));
-    }
-
-    // The process ends (nothing more is written) and starts again on the same profile.
-    void reopen(Device& d) {
-        d.client.reset();
-        open(d);
-    }
+        : MessengerTest(
+              {{"se.malmo.soc", "Malmö stad, socialtjänsten",
+                cert::v1::AUTHORITY_TYPE_SOCIAL_SERVICES},
+               {"se.polisen", "Polismyndigheten", cert::v1::AUTHORITY_TYPE_POLICE},
+               {"se.malmo.skola", "Malmö stad, grundskola", cert::v1::AUTHORITY_TYPE_SCHOOL}},
+              "lagrum-msg") {}
 
     // osl-10-2 (necessary for the sender's own task): allowed from and to anyone.
     static SendRequest any_to_room(const std::string& room, const std::string& text) {
@@ -243,10 +128,9 @@ class MessagingTest : public ::testing::Test {
         }
     }
 
-    TempDir tmp_;
-    Org soc_, pol_, school_;
-    FakeRelayHub hub_;
-    std::map<std::string, std::unique_ptr<Device>> devices_;  // destroyed before hub_
+    Org& soc_ = org(0);
+    Org& pol_ = org(1);
+    Org& school_ = org(2);
 };
 
 // ---- the fake itself ------------------------------------------------------------------

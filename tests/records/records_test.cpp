@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "fake_relay.h"
+#include "fixture.h"
 #include "lagrum/cert/cert.h"
 #include "lagrum/core/legal/catalog.h"
 #include "lagrum/core/messaging/client.h"
@@ -40,128 +41,31 @@ using core::Error;
 using core::messaging::Client;
 using core::messaging::SendRequest;
 
-// 2026-03-02 12:00:00 UTC; the subject (200801012386) is 18 then and may consent alone.
-constexpr std::int64_t kNow = 1772452800;
-constexpr std::string_view kPass = "correct horse battery staple";
+using messaging_test::catalog;
+using messaging_test::Device;
+using messaging_test::kNow;
+using messaging_test::kPass;
+using messaging_test::MessengerTest;
+using messaging_test::Org;
+using messaging_test::str;
+
+// At kNow (2026-03-02) the subject (200801012386) is 18 and may consent alone.
 constexpr const char* kSubject = "200801012386";
 constexpr const char* kOther = "201001012382";
 
-const legal::Catalog& catalog() {
-    static const legal::Catalog c = [] {
-        auto r = legal::load_catalog(LAGRUM_CATALOG_SOURCE_DIR);
-        if (auto* e = std::get_if<legal::CatalogError>(&r)) {
-            throw std::runtime_error("catalog: " + e->to_string());
-        }
-        return std::get<legal::Catalog>(std::move(r));
-    }();
-    return c;
-}
-
-std::string str(crypto::ByteView b) {
-    return {reinterpret_cast<const char*>(b.data()), b.size()};
-}
 crypto::ByteView bv(const std::string& s) {
     return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
-class TempDir {
-  public:
-    TempDir() {
-        char tmpl[] = "/tmp/lagrum-records-XXXXXX";
-        const char* dir = mkdtemp(tmpl);
-        if (dir == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = dir;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
-
-struct Org {
-    std::string id;
-    cert::v1::AuthorityType authority;
-    crypto::Ed25519KeyPair root;
-    cert::v1::OrganisationRoot anchor;
-    std::uint64_t serial = 0;
-
-    Org(std::string organisation_id, const std::string& name, cert::v1::AuthorityType type)
-        : id(std::move(organisation_id)), authority(type), root(crypto::ed25519_generate()) {
-        anchor.set_organisation_id(id);
-        anchor.set_name(name);
-        anchor.set_authority_type(type);
-        anchor.set_root_public_key(str(root.public_key));
-    }
-
-    cert::v1::MemberCertificate issue(const std::string& member, crypto::ByteView device_key) {
-        const std::int64_t wall = static_cast<std::int64_t>(std::time(nullptr));
-        cert::v1::MemberCertificateBody b;
-        b.set_version(1);
-        b.set_serial(++serial);
-        b.set_member_id(member);
-        b.set_display_name("Member " + member);
-        b.set_organisation_id(id);
-        b.set_authority_type(authority);
-        b.set_role("handläggare");
-        b.set_device_public_key(str(device_key));
-        b.set_not_before(std::min(kNow, wall) - 86400);
-        b.set_not_after(std::max(kNow, wall) + 365 * 86400);
-        auto r = cert::issue_certificate(b, root.seed.view());
-        if (auto* e = std::get_if<cert::CertError>(&r)) {
-            throw std::runtime_error("issue_certificate: " + e->message);
-        }
-        return std::get<cert::v1::MemberCertificate>(r);
-    }
-};
-
-struct Device {
-    std::string name;
-    std::string address;
-    fs::path dir;
-    crypto::Bytes key;
-    std::shared_ptr<messaging_test::FakeLink> link;
-    std::unique_ptr<Client> client;
-    Client* operator->() const { return client.get(); }
-};
-
-class RecordsTest : public ::testing::Test {
+class RecordsTest : public MessengerTest {
   protected:
     RecordsTest()
-        : soc_("se.boras.soc", "Borås stad, socialtjänsten",
-               cert::v1::AUTHORITY_TYPE_SOCIAL_SERVICES),
-          pol_("se.polisen", "Polismyndigheten", cert::v1::AUTHORITY_TYPE_POLICE),
-          school_("se.boras.skola", "Borås stad, grundskola", cert::v1::AUTHORITY_TYPE_SCHOOL),
-          hub_({soc_.anchor, pol_.anchor, school_.anchor}, [] { return kNow; }) {}
-
-    Device& make(const std::string& name, Org& org) {
-        auto d = std::make_unique<Device>();
-        d->name = name;
-        d->address = org.id + "/" + name;
-        d->dir = tmp_.path() / name;
-        core::messaging::InitOptions o;
-        o.relay = "unix:/nonexistent/fake-relay.sock";
-        o.trust = {soc_.anchor, pol_.anchor, school_.anchor};
-        o.kdf = crypto::kArgon2Test;
-        d->key = Client::init(d->dir, kPass, o);
-        d->link = hub_.link(name);
-        open(*d);
-        EXPECT_TRUE(d->client->import_certificate(org.issue(name, d->key)));
-        auto& ref = *d;
-        devices_[name] = std::move(d);
-        return ref;
-    }
-
-    void open(Device& d) {
-        d.client = Client::open(d.dir, kPass, catalog());
-        d.client->set_clock([] { return kNow; });
-        d.client->set_transport_factory(hub_.factory(d.link));
-    }
+        : MessengerTest(
+              {{"se.boras.soc", "Borås stad, socialtjänsten",
+                cert::v1::AUTHORITY_TYPE_SOCIAL_SERVICES},
+               {"se.polisen", "Polismyndigheten", cert::v1::AUTHORITY_TYPE_POLICE},
+               {"se.boras.skola", "Borås stad, grundskola", cert::v1::AUTHORITY_TYPE_SCHOOL}},
+              "lagrum-records") {}
 
     // Runs `fn` on the profile's SQLCipher database opened directly (the client closed
     // first, reopened after): what someone with the profile key could do to the file.
@@ -207,10 +111,9 @@ class RecordsTest : public ::testing::Test {
         return out;
     }
 
-    TempDir tmp_;
-    Org soc_, pol_, school_;
-    messaging_test::FakeRelayHub hub_;
-    std::map<std::string, std::unique_ptr<Device>> devices_;
+    Org& soc_ = org(0);
+    Org& pol_ = org(1);
+    Org& school_ = org(2);
 };
 
 // ---- the consent register -------------------------------------------------------------

@@ -33,6 +33,8 @@ struct RoomRow {
     bool direct = false;
     bool active = true;
     std::uint64_t epoch = 0;
+    std::optional<std::uint64_t> forked_epoch;  // set once a fork was seen
+    std::string fork_reason;
 };
 
 // A verified leaf of a group's tree.
@@ -193,6 +195,19 @@ struct Client::Impl {
     void receive(std::chrono::milliseconds wait, SyncReport& report,
                  const std::function<bool()>& stop = {});
     void process_delivery(const RelayDelivery& d, SyncReport& report);
+    // Its body: throws for a delivery that cannot be processed; `label_lie` says how the
+    // relay's labels differed from the message, when they did.
+    void process_delivery_body(const RelayDelivery& d, SyncReport& report, std::string& label_lie);
+    // Fork detection (docs/security.md (5)). Called for every Commit this device applies
+    // (received, or its own adopted): remembers its hash for `epoch` (the epoch it was
+    // sent in) and keeps `prior_state` (the group in `epoch`) for the newest one only.
+    void note_applied_commit(std::int64_t room_id, std::uint64_t epoch, ByteView commit,
+                             ByteView prior_state);
+    // A Commit for `epoch`, an epoch this device has left. The same Commit it applied is
+    // an honest duplicate (nothing happens). A different one that verifies against the
+    // group as it was in that epoch proves equivocation: the room is marked forked
+    // (returns true). One that does not verify, or that can no longer be checked, throws.
+    bool check_old_commit(const RoomRow& row, std::uint64_t epoch, ByteView commit);
 };
 
 template <class F>

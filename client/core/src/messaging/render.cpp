@@ -24,9 +24,17 @@ json room_obj(const Room& r) {
                                {"devices", keys},
                                {"self", m.self}});
     }
-    return json{{"name", r.name},    {"direct", r.direct}, {"active", r.active},
-                {"epoch", r.epoch},  {"members", members}, {"unread", r.unread},
-                {"queued", r.queued}};
+    return json{{"name", r.name},
+                {"direct", r.direct},
+                {"active", r.active},
+                {"epoch", r.epoch},
+                {"members", members},
+                {"unread", r.unread},
+                {"queued", r.queued},
+                {"forked", r.forked},
+                {"forked_epoch", r.forked ? json(r.forked_epoch) : json(nullptr)},
+                {"fork_reason", r.fork_reason},
+                {"epoch_code", r.epoch_code}};
 }
 
 json message_obj(const Message& m) {
@@ -110,7 +118,8 @@ std::string sync_json(const SyncReport& r) {
                 {"commits", r.commits},
                 {"errors", r.errors},
                 {"sent", r.sent},
-                {"held", r.held}}
+                {"held", r.held},
+                {"forks", r.forks}}
         .dump();
 }
 
@@ -144,17 +153,34 @@ std::string messages_text(const std::vector<Message>& messages) {
     return os.str();
 }
 
+std::string forks_text(const std::vector<Room>& rooms) {
+    std::ostringstream os;
+    for (const auto& r : rooms) {
+        if (!r.forked) continue;
+        os << "⚠ FORKED / KLUVET RUM: \"" << r.name << "\" split at epoch " << r.forked_epoch
+           << ": " << r.fork_reason << ".\n"
+           << "  Rummet har delats av servern: alla medlemmar ser inte samma meddelanden.\n"
+           << "  Compare the epoch code " << r.epoch_code
+           << " with the other members' (lagrum room list --json: epoch_code), then create a new"
+              " room for the case"
+              " / skapa ett nytt rum för ärendet.\n";
+    }
+    return os.str();
+}
+
 std::string rooms_text(const std::vector<Room>& rooms) {
     std::ostringstream os;
     for (const auto& r : rooms) {
-        os << r.name << (r.active ? "" : " (left / lämnat)") << "  epoch " << r.epoch << ", "
-           << r.unread << " unread, " << r.queued << " queued\n";
+        os << r.name << (r.active ? "" : " (left / lämnat)")
+           << (r.forked ? " (FORKED / KLUVET)" : "") << "  epoch " << r.epoch << ", " << r.unread
+           << " unread, " << r.queued << " queued\n";
         for (const auto& m : r.members) {
             os << "  " << m.address << "  " << m.display_name << " (" << m.authority
                << (m.role.empty() ? "" : ", " + m.role) << ")" << (m.self ? "  ← you" : "") << "\n";
         }
     }
     if (rooms.empty()) os << "(no rooms / inga rum)\n";
+    os << forks_text(rooms);
     return os.str();
 }
 
@@ -178,6 +204,7 @@ std::string sync_text(const SyncReport& r) {
     if (r.held) os << ", " << r.held << " held";
     if (r.errors) os << ", " << r.errors << " delivery error(s)";
     os << "\n";
+    if (r.forks) os << "⚠ " << r.forks << " room(s) found FORKED / KLUVNA: see lagrum room list\n";
     return os.str();
 }
 

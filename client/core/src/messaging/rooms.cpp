@@ -4,6 +4,7 @@
 #include <set>
 
 #include "client_impl.h"
+#include "lagrum/crypto/hash.h"
 #include "lagrum/crypto/random.h"
 #include "lagrum/mls/codec.h"
 #include "lagrum/mls/error.h"
@@ -24,10 +25,27 @@ RoomRow row_from(store::Statement& st) {
     r.direct = st.int64(3) != 0;
     r.active = st.int64(4) != 0;
     r.epoch = static_cast<std::uint64_t>(st.int64(5));
+    if (!st.is_null(6)) r.forked_epoch = static_cast<std::uint64_t>(st.int64(6));
+    r.fork_reason = st.text(7);
     return r;
 }
 
-constexpr const char* kRoomColumns = "SELECT id, name, group_id, direct, active, epoch FROM rooms ";
+constexpr const char* kRoomColumns =
+    "SELECT id, name, group_id, direct, active, epoch, forked_epoch, fork_reason FROM rooms ";
+
+// RFC 9420 §8.7's epoch_authenticator, hashed (with a label of ours) and cut to 5 groups
+// of 4 hex digits: short enough to read aloud, and it reveals nothing of the epoch's keys.
+std::string epoch_code(const mls::Group& g) {
+    static constexpr std::string_view label = "lagrum-epoch-code/1";
+    Bytes in(label.begin(), label.end());
+    const Bytes auth = g.epoch_authenticator();
+    in.insert(in.end(), auth.begin(), auth.end());
+    const std::string hex = crypto::to_hex(crypto::sha256(in)).substr(0, 20);
+    std::string out;
+    for (std::size_t i = 0; i < hex.size(); i += 4)
+        out += (out.empty() ? "" : " ") + hex.substr(i, 4);
+    return out;
+}
 
 void check_room_name(const std::string& name) {
     if (name.empty() || name.size() > kMaxRoomName) {
@@ -139,7 +157,11 @@ Room Client::Impl::describe(const RoomRow& row) {
     r.active = row.active;
     r.group_id = row.group_id;
     r.epoch = row.epoch;
+    r.forked = row.forked_epoch.has_value();
+    r.forked_epoch = row.forked_epoch.value_or(0);
+    r.fork_reason = row.fork_reason;
     auto g = load_group(row.id);
+    r.epoch_code = epoch_code(g);
     std::map<std::string, RoomMember> by_address;
     std::vector<std::string> order;
     for (const auto& lm : leaf_members(g)) {
@@ -394,11 +416,24 @@ void Client::Impl::commit_with_retry(const RoomRow& row,
 }
 
 void Client::Impl::adopt_pending(std::int64_t room_id) {
-    auto st = db.prepare("SELECT epoch, state FROM pending_commits WHERE room_id = ?");
+    auto st = db.prepare("SELECT epoch, state, request FROM pending_commits WHERE room_id = ?");
     st.bind(1, room_id);
     if (!st.step()) return;  // already adopted (by the receive path)
     const auto epoch = st.int64(0);
     Bytes state = st.blob(1);
+    {
+        // Our own Commit is the one we applied in the epoch before: remember it, with the
+        // state it left (still in rooms), so a different one for that epoch is a fork.
+        relay::v1::SendCommitRequest req;
+        auto prior = db.prepare("SELECT state FROM rooms WHERE id = ?");
+        prior.bind(1, room_id);
+        if (req.ParseFromString(to_str(st.blob(2))) && epoch > 0 && prior.step()) {
+            Bytes prior_state = prior.blob(0);
+            note_applied_commit(room_id, static_cast<std::uint64_t>(epoch - 1),
+                                view_of(req.commit()), prior_state);
+            crypto::wipe(prior_state);
+        }
+    }
     db.prepare("UPDATE rooms SET state = ?, epoch = ? WHERE id = ?")
         .bind(1, state)
         .bind(2, epoch)

@@ -166,6 +166,20 @@ CREATE TABLE consents (
 CREATE INDEX consents_subject ON consents(subject_pseudonym);
 ALTER TABLE outbox ADD COLUMN consent_id INTEGER;  -- consents.id, when the basis is consent
 )sql",
+        // Fork (equivocation) detection (sync.cpp, docs/security.md (5)): the Commit this
+        // device applied in each epoch, by hash, and the group state before the newest one
+        // (to check that a conflicting Commit for that epoch is genuine); a room where a
+        // genuine conflicting Commit was seen is marked forked, for good.
+        R"sql(
+CREATE TABLE epoch_commits (
+  room_id INTEGER NOT NULL REFERENCES rooms(id),
+  epoch INTEGER NOT NULL,                    -- the epoch the Commit was sent in
+  commit_hash BLOB NOT NULL,                 -- SHA-256 of the MLSMessage as applied
+  prior_state BLOB,                          -- Group::serialize() in `epoch`; newest row only
+  PRIMARY KEY (room_id, epoch));
+ALTER TABLE rooms ADD COLUMN forked_epoch INTEGER;  -- NULL: no fork seen
+ALTER TABLE rooms ADD COLUMN fork_reason TEXT NOT NULL DEFAULT '';
+)sql",
         // Next: append new migrations here, one element each, in the order they land.
     };
     return m;

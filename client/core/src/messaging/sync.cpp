@@ -9,6 +9,7 @@
 #include "lagrum/core/legal/check_input.h"
 #include "lagrum/core/messaging/content_codec.h"
 #include "lagrum/core/pki/safety_number.h"
+#include "lagrum/crypto/hash.h"
 #include "lagrum/mls/codec.h"
 #include "lagrum/mls/error.h"
 #include "lagrum/mls/framing.h"
@@ -92,8 +93,35 @@ void Client::Impl::receive(std::chrono::milliseconds wait, SyncReport& report,
 }
 
 void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report) {
-    using Kind = RelayDelivery::Kind;
+    std::string label_lie;
     try {
+        process_delivery_body(del, report, label_lie);
+    } catch (const mls::MlsError& e) {
+        ++report.errors;
+        record_sync_error(del.seq, "mls",
+                          std::string(mls::mls_errc_name(e.code())) + ": " + e.what());
+        return;
+    } catch (const Error& e) {
+        if (e.code() == Errc::corrupt_store || e.code() == Errc::io_error ||
+            e.code() == Errc::internal) {
+            throw;
+        }
+        ++report.errors;
+        record_sync_error(del.seq, std::string(errc_name(e.code())), e.what());
+        return;
+    }
+    // A delivery handled by its own epoch whose relay label said otherwise: recorded (the
+    // relay lied) once it is known not to be an error of its own (one error a delivery).
+    if (!label_lie.empty()) {
+        ++report.errors;
+        record_sync_error(del.seq, "relay_label", label_lie);
+    }
+}
+
+void Client::Impl::process_delivery_body(const RelayDelivery& del, SyncReport& report,
+                                         std::string& label_lie) {
+    using Kind = RelayDelivery::Kind;
+    {
         if (del.kind == Kind::welcome) {
             mls::Reader r(del.payload);
             auto msg = mls::MlsMessage::decode(r);
@@ -153,6 +181,41 @@ void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report
         }
         auto row = find_room_by_group(del.group_id);
         if (!row) throw Error(Errc::not_found, "a delivery for a group we are not in");
+        // The epoch, group and content type are read from the MLS message itself; the
+        // relay's labels (Delivery.epoch, kind, group_id) are routing hints it could lie in.
+        // (MlsMessage::decode throws MlsError for anything malformed, trailing bytes too.)
+        const Bytes* msg_group = nullptr;
+        std::uint64_t epoch = 0;
+        mls::ContentType content_type{};
+        mls::Reader header_reader(del.payload);
+        const auto framed = mls::MlsMessage::decode(header_reader);
+        header_reader.finish();
+        if (const auto* priv = std::get_if<mls::PrivateMessage>(&framed.body)) {
+            msg_group = &priv->group_id;
+            epoch = priv->epoch;
+            content_type = priv->content_type;
+        } else if (const auto* pub = std::get_if<mls::PublicMessage>(&framed.body)) {
+            msg_group = &pub->content.group_id;
+            epoch = pub->content.epoch;
+            content_type = pub->content.content_type();
+        } else {
+            throw Error(Errc::bad_input, "a group delivery holds no group message");
+        }
+        if (msg_group->size() != row->group_id.size() ||
+            !crypto::ct_equal(*msg_group, row->group_id)) {
+            throw Error(Errc::bad_input,
+                        "the relay delivered a message of another group under this room");
+        }
+        const bool is_commit = content_type == mls::ContentType::commit;
+        if (is_commit != (del.kind == Kind::commit)) {
+            throw Error(Errc::bad_input, is_commit ? "the relay labels a Commit as a message"
+                                                   : "the relay labels a message as a Commit");
+        }
+        if (del.epoch != epoch) {
+            // Handled by the message's own epoch; the lie is recorded afterwards.
+            label_lie = "the relay labels a message of epoch " + std::to_string(epoch) +
+                        " as epoch " + std::to_string(del.epoch);
+        }
         // A Commit of ours that the relay accepted but we never heard back about: a
         // delivery from a later epoch proves it won; one of the same epoch proves it lost.
         {
@@ -160,21 +223,42 @@ void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report
             st.bind(1, row->id);
             if (st.step()) {
                 const auto pending_epoch = static_cast<std::uint64_t>(st.int64(0));
-                if (del.epoch >= pending_epoch) {
+                if (epoch >= pending_epoch) {
                     adopt_pending(row->id);
-                } else if (del.kind == Kind::commit && del.epoch + 1 == pending_epoch) {
+                } else if (is_commit && epoch + 1 == pending_epoch) {
                     drop_pending(row->id);
                 }
             }
         }
         auto g = load_group(row->id);
-        if (del.kind == Kind::commit) {
-            if (del.epoch < g.epoch()) return;  // an old epoch's commit we already have
-            auto result = g.handle(del.payload);
+        if (is_commit) {
+            if (epoch < g.epoch()) {
+                // An epoch we have left: the same Commit again is harmless, another one
+                // is equivocation (check_old_commit marks the room forked) or a forgery.
+                if (check_old_commit(*row, epoch, del.payload)) {
+                    ++report.forks;
+                    ++report.errors;
+                    record_sync_error(del.seq, "fork",
+                                      "two different Commits for epoch " + std::to_string(epoch) +
+                                          " of room \"" + row->name +
+                                          "\": the relay split the room (it is marked forked)");
+                }
+                return;
+            }
+            auto prior = db.prepare("SELECT state FROM rooms WHERE id = ?");
+            prior.bind(1, row->id);
+            Bytes prior_state = prior.step() ? prior.blob(0) : Bytes{};
+            try {
+                g.handle(del.payload);
+            } catch (...) {
+                crypto::wipe(prior_state);
+                throw;
+            }
             save_group(row->id, g);
+            note_applied_commit(row->id, epoch, del.payload, prior_state);
+            crypto::wipe(prior_state);
             remember_contacts(leaf_members(g));
             ++report.commits;
-            (void)result;
             return;
         }
         mls::Reader r(del.payload);
@@ -371,18 +455,67 @@ void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report
                      flags.joined_codes(), flags.joined_reasons());
         ++report.messages;
         if (!flags.codes.empty()) ++report.flagged;
-    } catch (const mls::MlsError& e) {
-        ++report.errors;
-        record_sync_error(del.seq, "mls",
-                          std::string(mls::mls_errc_name(e.code())) + ": " + e.what());
-    } catch (const Error& e) {
-        if (e.code() == Errc::corrupt_store || e.code() == Errc::io_error ||
-            e.code() == Errc::internal) {
-            throw;
-        }
-        ++report.errors;
-        record_sync_error(del.seq, std::string(errc_name(e.code())), e.what());
     }
+}
+
+void Client::Impl::note_applied_commit(std::int64_t room_id, std::uint64_t epoch, ByteView commit,
+                                       ByteView prior_state) {
+    auto ins = db.prepare(
+        "INSERT OR REPLACE INTO epoch_commits(room_id, epoch, commit_hash, prior_state) "
+        "VALUES (?, ?, ?, ?)");
+    ins.bind(1, room_id).bind(2, static_cast<std::int64_t>(epoch)).bind(3, crypto::sha256(commit));
+    if (prior_state.empty()) {
+        ins.bind_null(4);
+    } else {
+        ins.bind(4, prior_state);
+    }
+    ins.run();
+    // Older epochs' states go: each holds that epoch's secrets, and keeping them longer
+    // would stretch forward secrecy. Their hashes stay (32 bytes an epoch).
+    db.prepare(
+          "UPDATE epoch_commits SET prior_state = NULL WHERE room_id = ? AND epoch < ? AND "
+          "prior_state IS NOT NULL")
+        .bind(1, room_id)
+        .bind(2, static_cast<std::int64_t>(epoch))
+        .run();
+}
+
+bool Client::Impl::check_old_commit(const RoomRow& row, std::uint64_t epoch, ByteView commit) {
+    auto st = db.prepare(
+        "SELECT commit_hash, prior_state FROM epoch_commits WHERE room_id = ? AND epoch = ?");
+    st.bind(1, row.id).bind(2, static_cast<std::int64_t>(epoch));
+    // No record: an epoch from before we joined (a Welcome starts us later), so nothing
+    // of ours to conflict with.
+    if (!st.step()) return false;
+    if (crypto::ct_equal(crypto::sha256(commit), st.blob(0))) return false;  // a duplicate
+    if (st.is_null(1)) {
+        throw Error(Errc::bad_input, "a different Commit for epoch " + std::to_string(epoch) +
+                                         ", too old to check against the group as it was");
+    }
+    Bytes prior = st.blob(1);
+    std::optional<mls::Group> then;
+    try {
+        then = mls::Group::restore(prior, group_config());
+    } catch (const mls::MlsError& e) {
+        crypto::wipe(prior);
+        throw Error(Errc::corrupt_store,
+                    std::string("a room's earlier group state is damaged: ") + e.what());
+    }
+    crypto::wipe(prior);
+    // Throws (MlsError) for a forged or tampered Commit: an error, not a fork. The copy
+    // is thrown away either way; the room's state is untouched.
+    then->handle(commit);
+    if (row.forked_epoch) return true;  // seen before: keep the first reason
+    const std::string reason =
+        "the relay delivered two different, validly signed Commits for epoch " +
+        std::to_string(epoch) +
+        ": members in the other branch cannot read this one's messages, nor we theirs";
+    db.prepare("UPDATE rooms SET forked_epoch = ?, fork_reason = ? WHERE id = ?")
+        .bind(1, static_cast<std::int64_t>(epoch))
+        .bind(2, reason)
+        .bind(3, row.id)
+        .run();
+    return true;
 }
 
 SyncReport Client::sync(std::chrono::milliseconds wait) {

@@ -68,6 +68,17 @@ struct Room {
     std::vector<RoomMember> members;
     std::int64_t unread = 0;
     std::int64_t queued = 0;  // outbox entries not yet sent
+    // The relay showed this device two different, genuine Commits for one epoch
+    // (equivocation, docs/security.md (5)): the room has split into branches whose
+    // members cannot read each other. Stored: stays set across restarts. This device
+    // keeps its own branch (what it applied first); see docs/security.md for recovery.
+    bool forked = false;
+    std::uint64_t forked_epoch = 0;  // the epoch with two Commits
+    std::string fork_reason;         // English, for people
+    // The current epoch's authenticator (RFC 9420 §8.7) as 5 groups of 4 hex digits:
+    // members who see the same code at the same epoch share one view of the room; a
+    // different code at the same epoch means a fork (compare on the safety-number screen).
+    std::string epoch_code;
 };
 
 struct SendRequest {
@@ -139,6 +150,7 @@ struct SyncReport {
     std::size_t errors = 0;  // deliveries that could not be processed (recorded)
     std::size_t sent = 0;    // outbox entries delivered
     std::size_t held = 0;
+    std::size_t forks = 0;  // rooms found forked by this sync (also counted in errors)
     bool relay_reachable = true;
 };
 

@@ -11,6 +11,8 @@
 namespace lagrum::core::messaging {
 
 // One JSON array on one line.
+// Each room: name, direct, active, epoch, members[], unread, queued, forked,
+// forked_epoch (number|null), fork_reason, epoch_code.
 std::string rooms_json(const std::vector<Room>& rooms);
 std::string room_json(const Room& room);
 // Each message: id, room, sender{organisation_id, member_id, name, authority},
@@ -25,6 +27,9 @@ std::string messages_text(const std::vector<Message>& messages);
 std::string rooms_text(const std::vector<Room>& rooms);
 std::string outbox_text(const std::vector<OutboxEntry>& entries);
 std::string sync_text(const SyncReport& report);
+// A warning (Swedish and English) for each forked room, with what to do; empty when no
+// room has forked. Part of rooms_text; the CLI's inbox prints it above the messages.
+std::string forks_text(const std::vector<Room>& rooms);
 
 std::string iso8601(std::int64_t unix_seconds);
 
