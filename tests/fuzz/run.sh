@@ -98,11 +98,12 @@ fuzz_one() {
         "${binary[$t]}" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
             -max_total_time="$per" -rss_limit_mb=2048 -timeout=25 -print_final_stats=1 \
             -artifact_prefix="$dir/crashes/" "$dir/corpus" ${seeds[$t]} >"$log" 2>&1 || true
-        # The children's user and system time: the target's CPU-seconds.
-        times | tail -1 >"$dir/times"
+        # The children's user and system time (the second line; not through a pipe,
+        # whose subshell has no children): the target's CPU-seconds.
+        times >"$dir/times"
     )
     local cpu execs after crashes
-    cpu=$(awk '{ for (i = 1; i <= 2; ++i) { split($i, a, /[ms]/); s += a[1] * 60 + a[2] } } END { printf "%.0f", s }' "$dir/times")
+    cpu=$(awk 'NR == 2 { for (i = 1; i <= 2; ++i) { split($i, a, /[ms]/); s += a[1] * 60 + a[2] } } END { printf "%.0f", s }' "$dir/times")
     # Fork mode prints "#RUNS: cov: ..." lines with the total executions so far.
     execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
     after=$(find "$dir/corpus" -type f | wc -l)
