@@ -12,7 +12,7 @@
 //   - `lagrum log verify` exits 0 for every profile.
 //
 // Environment:
-//   LAGRUM_SOAK_RUNS=N        runs (default 24, Soak.Short)
+//   LAGRUM_SOAK_RUNS=N        runs (default 20, Soak.Short)
 //   LAGRUM_SOAK_SEED=S        the seed printed by an earlier run: the same workload, victims
 //                             and kill points drawn (the timing itself is the machine's)
 //   LAGRUM_SOAK_WORLD_RUNS=K  runs per fresh world (default 25)
@@ -605,7 +605,7 @@ int env_int(const char* name, int fallback) {
 }
 
 TEST(Soak, Short) {
-    const int runs = env_int("LAGRUM_SOAK_RUNS", 24);
+    const int runs = env_int("LAGRUM_SOAK_RUNS", 20);
     const int world_runs = std::max(1, env_int("LAGRUM_SOAK_WORLD_RUNS", 25));
     std::uint64_t seed = std::random_device{}();
     if (const char* s = std::getenv("LAGRUM_SOAK_SEED"); s != nullptr && *s != '\0')
