@@ -142,6 +142,8 @@ void add_message_commands(CLI::App& app, Context& ctx) {
                 std::optional<std::string> r;
                 if (!room->empty()) r = *room;
                 const auto messages = client->inbox(r);
+                // A forked room is said above its messages (docs/security.md (5)).
+                if (!*json) std::cout << core::messaging::forks_text(client->rooms());
                 std::cout << (*json ? core::messaging::messages_json(messages) + "\n"
                                     : core::messaging::messages_text(messages));
                 client->mark_read(r);
