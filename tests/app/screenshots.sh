@@ -22,21 +22,29 @@ for b in "$app" "$lagrum" "$relay"; do
 done
 export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 export LAGRUM_CATALOG=$build/share/lagrum/provisions
-for lang in sv en; do
+# Each run: language, QT_SCALE_FACTOR, the window in logical pixels, where the PNGs go.
+# 125 % on a 1366x768 panel and 150 % on a 1920x1080 one (less a desktop panel) check
+# that nothing is cut off at those scales (WCAG 1.4.4); those shots are in scale-125/ and
+# scale-150/.
+runs=("sv 1 1200x800 $out" "en 1 1200x800 $out"
+      "sv 1.25 1093x580 $out/scale-125" "sv 1.5 1280x690 $out/scale-150")
+for run in "${runs[@]}"; do
+    read -r lang scale geometry dest <<<"$run"
+    mkdir -p "$dest"
     world=$(mktemp -d "${TMPDIR:-/tmp}/lagrum-shots-XXXXXX")
     "$here/make_world.sh" "$lagrum" "$relay" "$world" >/dev/null
     (
         unset LAGRUM_PASSPHRASE
-        LAGRUM_APP_SCREENSHOTS=$out LAGRUM_APP_SHOT_PASSPHRASE=testpass \
+        QT_SCALE_FACTOR=$scale LAGRUM_APP_SCREENSHOTS=$dest LAGRUM_APP_SHOT_PASSPHRASE=testpass \
         LAGRUM_APP_SHOT_ROOM="Unga i riskzon" LAGRUM_APP_SHOT_CONVERSATION="Soc och polis" LAGRUM_APP_SHOT_SUBJECT=200801012386 \
         LAGRUM_APP_SHOT_PROVISION=osl-10-18a \
         LAGRUM_APP_SHOT_MEMBERS="se.polisen.vast/cecilia,se.boras.skola/dora" \
         LAGRUM_APP_SHOT_MEETING_SUBJECT=201203149982 \
         LAGRUM_APP_SHOT_FACTS='{"risk_of_criminal_activity":true,"not_inappropriate":true,"concerns_committed_crime":false}' \
         LAGRUM_APP_SHOT_TEXT="Kalle har setts med personer som rekryterar till ett kriminellt nätverk." \
-        timeout 240 "$app" --profile "$world/anna" --lang "$lang"
-    ) || { echo "screenshots.sh: the app failed ($lang)" >&2; kill "$(cat "$world/relay.pid")"; exit 1; }
+        timeout 240 "$app" --profile "$world/anna" --lang "$lang" -qwindowgeometry "$geometry"
+    ) || { echo "screenshots.sh: the app failed ($run)" >&2; kill "$(cat "$world/relay.pid")"; exit 1; }
     kill "$(cat "$world/relay.pid")" 2>/dev/null || true
     rm -rf "$world"
 done
-ls "$out"/*.png
+ls "$out"/*.png "$out"/scale-*/*.png

@@ -197,6 +197,7 @@ Item {
                     model: page.compose.categories
                     delegate: CheckBox {
                         required property var modelData
+                        objectName: "category_" + modelData.name
                         text: modelData.label
                         checked: page.compose.selectedCategories.indexOf(modelData.name) >= 0
                         onToggled: page.compose.setCategory(modelData.name, checked)
@@ -254,7 +255,10 @@ Item {
                                 : page.compose.verdict === "blocked" ? Theme.bad
                                 : page.compose.verdict === "incomplete" ? Theme.warn : Theme.border
                     Accessible.role: Accessible.AlertMessage
-                    Accessible.name: verdictTitle.text
+                    // What a screen reader announces: the verdict with its reasons and
+                    // the questions still to answer.
+                    Accessible.name: [verdictTitle.text].concat(page.compose.reasons)
+                                     .concat(page.compose.missingFacts).join(". ")
                     ColumnLayout {
                         id: verdictCol
                         anchors.fill: parent
@@ -275,6 +279,7 @@ Item {
                             model: page.compose.reasons
                             delegate: Label {
                                 required property string modelData
+                                objectName: "verdictReason"
                                 text: "• " + modelData
                                 color: Theme.text
                                 wrapMode: Text.Wrap
@@ -404,6 +409,7 @@ Item {
             }
         }
         ComboBox {
+            objectName: "fact_" + input.fact.name
             visible: input.fact.type === "enumeration"
             model: input.fact.values
             currentIndex: input.answer === undefined ? -1 : model.indexOf(input.answer)
@@ -413,6 +419,7 @@ Item {
             Layout.fillWidth: true
         }
         SpinBox {
+            objectName: "fact_" + input.fact.name
             visible: input.fact.type === "number"
             from: input.fact.min
             to: Math.max(input.fact.max, input.fact.min)

@@ -89,6 +89,22 @@ Item {
                         Accessible.name: title + ". " + statusLine.text
                         Accessible.role: Accessible.ListItem
                         onClicked: { page.composing = false; app.openRoom(name) }
+                        // The open conversation: the selection colour and a bar on the
+                        // left (a shape, not only a colour); a frame with keyboard focus.
+                        background: Rectangle {
+                            color: roomDelegate.highlighted ? Theme.selection
+                                 : roomDelegate.down ? Theme.background : "transparent"
+                            border.width: roomDelegate.visualFocus ? 2 : 0
+                            border.color: Theme.focusRing
+                            radius: 4
+                            Rectangle {
+                                visible: roomDelegate.highlighted
+                                width: 4
+                                height: parent.height
+                                radius: 2
+                                color: Theme.accent
+                            }
+                        }
                         contentItem: ColumnLayout {
                             spacing: 2
                             RowLayout {
@@ -109,7 +125,7 @@ Item {
                                         id: unreadText
                                         anchors.centerIn: parent
                                         text: roomDelegate.unread
-                                        color: Theme.onAccent
+                                        color: Theme.textOnAccent
                                         font.bold: true
                                     }
                                 }

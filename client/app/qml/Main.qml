@@ -15,6 +15,7 @@ ApplicationWindow {
     property string section: "conversations"
 
     Binding { target: Theme; property: "dark"; value: app.dark }
+    // The Basic style's palette from Theme (see Theme.qml for why each role is what it is).
     palette.window: Theme.background
     palette.windowText: Theme.text
     palette.base: Theme.background
@@ -22,16 +23,26 @@ ApplicationWindow {
     palette.text: Theme.text
     palette.button: Theme.surface
     palette.buttonText: Theme.text
-    palette.highlight: Theme.accent
-    palette.highlightedText: Theme.onAccent
+    palette.highlight: Theme.focusRing
+    palette.highlightedText: Theme.text
     palette.placeholderText: Theme.muted
     palette.toolTipBase: Theme.surface
     palette.toolTipText: Theme.text
     palette.mid: Theme.border
-    palette.dark: Theme.accent          // highlighted buttons (Basic style)
-    palette.brightText: Theme.onAccent
     palette.light: Theme.surface
     palette.midlight: Theme.surface
+    // Set per colour group: a plain `palette.dark:` binding sets every group, disabled
+    // included, and re-applies itself whenever the theme changes.
+    palette.active.dark: Theme.accent          // highlighted buttons (Basic style)
+    palette.inactive.dark: Theme.accent
+    palette.disabled.dark: Theme.surface
+    palette.active.brightText: Theme.textOnAccent  // their text
+    palette.inactive.brightText: Theme.textOnAccent
+    palette.disabled.brightText: Theme.muted
+    palette.disabled.buttonText: Theme.muted
+    palette.disabled.windowText: Theme.muted
+    palette.disabled.text: Theme.muted
+    palette.disabled.button: Theme.surface
 
     header: ToolBar {
         background: Rectangle { color: Theme.surface }

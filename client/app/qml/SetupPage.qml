@@ -69,7 +69,6 @@ Item {
                     echoMode: TextInput.Password
                     Layout.fillWidth: true
                     Accessible.name: newPassLabel.text
-                    Accessible.passwordEdit: true
                 }
                 Label { id: repeatLabel; text: qsTr("Repeat the passphrase"); color: Theme.text }
                 TextField {
@@ -78,7 +77,6 @@ Item {
                     echoMode: TextInput.Password
                     Layout.fillWidth: true
                     Accessible.name: repeatLabel.text
-                    Accessible.passwordEdit: true
                 }
                 Button {
                     objectName: "createProfileButton"

@@ -26,7 +26,8 @@ Rectangle {
         Label {
             id: prefix
             font.bold: true
-            color: banner.border.color
+            // The info frame's border colour is too light for text (1.4.3).
+            color: banner.kind === "info" ? Theme.text : banner.border.color
             text: banner.kind === "error" ? "✖ " + qsTr("Error:")
                 : banner.kind === "warning" ? "⚠ " + qsTr("Warning:")
                 : banner.kind === "ok" ? "✔ " + qsTr("Done:") : "ℹ " + qsTr("Note:")

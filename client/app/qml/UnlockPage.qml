@@ -41,7 +41,6 @@ Item {
             placeholderText: qsTr("Your passphrase")
             Layout.fillWidth: true
             Accessible.name: passLabel.text
-            Accessible.passwordEdit: true
             enabled: !app.busy
             onAccepted: unlockButton.clicked()
             KeyNavigation.tab: unlockButton
