@@ -249,7 +249,9 @@ Item {
                     Layout.fillWidth: true
                     implicitHeight: verdictCol.implicitHeight + 2 * Theme.spacing
                     radius: 4
-                    color: Theme.surface
+                    // The window's colour, not the surface: the suggestion's button (a
+                    // surface-coloured Button) would vanish into a surface box.
+                    color: Theme.background
                     border.width: 2
                     border.color: page.compose.verdict === "allowed" ? Theme.ok
                                 : page.compose.verdict === "blocked" ? Theme.bad
