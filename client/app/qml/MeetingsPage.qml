@@ -487,7 +487,7 @@ Item {
                             id: shareButton
                             objectName: "shareButton"
                             text: qsTr("Share in the meeting")
-                            highlighted: true
+                            highlighted: enabled  // a disabled highlighted button is hard to read
                             enabled: page.draft.canSend && shareItem.currentIndex >= 0
                             Accessible.name: text
                             onClicked: app.shareInMeeting(page.mt.agenda[shareItem.currentIndex].number)
@@ -699,7 +699,7 @@ Item {
             visible: input.fact.type === "number"
             from: input.fact.min
             to: Math.max(input.fact.max, input.fact.min)
-            value: input.answer === undefined ? input.fact.min : input.answer
+            value: input.fact.type === "number" && input.answer !== undefined ? input.answer : input.fact.min
             editable: true
             onValueModified: page.draft.setFact(input.fact.name, value)
             Accessible.name: input.questionText
