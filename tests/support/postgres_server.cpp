@@ -204,6 +204,8 @@ std::string PostgresServer::query(const std::string& dbname, const std::string& 
         PQfinish(c);
         throw std::runtime_error("cannot connect to the test PostgreSQL: " + msg);
     }
+    PQsetNoticeProcessor(
+        c, [](void*, const char*) {}, nullptr);  // "drop cascades to ..."
     PGresult* r = PQexec(c, sql.c_str());
     const auto st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
