@@ -60,7 +60,9 @@ bool read_num(const toml::table& t, const char* key, T& out, std::string& err, T
             if (*i >= 0 || std::is_signed_v<T>) v = static_cast<T>(*i);
         }
     }
-    if (!v || *v < min || *v > max) {
+    // Written so that NaN fails too (every comparison with NaN is false): a nan rate
+    // would otherwise pass both bounds into the token buckets (fuzz seed nan_rate).
+    if (!v || !(*v >= min && *v <= max)) {
         err = std::string("invalid value for ") + key;
         return false;
     }

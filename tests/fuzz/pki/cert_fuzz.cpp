@@ -41,12 +41,16 @@ void trust_roots(cert::TrustStore& t) {
 }
 
 const std::filesystem::path& scratch_file() {
-    static const std::filesystem::path file = [] {
+    // Never destroyed, so the exit handler that removes the folder can still read it
+    // (a function-local static is destroyed before an atexit handler registered while
+    // it was being built: the first long run crashed there).
+    static const std::filesystem::path& file = *[] {
         std::string tmpl =
             (std::filesystem::temp_directory_path() / "lagrum-cert-fuzz-XXXXXX").string();
         if (mkdtemp(tmpl.data()) == nullptr) std::abort();
+        auto* p = new std::filesystem::path(std::filesystem::path(tmpl) / "input");
         std::atexit([] { std::filesystem::remove_all(scratch_file().parent_path()); });
-        return std::filesystem::path(tmpl) / "input";
+        return p;
     }();
     return file;
 }

@@ -21,7 +21,8 @@
 namespace {
 
 const std::string& base_dir() {
-    static const std::string dir = [] {
+    // Never destroyed: the exit handler below still reads it.
+    static const std::string& dir = *[] {
         std::string tmpl =
             (std::filesystem::temp_directory_path() / "lagrum-config-fuzz-XXXXXX").string();
         if (mkdtemp(tmpl.data()) == nullptr) std::abort();
@@ -32,7 +33,7 @@ const std::string& base_dir() {
         std::ofstream(tmpl + "/empty.txtpb");
         // Removed at exit; a crashed run leaves one small folder in the temp directory.
         std::atexit([] { std::filesystem::remove_all(base_dir()); });
-        return tmpl;
+        return new std::string(tmpl);
     }();
     return dir;
 }
