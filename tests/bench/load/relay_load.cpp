@@ -955,6 +955,8 @@ int main(int argc, char** argv) {
                 o.commit_every = std::stoi(need(i));
             else if (a == "--devices-per-channel")
                 o.devices_per_channel = std::stoi(need(i));
+            else if (a == "--database-pool")
+                o.database_pool = std::stoi(need(i));
             else if (a == "--postgres")
                 o.postgres = true;
             else if (a == "--database")
