@@ -676,7 +676,7 @@ int Sim::run() {
         std::atomic<int> failed{0};
         std::vector<std::thread> ts;
         for (int w = 0; w < 8; ++w) {
-            ts.emplace_back([&] {
+            ts.emplace_back([&, w] {
                 std::mt19937_64 r(opt_.seed + static_cast<std::uint64_t>(w));
                 for (std::size_t k; (k = next++) < rooms_.size();) {
                     Room& room = *rooms_[k];
