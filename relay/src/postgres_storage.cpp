@@ -400,6 +400,20 @@ void PostgresStorage::set_commit_listener(CommitListener listener) {
     listener_ = std::move(listener);
 }
 
+void PostgresStorage::set_revocation_listener(RevocationListener listener) {
+    std::lock_guard lock(revocation_listener_mu_);
+    revocation_listener_ = std::move(listener);
+}
+
+void PostgresStorage::notify_revocations() {
+    std::lock_guard lock(revocation_listener_mu_);
+    try {
+        if (revocation_listener_) revocation_listener_();
+    } catch (...) {
+        callback_errors_.fetch_add(1);
+    }
+}
+
 void PostgresStorage::wake_notifier() {
     const std::uint64_t one = 1;
     [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
@@ -706,6 +720,9 @@ StoreResult<std::uint64_t> PostgresStorage::store_revocation_list(
         if (r.rows() == 0) {
             return StoreError{StoreErrc::stale, "revocation list is not newer than the stored one"};
         }
+        // Every other node installs the list and ends its streams when this commits
+        // (the payload "rev" tells it from a mailbox notification).
+        c.exec("SELECT pg_notify($1::text, $2::text)", Params().t(channel_).t(node_id_ + ":rev"));
         // The list and the end of the sessions it revokes commit together.
         return end_sessions(c, org, serials, device_ids);
     });
@@ -1289,6 +1306,7 @@ bool PostgresStorage::listen_connect() {
             listen_conn_->run(listen_sql().c_str());
             reconnects_.fetch_add(1);
             need_recovery_ = true;  // notifications may have been missed meanwhile
+            notify_revocations();   // so may a revocation list stored by another node
         }
         return true;
     } catch (const std::exception&) {
@@ -1361,6 +1379,10 @@ void PostgresStorage::handle_notification(const std::string& payload) {
     const auto colon = payload.find(':');
     if (colon == std::string::npos) return;
     if (payload.compare(0, colon, node_id_) == 0) return;  // ours: reported from its slot
+    if (payload.compare(colon + 1, std::string::npos, "rev") == 0) {
+        notify_revocations();  // another node stored a revocation list
+        return;
+    }
     std::int64_t envelope = 0;
     try {
         envelope = std::stoll(payload.substr(colon + 1));

@@ -8,6 +8,7 @@
 #include <set>
 #include <span>
 #include <typeinfo>
+#include <utility>
 
 #include "lagrum/crypto/ed25519.h"
 #include "lagrum/crypto/hash.h"
@@ -484,9 +485,11 @@ void RelayService::worker_loop(StreamWorker& w) {
 void RelayService::watch_loop() {
     std::unique_lock lock(watch_mu_);
     while (!watch_stop_) {
-        watch_cv_.wait_for(lock, kStreamWatchInterval);
+        if (!revocations_stale_) watch_cv_.wait_for(lock, kStreamWatchInterval);
         if (watch_stop_) break;
+        const bool reload = std::exchange(revocations_stale_, false);
         lock.unlock();
+        if (reload) install_stored_revocation_lists();
         const std::int64_t now = clock_();
         end_streams([now](const Stream& s) { return s.session().expires_at <= now; },
                     Status(StatusCode::UNAUTHENTICATED, "session expired"));
@@ -568,6 +571,15 @@ RelayService::RelayService(const RelayConfig& config, Storage& storage, cert::Tr
     challenge_key_ = crypto::random_secret(32);
     storage_.set_commit_listener(
         [this](const std::vector<CommittedDelivery>& rows) { hub_.publish(rows); });
+    // Another node (same database) stored a revocation list: the watch thread installs
+    // it and ends the streams it revokes here too; the storage thread must not wait.
+    storage_.set_revocation_listener([this] {
+        {
+            std::lock_guard lock(watch_mu_);
+            revocations_stale_ = true;
+        }
+        watch_cv_.notify_all();
+    });
     for (std::size_t i = 0; i < kStreamWorkers; ++i) {
         auto w = std::make_unique<StreamWorker>();
         StreamWorker* raw = w.get();
@@ -585,6 +597,7 @@ RelayService::RelayService(const RelayConfig& config, Storage& storage, cert::Tr
 
 RelayService::~RelayService() {
     storage_.set_commit_listener({});
+    storage_.set_revocation_listener({});
     {
         std::lock_guard lock(watch_mu_);
         watch_stop_ = true;
@@ -1328,6 +1341,26 @@ Status RelayService::apply_revocation_list(const cert::v1::RevocationList& list)
         return Status(code, std::string("revocation list: ") + e.message);
     }
     const cert::v1::RevocationListBody& body = r.value();
+    end_revoked(body);
+    const std::set<std::uint64_t> serials(body.revoked_serials().begin(),
+                                          body.revoked_serials().end());
+    std::set<Bytes> keys;
+    for (const auto& k : body.revoked_device_keys()) keys.insert(to_bytes(k));
+    const std::string& org = body.organisation_id();
+    std::string encoded;
+    list.SerializeToString(&encoded);
+    auto rs =
+        storage_.store_revocation_list(org, body.sequence(), view(encoded),
+                                       std::vector<std::uint64_t>(serials.begin(), serials.end()),
+                                       std::vector<Bytes>(keys.begin(), keys.end()));
+    if (!rs.ok()) return from_store(nullptr, rs.error());
+    log_.info(
+        "revocation_list",
+        {{"organisation", org}, {"sequence", body.sequence()}, {"sessions_ended", rs.value()}});
+    return Status::OK;
+}
+
+void RelayService::end_revoked(const cert::v1::RevocationListBody& body) {
     const std::set<std::uint64_t> serials(body.revoked_serials().begin(),
                                           body.revoked_serials().end());
     std::set<Bytes> keys;
@@ -1346,17 +1379,27 @@ Status RelayService::apply_revocation_list(const cert::v1::RevocationList& list)
                    (serials.count(ses.serial) != 0 || keys.count(ses.device_id) != 0);
         },
         Status(StatusCode::UNAUTHENTICATED, "certificate revoked"));
-    std::string encoded;
-    list.SerializeToString(&encoded);
-    auto rs =
-        storage_.store_revocation_list(org, body.sequence(), view(encoded),
-                                       std::vector<std::uint64_t>(serials.begin(), serials.end()),
-                                       std::vector<Bytes>(keys.begin(), keys.end()));
-    if (!rs.ok()) return from_store(nullptr, rs.error());
-    log_.info(
-        "revocation_list",
-        {{"organisation", org}, {"sequence", body.sequence()}, {"sessions_ended", rs.value()}});
-    return Status::OK;
+}
+
+void RelayService::install_stored_revocation_lists() {
+    // The database already holds each list and has ended its sessions (the publishing
+    // node did, in the same transaction); what is missing here is the trust store, which
+    // refuses a new Register, and the streams open on this node.
+    std::lock_guard serial_lock(revocation_mu_);
+    auto stored = storage_.revocation_lists();
+    if (!stored.ok()) {
+        log_.error("revocation_reload", {{"reason", stored.error().message}});
+        return;
+    }
+    for (const auto& encoded : stored.value()) {
+        cert::v1::RevocationList list;
+        if (!list.ParseFromArray(encoded.data(), static_cast<int>(encoded.size()))) continue;
+        auto r = trust_.install_revocation_list(list);
+        if (!r.ok()) continue;  // not newer than the installed one (or not pinned here)
+        end_revoked(r.value());
+        log_.info("revocation_list_from_peer", {{"organisation", r.value().organisation_id()},
+                                                {"sequence", r.value().sequence()}});
+    }
 }
 
 void RelayService::organisations_removed(const std::vector<std::string>& organisation_ids) {

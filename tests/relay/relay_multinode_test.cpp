@@ -464,16 +464,10 @@ TEST_F(MultiNodeTest, RevokedSessionEndsOnEveryNode) {
 }
 
 // The rest of the promise: the revoked device's open streams end on every node, and no
-// node lets it register again. Disabled: a node learns a revocation list only when it is
-// published through it, read from its config (start, SIGHUP) or loaded from the database
-// at start. Nodes 0 and 2 keep the victim's streams open and accept its Register (a
-// new session). Needed in the relay (issue 13): the storage notifies every node when a
-// list is stored (PostgreSQL: pg_notify on a revocation channel in the
-// store_revocation_list transaction, received by the LISTEN connection, also after a
-// reconnect), and the service then reads revocation_lists(), installs each newer list
-// into its trust store, clears the session cache and ends the matching streams, as
-// apply_revocation_list does today for a list published through the node itself.
-TEST_F(MultiNodeTest, DISABLED_RevocationEndsStreamsAndRegistrationOnEveryNode) {
+// node lets it register again. The publishing node's storage transaction notifies the
+// others (pg_notify, payload "<node>:rev"); each installs the stored list in its trust
+// store and ends the matching streams (RelayService::install_stored_revocation_lists).
+TEST_F(MultiNodeTest, RevocationEndsStreamsAndRegistrationOnEveryNode) {
     std::uint64_t serial = 0;
     Device victim = make_device(0, &serial);
     Device admin = make_device(1);

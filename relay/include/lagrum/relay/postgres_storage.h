@@ -94,6 +94,7 @@ class PostgresStorage final : public Storage {
     StoreResult<std::uint64_t> ack(ByteView device_id, std::uint64_t upto_seq) override;
     StoreResult<std::uint64_t> expire(std::int64_t now) override;
     void set_commit_listener(CommitListener listener) override;
+    void set_revocation_listener(RevocationListener listener) override;
     void close() override;
 
     // Statistics for tests/benchmarks.
@@ -178,6 +179,9 @@ class PostgresStorage final : public Storage {
 
     std::mutex listener_mu_;
     CommitListener listener_;
+    std::mutex revocation_listener_mu_;
+    RevocationListener revocation_listener_;
+    void notify_revocations();
 
     std::atomic<std::uint64_t> commits_{0};
     std::atomic<std::uint64_t> retries_{0};

@@ -246,6 +246,13 @@ class RelayService final
     // Serialises revocation-list installs, so memory and the database agree on the
     // newest list.
     std::mutex revocation_mu_;
+    // Set by the storage's revocation listener: another node stored a list; the watch
+    // thread installs it (guarded by watch_mu_).
+    bool revocations_stale_ = false;
+    void install_stored_revocation_lists();
+    // After a list is installed in the trust store: the session cache is dropped and
+    // every open stream of a certificate it revokes ends.
+    void end_revoked(const cert::v1::RevocationListBody& body);
 
     struct Bucket {
         double tokens;

@@ -162,6 +162,12 @@ struct CommittedDelivery {
 // completer thread, before the transaction's callers are answered).
 using CommitListener = std::function<void(const std::vector<CommittedDelivery>&)>;
 
+// Called when revocation lists may have changed behind this node's back: another node
+// (sharing the database) stored one, or a lost notification connection came back. Runs
+// on a storage thread and must not block or call back into the storage; the service
+// re-reads revocation_lists() on a thread of its own.
+using RevocationListener = std::function<void()>;
+
 class Storage {
   public:
     virtual ~Storage() = default;
@@ -239,6 +245,10 @@ class Storage {
     // added to a mailbox after this returns is reported exactly once, after its COMMIT
     // and before the call that added it returns.
     virtual void set_commit_listener(CommitListener listener) = 0;
+
+    // Installs the revocation listener (replacing any earlier one; empty: none). A
+    // backend with one process per database (SQLite) never calls it.
+    virtual void set_revocation_listener(RevocationListener listener) { (void)listener; }
 
     // Finishes queued writes, then refuses new ones (unavailable).
     virtual void close() = 0;
