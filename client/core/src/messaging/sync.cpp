@@ -150,7 +150,28 @@ void Client::Impl::process_delivery_body(const RelayDelivery& del, SyncReport& r
             }
             if (!bundle) throw Error(Errc::not_found, "a Welcome for none of our KeyPackages");
             auto g = mls::Group::join(*welcome, *bundle, group_config());
-            if (find_room_by_group(g.group_id())) return;  // joined already
+            if (auto existing = find_room_by_group(g.group_id())) {
+                if (existing->active) return;  // joined already
+                // Removed earlier and now added back: the old room (its name, history and
+                // id) takes the new state. Only a later epoch: a replayed Welcome from
+                // before the removal (last-resort KeyPackage) must not roll it back.
+                if (g.epoch() <= existing->epoch) return;
+                const crypto::SecretBytes state = g.serialize();
+                db.prepare("UPDATE rooms SET active = 1, epoch = ?, state = ? WHERE id = ?")
+                    .bind(1, static_cast<std::int64_t>(g.epoch()))
+                    .bind(2, state.view())
+                    .bind(3, existing->id)
+                    .run();
+                // States kept for fork checks belong to the membership that ended.
+                db.prepare("DELETE FROM epoch_commits WHERE room_id = ?")
+                    .bind(1, existing->id)
+                    .run();
+                if (!last_resort)
+                    db.prepare("DELETE FROM key_packages WHERE ref = ?").bind(1, ref).run();
+                remember_contacts(leaf_members(g));
+                ++report.joined;
+                return;
+            }
             std::string name;
             for (const auto& e : g.context().extensions) {
                 if (e.type == kRoomNameExtension) name.assign(e.data.begin(), e.data.end());
