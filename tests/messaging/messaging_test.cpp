@@ -298,6 +298,30 @@ TEST_F(MessagingTest, RoomCreateAddRemove) {
     expect_clean(anna, room);
 }
 
+// Found by the soak: a member's message sent in the epoch just before their removal
+// reached the committer after the removal; it was checked against the current tree (no
+// such leaf any more) and shown flagged and empty, although the past epoch's tree, whose
+// key decrypted it and whose leaf verified its signature, holds the sender.
+TEST_F(MessagingTest, MessageSentJustBeforeTheSendersRemovalIsGenuine) {
+    auto& alice = make("alice", soc_);
+    auto& anna = make("anna", pol_);
+    auto& per = make("per", pol_);
+    const std::string room = "Ärende 2026-18";
+    alice->create_room(room, {anna.address, per.address});
+    anna->sync();
+    per->sync();
+    // Per sends while Alice's removal Commit is on its way: stored before the Commit,
+    // after Alice last read her mailbox.
+    alice.link->before_next_commit = [&] { expect_sent(per->send(any_to_room(room, "före"))); };
+    alice->remove_members(room, {per.address});
+    alice->sync();
+    EXPECT_EQ(texts(incoming(alice, room)), std::vector<std::string>{"före"});
+    expect_clean(alice, room);
+    anna->sync();
+    EXPECT_EQ(texts(incoming(anna, room)), std::vector<std::string>{"före"});
+    expect_clean(anna, room);
+}
+
 // ---- the legal check before anything leaves ----------------------------------------------
 
 TEST_F(MessagingTest, RefusedSendQueuesNothing) {

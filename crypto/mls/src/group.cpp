@@ -1075,9 +1075,17 @@ Group::Application Group::unprotect(ByteView mls_message) {
         fail(MlsErrc::invalid_state, "handshake message passed to unprotect(); use handle()");
     }
     AuthenticatedContent ac = unwrap(s, m);
-    return Application{LeafIndex{ac.content.sender.index},
-                       std::move(std::get<Bytes>(ac.content.body)),
-                       std::move(ac.content.authenticated_data)};
+    const LeafIndex sender{ac.content.sender.index};
+    const RatchetTree* tree = &s.tree;
+    if (ac.content.epoch != s.ctx.epoch) {
+        for (const auto& p : s.past) {
+            if (p.ctx.epoch == ac.content.epoch) tree = &p.tree;
+        }
+    }
+    std::optional<LeafNode> leaf;
+    if (const LeafNode* l = tree->leaf(sender)) leaf = *l;
+    return Application{sender, std::move(std::get<Bytes>(ac.content.body)),
+                       std::move(ac.content.authenticated_data), std::move(leaf)};
 }
 
 }  // namespace lagrum::mls

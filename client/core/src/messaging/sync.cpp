@@ -296,8 +296,9 @@ void Client::Impl::process_delivery_body(const RelayDelivery& del, SyncReport& r
         const std::uint64_t msg_epoch = pm->epoch;
         auto app = g.unprotect(del.payload);
         save_group(row->id, g);  // the ratchet moved: never decrypt the same key twice
-        // Who sent it, verified now (revocation included).
-        const mls::LeafNode* leaf = g.tree().leaf(app.sender);
+        // Who sent it, in the epoch it was sent in (a member removed since is still its
+        // sender), verified now (revocation included).
+        const mls::LeafNode* leaf = app.sender_leaf ? &*app.sender_leaf : nullptr;
         Flags flags;
         std::optional<pki::Member> sender;
         std::string why;

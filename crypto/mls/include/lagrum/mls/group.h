@@ -221,6 +221,11 @@ class Group {
         LeafIndex sender;
         Bytes data;
         Bytes authenticated_data;
+        // The sender's leaf in the epoch the message was sent in (its signature was
+        // verified against it): a message sent just before the sender's removal comes
+        // from a kept past epoch whose tree still holds them, while the current tree may
+        // not (or may hold someone else at that index).
+        std::optional<LeafNode> sender_leaf;
     };
     Application unprotect(ByteView mls_message);
 
