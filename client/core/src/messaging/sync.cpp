@@ -156,44 +156,35 @@ void Client::Impl::process_delivery_body(const RelayDelivery& del, SyncReport& r
                 // id) takes the new state. Only a later epoch: a replayed Welcome from
                 // before the removal (last-resort KeyPackage) must not roll it back.
                 if (g.epoch() <= existing->epoch) return;
-                const crypto::SecretBytes state = g.serialize();
-                db.prepare("UPDATE rooms SET active = 1, epoch = ?, state = ? WHERE id = ?")
-                    .bind(1, static_cast<std::int64_t>(g.epoch()))
-                    .bind(2, state.view())
-                    .bind(3, existing->id)
-                    .run();
+                save_group(existing->id, g);
                 // States kept for fork checks belong to the membership that ended.
                 db.prepare("DELETE FROM epoch_commits WHERE room_id = ?")
                     .bind(1, existing->id)
                     .run();
-                if (!last_resort)
-                    db.prepare("DELETE FROM key_packages WHERE ref = ?").bind(1, ref).run();
-                remember_contacts(leaf_members(g));
-                ++report.joined;
-                return;
+            } else {
+                std::string name;
+                for (const auto& e : g.context().extensions) {
+                    if (e.type == kRoomNameExtension) name.assign(e.data.begin(), e.data.end());
+                }
+                if (name.empty() || name.size() > kMaxRoomName)
+                    name = "room-" + crypto::to_hex(g.group_id()).substr(0, 8);
+                if (find_room_by_name(name)) {
+                    // Another room here already has this name: keep both, visibly.
+                    name += " (" + crypto::to_hex(g.group_id()).substr(0, 6) + ")";
+                }
+                const bool direct = name.rfind(kDirectPrefix, 0) == 0;
+                const crypto::SecretBytes state = g.serialize();
+                db.prepare(
+                      "INSERT INTO rooms(name, group_id, direct, active, epoch, state, "
+                      "created_at) VALUES (?, ?, ?, 1, ?, ?, ?)")
+                    .bind(1, name)
+                    .bind(2, g.group_id())
+                    .bind(3, direct ? 1 : 0)
+                    .bind(4, static_cast<std::int64_t>(g.epoch()))
+                    .bind(5, state.view())
+                    .bind(6, now())
+                    .run();
             }
-            std::string name;
-            for (const auto& e : g.context().extensions) {
-                if (e.type == kRoomNameExtension) name.assign(e.data.begin(), e.data.end());
-            }
-            if (name.empty() || name.size() > kMaxRoomName)
-                name = "room-" + crypto::to_hex(g.group_id()).substr(0, 8);
-            if (find_room_by_name(name)) {
-                // Another room here already has this name: keep both, visibly.
-                name += " (" + crypto::to_hex(g.group_id()).substr(0, 6) + ")";
-            }
-            const bool direct = name.rfind(kDirectPrefix, 0) == 0;
-            const crypto::SecretBytes state = g.serialize();
-            db.prepare(
-                  "INSERT INTO rooms(name, group_id, direct, active, epoch, state, created_at) "
-                  "VALUES (?, ?, ?, 1, ?, ?, ?)")
-                .bind(1, name)
-                .bind(2, g.group_id())
-                .bind(3, direct ? 1 : 0)
-                .bind(4, static_cast<std::int64_t>(g.epoch()))
-                .bind(5, state.view())
-                .bind(6, now())
-                .run();
             if (!last_resort)
                 db.prepare("DELETE FROM key_packages WHERE ref = ?").bind(1, ref).run();
             remember_contacts(leaf_members(g));
