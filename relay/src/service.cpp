@@ -1,5 +1,6 @@
 #include "lagrum/relay/service.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -1128,6 +1129,28 @@ Status RelayService::GetGroup(grpc::ServerContext* ctx, const v1::GetGroupReques
     });
 }
 
+// What SendMessage and SendCommit check alike, in this order: the group and envelope
+// ids, the size (`largest`: the biggest payload of the request), and an MLS group message
+// (PublicMessage or PrivateMessage) whose header parses into `out`. `what` names the field
+// in the errors.
+static Status check_group_message(const std::string& group_id, const std::string& envelope_id,
+                                  std::uint64_t largest, std::uint64_t max_bytes,
+                                  const std::string& mls, const char* what, MlsHeader& out) {
+    if (group_id.empty() || group_id.size() > kMaxGroupIdSize) {
+        return invalid("group_id must be 1..255 bytes");
+    }
+    if (envelope_id.size() != kEnvelopeIdSize) return invalid("envelope_id must be 16 bytes");
+    if (largest > max_bytes) return Status(StatusCode::RESOURCE_EXHAUSTED, "envelope too large");
+    auto header = parse_mls_header(view(mls));
+    if (!header.ok()) return invalid(std::string(what) + ": " + header.error().message);
+    out = header.value();
+    if (out.wire_format != WireFormat::public_message &&
+        out.wire_format != WireFormat::private_message) {
+        return invalid(std::string(what) + ": not a PublicMessage or PrivateMessage");
+    }
+    return Status::OK;
+}
+
 grpc::ServerUnaryReactor* RelayService::SendCommit(grpc::CallbackServerContext* ctx,
                                                    const v1::SendCommitRequest* req,
                                                    v1::SendCommitResponse* resp) {
@@ -1135,22 +1158,13 @@ grpc::ServerUnaryReactor* RelayService::SendCommit(grpc::CallbackServerContext* 
         "SendCommit", ctx, Auth::session,
         [&](const Caller& c, const Reply& reply) -> std::optional<Status> {
             const Bytes& dev = c.session.device_id;
-            if (req->group_id().empty() || req->group_id().size() > kMaxGroupIdSize) {
-                return invalid("group_id must be 1..255 bytes");
-            }
-            if (req->envelope_id().size() != kEnvelopeIdSize)
-                return invalid("envelope_id must be 16 bytes");
-            if (req->commit().size() > config_.max_envelope_bytes ||
-                req->welcome().size() > config_.max_envelope_bytes) {
-                return Status(StatusCode::RESOURCE_EXHAUSTED, "envelope too large");
-            }
-            auto header = parse_mls_header(view(req->commit()));
-            if (!header.ok()) return invalid("commit: " + header.error().message);
-            const MlsHeader& h = header.value();
-            if (h.wire_format != WireFormat::public_message &&
-                h.wire_format != WireFormat::private_message) {
-                return invalid("commit: not a PublicMessage or PrivateMessage");
-            }
+            MlsHeader h;
+            if (auto st =
+                    check_group_message(req->group_id(), req->envelope_id(),
+                                        std::max(req->commit().size(), req->welcome().size()),
+                                        config_.max_envelope_bytes, req->commit(), "commit", h);
+                !st.ok())
+                return st;
             if (h.content_type != ContentType::commit)
                 return invalid("commit: content type is not commit");
             if (h.group_id != to_bytes(req->group_id()))
@@ -1203,21 +1217,11 @@ grpc::ServerUnaryReactor* RelayService::SendCommit(grpc::CallbackServerContext* 
 
 Status RelayService::prepare_message(const v1::SendMessageRequest* req, const Bytes& sender,
                                      MessageRequest& mr) {
-    if (req->group_id().empty() || req->group_id().size() > kMaxGroupIdSize) {
-        return invalid("group_id must be 1..255 bytes");
-    }
-    if (req->envelope_id().size() != kEnvelopeIdSize)
-        return invalid("envelope_id must be 16 bytes");
-    if (req->message().size() > config_.max_envelope_bytes) {
-        return Status(StatusCode::RESOURCE_EXHAUSTED, "envelope too large");
-    }
-    auto header = parse_mls_header(view(req->message()));
-    if (!header.ok()) return invalid("message: " + header.error().message);
-    const MlsHeader& h = header.value();
-    if (h.wire_format != WireFormat::public_message &&
-        h.wire_format != WireFormat::private_message) {
-        return invalid("message: not a PublicMessage or PrivateMessage");
-    }
+    MlsHeader h;
+    if (auto st = check_group_message(req->group_id(), req->envelope_id(), req->message().size(),
+                                      config_.max_envelope_bytes, req->message(), "message", h);
+        !st.ok())
+        return st;
     if (h.content_type == ContentType::commit) {
         return invalid("message: commits go through SendCommit");
     }
