@@ -270,10 +270,13 @@ inline std::string random_id(std::size_t n = 16) {
 class RelayProcess {
   public:
     // extra_toml is appended to the generated config (limits, trust, testing...).
-    RelayProcess(const fs::path& dir, std::string extra_toml)
+    // `database` is the relay's database line; empty: its own, chosen by relay_database.
+    // Several nodes of one cluster (multi-node tests, the load harness) pass the same one.
+    RelayProcess(const fs::path& dir, std::string extra_toml, std::string database = {})
         : dir_(dir), extra_(std::move(extra_toml)) {
+        fs::create_directories(dir_);
         socket_ = (dir_ / "relay.sock").string();
-        db_ = relay_database(dir_);
+        db_ = database.empty() ? relay_database(dir_) : std::move(database);
         log_ = (dir_ / "relay.log").string();
         config_ = (dir_ / "relay.toml").string();
         std::ofstream cfg(config_);
@@ -285,7 +288,8 @@ class RelayProcess {
     }
     ~RelayProcess() { kill_hard(); }
 
-    void start() {
+    // Starts the process and waits (bounded, polling health) until it serves.
+    void start(std::chrono::seconds ready_limit = std::chrono::seconds(30)) {
         std::vector<std::string> args = {LAGRUM_RELAY_BINARY, "--config", config_};
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
@@ -299,7 +303,7 @@ class RelayProcess {
             throw std::runtime_error("cannot start lagrum-relay");
         }
         posix_spawn_file_actions_destroy(&fa);
-        wait_ready();
+        wait_ready(ready_limit);
     }
 
     // Polls the health service until SERVING, with a bounded deadline (no fixed sleeps).

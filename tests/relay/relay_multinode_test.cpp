@@ -17,7 +17,6 @@
 
 #include "lagrum/testing/postgres_server.h"
 #include "relay_harness.h"
-#include "relay_node.h"
 
 using namespace lagrum;
 using namespace lagrum::relaytest;
@@ -103,12 +102,12 @@ class MultiNodeTest : public ::testing::Test {
         if (!pg_) GTEST_SKIP() << why;
         database_ = pg_->uri(pg_->create_database());
         for (int k = 0; k < kNodes; ++k) {
-            nodes_.push_back(std::make_unique<RelayNode>(tmp_.path() / ("node" + std::to_string(k)),
-                                                         database_, config()));
+            nodes_.push_back(std::make_unique<RelayProcess>(
+                tmp_.path() / ("node" + std::to_string(k)), config(), database_));
         }
         // The first node migrates the empty database; the others then start together
         // (the migration lock makes a concurrent start safe as well).
-        for (auto& n : nodes_) n->start();
+        for (auto& n : nodes_) n->start(std::chrono::seconds(60));
         for (auto& n : nodes_) stubs_.push_back(n->stub());
     }
 
@@ -203,7 +202,7 @@ class MultiNodeTest : public ::testing::Test {
     std::string database_;
     TempDir tmp_;
     Org org_{"multinode.example"};
-    std::vector<std::unique_ptr<RelayNode>> nodes_;
+    std::vector<std::unique_ptr<RelayProcess>> nodes_;
     std::vector<std::unique_ptr<rv1::Relay::Stub>> stubs_;
     int next_member_ = 1;
 };
@@ -441,7 +440,7 @@ TEST_F(MultiNodeTest, KillNineLosesNothingAcknowledgedAndClientsResumeElsewhere)
         }
     }
     // Node 0 comes back on the same database and serves the victims again.
-    nodes_[0]->start();
+    nodes_[0]->start(std::chrono::seconds(60));
     stubs_[0] = nodes_[0]->stub();
     EXPECT_EQ(probe(0, v1), StatusCode::OK);
 }

@@ -60,7 +60,6 @@ std::string g_relay_binary = LAGRUM_RELAY_DEFAULT_BINARY;
 }
 #define LAGRUM_RELAY_BINARY g_relay_binary
 #include "relay_harness.h"
-#include "relay_node.h"
 
 namespace {
 
@@ -242,7 +241,7 @@ class Sim {
     pid_t pg_pid_ = -1;  // the PostgreSQL postmaster (CPU and RSS of the server)
     std::string database_;
     std::string db_file_;
-    std::vector<std::unique_ptr<RelayNode>> nodes_;
+    std::vector<std::unique_ptr<RelayProcess>> nodes_;
     std::vector<std::vector<std::unique_ptr<rv1::Relay::Stub>>> stubs_;
     std::vector<std::unique_ptr<SimDevice>> devices_;
     std::vector<std::unique_ptr<Room>> rooms_;
@@ -424,9 +423,10 @@ void Sim::setup_world() {
         database_ = db_file_;
     }
     for (int k = 0; k < opt_.nodes; ++k) {
-        nodes_.push_back(std::make_unique<RelayNode>(tmp_->path() / ("node" + std::to_string(k)),
-                                                     database_, extra));
-        nodes_.back()->start();  // one after another: the first one migrates
+        nodes_.push_back(std::make_unique<RelayProcess>(tmp_->path() / ("node" + std::to_string(k)),
+                                                        extra, database_));
+        // One after another: the first one migrates.
+        nodes_.back()->start(std::chrono::seconds(60));
         stubs_.emplace_back();
         const int on_node = (n + opt_.nodes - 1 - k) / opt_.nodes;
         const int channels =
