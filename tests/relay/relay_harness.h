@@ -11,12 +11,15 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -265,6 +268,78 @@ inline std::string welcome_message(ByteView body) {
 inline std::string random_id(std::size_t n = 16) {
     return str(crypto::random_bytes(n));
 }
+
+// An open Subscribe stream read on its own thread (blocking reads: tests never poll the
+// relay for deliveries): the deliveries and the final status.
+class SubscribeStream {
+  public:
+    SubscribeStream(rv1::Relay::Stub& stub, const Device& d, std::uint64_t after_seq = 0,
+                    int timeout_s = 120)
+        : ctx_(ctx_for(&d, timeout_s)) {
+        rv1::SubscribeRequest req;
+        req.set_after_seq(after_seq);
+        reader_ = stub.Subscribe(ctx_.get(), req);
+        // The relay sends initial metadata once the stream is authenticated and
+        // attached (or with the status when it is refused).
+        reader_->WaitForInitialMetadata();
+        thread_ = std::thread([this] {
+            rv1::Delivery del;
+            while (reader_->Read(&del)) {
+                std::lock_guard lock(mu_);
+                got_.push_back(del);
+                cv_.notify_all();
+            }
+            auto st = reader_->Finish();
+            std::lock_guard lock(mu_);
+            status_ = st;
+            done_ = true;
+            cv_.notify_all();
+        });
+    }
+    SubscribeStream(const SubscribeStream&) = delete;
+    SubscribeStream& operator=(const SubscribeStream&) = delete;
+    ~SubscribeStream() {
+        ctx_->TryCancel();
+        thread_.join();
+    }
+    // True once the stream ended within `limit`.
+    bool wait_done(std::chrono::seconds limit = std::chrono::seconds(20)) {
+        std::unique_lock lock(mu_);
+        return cv_.wait_for(lock, limit, [&] { return done_; });
+    }
+    // True once `n` deliveries arrived within `limit`.
+    bool wait_count(std::size_t n, std::chrono::seconds limit = std::chrono::seconds(20)) {
+        std::unique_lock lock(mu_);
+        return cv_.wait_for(lock, limit, [&] { return got_.size() >= n || done_; }) &&
+               got_.size() >= n;
+    }
+    bool done() {
+        std::lock_guard lock(mu_);
+        return done_;
+    }
+    grpc::Status status() {
+        std::lock_guard lock(mu_);
+        return status_;
+    }
+    std::size_t count() {
+        std::lock_guard lock(mu_);
+        return got_.size();
+    }
+    std::vector<rv1::Delivery> got() {
+        std::lock_guard lock(mu_);
+        return got_;
+    }
+
+  private:
+    std::unique_ptr<grpc::ClientContext> ctx_;
+    std::unique_ptr<grpc::ClientReader<rv1::Delivery>> reader_;
+    std::thread thread_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::vector<rv1::Delivery> got_;
+    bool done_ = false;
+    grpc::Status status_;
+};
 
 // The relay process.
 class RelayProcess {

@@ -26,63 +26,9 @@ namespace {
 
 constexpr int kNodes = 3;
 
-// A Subscribe stream read on its own thread (blocking reads: the test never polls the
-// relay for deliveries).
-class Stream {
-  public:
-    Stream(rv1::Relay::Stub& stub, const Device& d, std::uint64_t after_seq = 0,
-           int timeout_s = 120)
-        : ctx_(ctx_for(&d, timeout_s)) {
-        rv1::SubscribeRequest req;
-        req.set_after_seq(after_seq);
-        reader_ = stub.Subscribe(ctx_.get(), req);
-        reader_->WaitForInitialMetadata();  // authenticated and attached
-        thread_ = std::thread([this] {
-            rv1::Delivery del;
-            while (reader_->Read(&del)) {
-                std::lock_guard lock(mu_);
-                got_.push_back(del);
-                cv_.notify_all();
-            }
-            auto st = reader_->Finish();
-            std::lock_guard lock(mu_);
-            status_ = st;
-            done_ = true;
-            cv_.notify_all();
-        });
-    }
-    ~Stream() {
-        ctx_->TryCancel();
-        thread_.join();
-    }
-    bool wait_count(std::size_t n, std::chrono::seconds limit = std::chrono::seconds(30)) {
-        std::unique_lock lock(mu_);
-        return cv_.wait_for(lock, limit, [&] { return got_.size() >= n || done_; }) &&
-               got_.size() >= n;
-    }
-    bool wait_done(std::chrono::seconds limit = std::chrono::seconds(30)) {
-        std::unique_lock lock(mu_);
-        return cv_.wait_for(lock, limit, [&] { return done_; });
-    }
-    std::vector<rv1::Delivery> got() {
-        std::lock_guard lock(mu_);
-        return got_;
-    }
-    grpc::Status status() {
-        std::lock_guard lock(mu_);
-        return status_;
-    }
-
-  private:
-    std::unique_ptr<grpc::ClientContext> ctx_;
-    std::unique_ptr<grpc::ClientReader<rv1::Delivery>> reader_;
-    std::thread thread_;
-    std::mutex mu_;
-    std::condition_variable cv_;
-    std::vector<rv1::Delivery> got_;
-    bool done_ = false;
-    grpc::Status status_;
-};
+// This file's streams wait up to 30 s by default (three nodes, notifications crossing
+// the database).
+constexpr std::chrono::seconds kWait{30};
 
 template <class Pred>
 bool eventually(Pred pred, std::chrono::seconds limit = std::chrono::seconds(20)) {
@@ -219,14 +165,14 @@ TEST_F(MultiNodeTest, ClientsOnDifferentNodesConverge) {
     Device a = make_device(0);
     Device b = make_device(1);
     Device c = make_device(2);
-    Stream sb(node(1), b);
-    Stream sc(node(2), c);
+    SubscribeStream sb(node(1), b);
+    SubscribeStream sc(node(2), c);
     const std::string gid = group(0, a, {&b, &c});
-    ASSERT_TRUE(sb.wait_count(1));  // the Welcome, stored by node 0, streamed by node 1
-    ASSERT_TRUE(sc.wait_count(1));
+    ASSERT_TRUE(sb.wait_count(1, kWait));  // the Welcome, stored by node 0, streamed by node 1
+    ASSERT_TRUE(sc.wait_count(1, kWait));
     EXPECT_EQ(sb.got()[0].kind(), rv1::Delivery::KIND_WELCOME);
 
-    Stream sa(node(0), a);
+    SubscribeStream sa(node(0), a);
     std::vector<std::string> from_a, from_c;
     for (int i = 0; i < 10; ++i) {
         from_a.push_back(random_id());
@@ -234,9 +180,9 @@ TEST_F(MultiNodeTest, ClientsOnDifferentNodesConverge) {
         from_c.push_back(random_id());
         ASSERT_TRUE(send(2, c, gid, from_c.back()).ok());
     }
-    ASSERT_TRUE(sa.wait_count(10));
-    ASSERT_TRUE(sb.wait_count(21));
-    ASSERT_TRUE(sc.wait_count(11));
+    ASSERT_TRUE(sa.wait_count(10, kWait));
+    ASSERT_TRUE(sb.wait_count(21, kWait));
+    ASSERT_TRUE(sc.wait_count(11, kWait));
     EXPECT_EQ(envelope_ids(sa.got()), from_c);
     // b sees both senders interleaved in the order the sends were acknowledged.
     std::vector<std::string> both;
@@ -259,7 +205,7 @@ TEST_F(MultiNodeTest, ClientsOnDifferentNodesConverge) {
     EXPECT_EQ(envelope_ids(backlog(2, b)), envelope_ids(sb.got()));
     // Nothing more arrives (no duplicate from a second notification).
     ASSERT_TRUE(send(1, b, gid, random_id()).ok());
-    ASSERT_TRUE(sa.wait_count(11));
+    ASSERT_TRUE(sa.wait_count(11, kWait));
     EXPECT_EQ(sa.got().size(), 11u);
 }
 
@@ -344,10 +290,10 @@ TEST_F(MultiNodeTest, KillNineLosesNothingAcknowledgedAndClientsResumeElsewhere)
     const std::string gid = group(1, s1, {&v1, &v2, &s2});
     std::vector<const Device*> all = {&v1, &v2, &s1, &s2};
 
-    auto sv1 = std::make_unique<Stream>(node(0), v1);
-    auto sv2 = std::make_unique<Stream>(node(0), v2);
-    ASSERT_TRUE(sv1->wait_count(1));
-    ASSERT_TRUE(sv2->wait_count(1));
+    auto sv1 = std::make_unique<SubscribeStream>(node(0), v1);
+    auto sv2 = std::make_unique<SubscribeStream>(node(0), v2);
+    ASSERT_TRUE(sv1->wait_count(1, kWait));
+    ASSERT_TRUE(sv2->wait_count(1, kWait));
 
     // Senders on every node; the victims' sends go through node 0 until it dies.
     std::mutex mu;
@@ -373,7 +319,7 @@ TEST_F(MultiNodeTest, KillNineLosesNothingAcknowledgedAndClientsResumeElsewhere)
     ts.emplace_back(sender, 1, &s1);
     ts.emplace_back(sender, 2, &s2);
     ASSERT_TRUE(eventually([&] { return sent_before_kill.load() >= 40; }));
-    ASSERT_TRUE(sv1->wait_count(5));
+    ASSERT_TRUE(sv1->wait_count(5, kWait));
     // v1 acknowledges what it has read so far (Ack deletes): the cursor it resumes from.
     const auto read_v1 = sv1->got();
     {
@@ -395,8 +341,8 @@ TEST_F(MultiNodeTest, KillNineLosesNothingAcknowledgedAndClientsResumeElsewhere)
 
     // The victims' streams ended with the node; they resume on node 1 from the last seq
     // they read (v2 never acknowledged, so its mailbox still holds everything).
-    ASSERT_TRUE(sv1->wait_done());
-    ASSERT_TRUE(sv2->wait_done());
+    ASSERT_TRUE(sv1->wait_done(kWait));
+    ASSERT_TRUE(sv2->wait_done(kWait));
     std::map<const Device*, std::vector<rv1::Delivery>> got;
     got[&v1] = sv1->got();
     got[&v2] = sv2->got();
@@ -406,7 +352,7 @@ TEST_F(MultiNodeTest, KillNineLosesNothingAcknowledgedAndClientsResumeElsewhere)
     }
     for (const Device* v : {&v1, &v2}) {
         const std::uint64_t cursor = got[v].back().seq();
-        Stream resumed(node(1), *v, cursor);
+        SubscribeStream resumed(node(1), *v, cursor);
         const std::size_t want = expected[v] + 1;  // plus the Welcome
         ASSERT_TRUE(eventually([&] {
             // Unacknowledged sends of the victims may have been stored too: wait for at
@@ -471,9 +417,10 @@ TEST_F(MultiNodeTest, RevocationEndsStreamsAndRegistrationOnEveryNode) {
     Device victim = make_device(0, &serial);
     Device admin = make_device(1);
     Device bystander = make_device(2);
-    std::vector<std::unique_ptr<Stream>> streams;
-    for (int k = 0; k < kNodes; ++k) streams.push_back(std::make_unique<Stream>(node(k), victim));
-    Stream other(node(2), bystander);
+    std::vector<std::unique_ptr<SubscribeStream>> streams;
+    for (int k = 0; k < kNodes; ++k)
+        streams.push_back(std::make_unique<SubscribeStream>(node(k), victim));
+    SubscribeStream other(node(2), bystander);
 
     ASSERT_TRUE(publish(1, admin, 1, {serial}).ok());
     for (int k = 0; k < kNodes; ++k) {

@@ -18,67 +18,6 @@ using grpc::StatusCode;
 
 namespace {
 
-// An open Subscribe stream read on its own thread: deliveries and the final status.
-class OpenStream {
-  public:
-    OpenStream(rv1::Relay::Stub& stub, const Device& d, int timeout_s = 120)
-        : ctx_(ctx_for(&d, timeout_s)) {
-        reader_ = stub.Subscribe(ctx_.get(), {});
-        // The relay sends initial metadata once the stream is authenticated and
-        // attached (or with the status when it is refused).
-        reader_->WaitForInitialMetadata();
-        thread_ = std::thread([this] {
-            rv1::Delivery del;
-            while (reader_->Read(&del)) {
-                std::lock_guard lock(mu_);
-                got_.push_back(del);
-                cv_.notify_all();
-            }
-            auto st = reader_->Finish();
-            std::lock_guard lock(mu_);
-            status_ = st;
-            done_ = true;
-            cv_.notify_all();
-        });
-    }
-    ~OpenStream() {
-        ctx_->TryCancel();
-        thread_.join();
-    }
-    // True once the stream ended within `limit`.
-    bool wait_done(std::chrono::seconds limit = std::chrono::seconds(20)) {
-        std::unique_lock lock(mu_);
-        return cv_.wait_for(lock, limit, [&] { return done_; });
-    }
-    bool wait_count(std::size_t n, std::chrono::seconds limit = std::chrono::seconds(20)) {
-        std::unique_lock lock(mu_);
-        return cv_.wait_for(lock, limit, [&] { return got_.size() >= n || done_; }) &&
-               got_.size() >= n;
-    }
-    bool done() {
-        std::lock_guard lock(mu_);
-        return done_;
-    }
-    grpc::Status status() {
-        std::lock_guard lock(mu_);
-        return status_;
-    }
-    std::size_t count() {
-        std::lock_guard lock(mu_);
-        return got_.size();
-    }
-
-  private:
-    std::unique_ptr<grpc::ClientContext> ctx_;
-    std::unique_ptr<grpc::ClientReader<rv1::Delivery>> reader_;
-    std::thread thread_;
-    std::mutex mu_;
-    std::condition_variable cv_;
-    std::vector<rv1::Delivery> got_;
-    bool done_ = false;
-    grpc::Status status_;
-};
-
 // "Threads:" of /proc/PID/status.
 int thread_count(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -269,7 +208,7 @@ TEST_F(SessionTest, ListOnlyAffectsTheSigningOrganisation) {
     Device b2 = make_device(b_);
     ASSERT_EQ(serial_a, serial_b);
     const std::string gid = group(b2, b1);
-    OpenStream stream(*stub_, b1);
+    SubscribeStream stream(*stub_, b1);
     ASSERT_TRUE(stream.wait_count(1));  // the Welcome
     // A's list names its own serial 1 and B's device key.
     ASSERT_TRUE(publish(a1, a_, 1, {serial_a}, {b1.id()}).ok());
@@ -287,7 +226,7 @@ TEST_F(SessionTest, OpenStreamEndsOnRevocation) {
     Device victim = make_device(a_, &serial);
     Device admin = make_device(a_);
     const std::string gid = group(admin, victim);
-    OpenStream stream(*stub_, victim);
+    SubscribeStream stream(*stub_, victim);
     ASSERT_TRUE(stream.wait_count(1));
     ASSERT_TRUE(publish(admin, a_, 1, {}, {victim.id()}).ok());
     ASSERT_TRUE(stream.wait_done());
@@ -339,7 +278,7 @@ TEST_F(SessionTest, OpenStreamEndsWhenItsSessionExpires) {
     set_clock(now);
     start();
     Device d = make_device(a_);
-    OpenStream stream(*stub_, d);
+    SubscribeStream stream(*stub_, d);
     EXPECT_FALSE(stream.wait_done(std::chrono::seconds(2)));  // (bounded; it stays open)
     set_clock(now + 101);
     ASSERT_TRUE(stream.wait_done());
@@ -353,7 +292,7 @@ TEST_F(SessionTest, ReloadWithoutAnOrganisationEndsItsSessionsAndStreams) {
     Device b1 = make_device(b_);
     Device b2 = make_device(b_);
     const std::string gid = group(b2, b1);
-    OpenStream stream(*stub_, b1);
+    SubscribeStream stream(*stub_, b1);
     ASSERT_TRUE(stream.wait_count(1));
     reload(false);
     ASSERT_TRUE(stream.wait_done());
@@ -373,7 +312,7 @@ TEST_F(SessionTest, SessionsPerDeviceAreBoundedOldestReplaced) {
     start();
     Device d = make_device(a_);
     std::vector<std::string> tokens = {d.token};
-    OpenStream first(*stub_, d);
+    SubscribeStream first(*stub_, d);
     for (int i = 0; i < 4; ++i) {
         ASSERT_TRUE(reregister(d).ok());
         tokens.push_back(d.token);
@@ -397,11 +336,11 @@ TEST_F(SessionTest, StreamsPerDeviceAreCappedOldestReplaced) {
     start();
     Device a = make_device(a_), b = make_device(a_);
     const std::string gid = group(a, b);
-    OpenStream s1(*stub_, b);
-    OpenStream s2(*stub_, b);
+    SubscribeStream s1(*stub_, b);
+    SubscribeStream s2(*stub_, b);
     ASSERT_TRUE(s1.wait_count(1));
     ASSERT_TRUE(s2.wait_count(1));
-    OpenStream s3(*stub_, b);
+    SubscribeStream s3(*stub_, b);
     ASSERT_TRUE(s1.wait_done());
     EXPECT_EQ(s1.status().error_code(), StatusCode::RESOURCE_EXHAUSTED);
     ASSERT_TRUE(send(a, gid).ok());
@@ -467,7 +406,7 @@ TEST_F(SessionTest, IdleStreamsHoldNoThreads) {
 
 TEST_F(SessionTest, SendCommitIsAnsweredAndStreamsGetIt) {
     Device a = make_device(a_), b = make_device(a_);
-    OpenStream stream(*stub_, b);
+    SubscribeStream stream(*stub_, b);
     const std::string gid = group(a, b);
     ASSERT_TRUE(stream.wait_count(1));
     EXPECT_TRUE(send(a, gid).ok());
