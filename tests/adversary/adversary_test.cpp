@@ -455,6 +455,11 @@ TEST_F(AdversaryTest, EquivocationIsDetectedAsAFork) {
     EXPECT_GE(rep.errors, 1u);
     EXPECT_EQ(rep.forks, 1u);
     EXPECT_EQ(rep.commits, 1u);
+    // Every error is listed with its kind, so a user (or a test) can say what went wrong.
+    ASSERT_EQ(rep.problems.size(), rep.errors);
+    EXPECT_TRUE(std::any_of(rep.problems.begin(), rep.problems.end(),
+                            [](const auto& p) { return p.kind == "fork"; }));
+    EXPECT_NE(core::messaging::sync_json(rep).find("\"kind\":\"fork\""), std::string::npos);
     auto room = alice->room("r");
     EXPECT_TRUE(room.forked);
     EXPECT_EQ(room.forked_epoch, split);

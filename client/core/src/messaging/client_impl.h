@@ -91,7 +91,10 @@ struct Client::Impl {
     template <class F>
     auto with_relay(F&& fn) -> decltype(fn(*transport));
     void publish_key_packages(std::size_t want);
-    void record_sync_error(std::uint64_t seq, const std::string& kind, const std::string& why);
+    // Records the problem in the profile and lists it in `report`; counts it among the
+    // report's errors unless `is_error` is false (a duplicate is recorded, not an error).
+    void record_sync_error(SyncReport& report, std::uint64_t seq, const std::string& kind,
+                           const std::string& why, bool is_error = true);
 
     // ---- rooms.cpp
     std::optional<RoomRow> find_room_by_name(const std::string& name);

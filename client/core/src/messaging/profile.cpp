@@ -373,8 +373,11 @@ void Client::Impl::publish_key_packages(std::size_t want) {
     transport->publish_key_packages(one_time, last_resort);
 }
 
-void Client::Impl::record_sync_error(std::uint64_t seq, const std::string& kind,
-                                     const std::string& why) {
+void Client::Impl::record_sync_error(SyncReport& report, std::uint64_t seq,
+                                     const std::string& kind, const std::string& why,
+                                     bool is_error) {
+    if (is_error) ++report.errors;
+    report.problems.push_back({seq, kind, why});
     db.prepare("INSERT INTO sync_errors(seq, kind, reason, at) VALUES (?, ?, ?, ?)")
         .bind(1, static_cast<std::int64_t>(seq))
         .bind(2, kind)

@@ -110,6 +110,10 @@ std::string outbox_json(const std::vector<OutboxEntry>& entries) {
 }
 
 std::string sync_json(const SyncReport& r) {
+    json problems = json::array();
+    for (const auto& p : r.problems) {
+        problems.push_back({{"seq", p.seq}, {"kind", p.kind}, {"reason", p.reason}});
+    }
     return json{{"relay_reachable", r.relay_reachable},
                 {"deliveries", r.deliveries},
                 {"messages", r.messages},
@@ -119,7 +123,8 @@ std::string sync_json(const SyncReport& r) {
                 {"errors", r.errors},
                 {"sent", r.sent},
                 {"held", r.held},
-                {"forks", r.forks}}
+                {"forks", r.forks},
+                {"problems", problems}}
         .dump();
 }
 

@@ -97,8 +97,7 @@ void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report
     try {
         process_delivery_body(del, report, label_lie);
     } catch (const mls::MlsError& e) {
-        ++report.errors;
-        record_sync_error(del.seq, "mls",
+        record_sync_error(report, del.seq, "mls",
                           std::string(mls::mls_errc_name(e.code())) + ": " + e.what());
         return;
     } catch (const Error& e) {
@@ -106,15 +105,13 @@ void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report
             e.code() == Errc::internal) {
             throw;
         }
-        ++report.errors;
-        record_sync_error(del.seq, std::string(errc_name(e.code())), e.what());
+        record_sync_error(report, del.seq, std::string(errc_name(e.code())), e.what());
         return;
     }
     // A delivery handled by its own epoch whose relay label said otherwise: recorded (the
     // relay lied) once it is known not to be an error of its own (one error a delivery).
     if (!label_lie.empty()) {
-        ++report.errors;
-        record_sync_error(del.seq, "relay_label", label_lie);
+        record_sync_error(report, del.seq, "relay_label", label_lie);
     }
 }
 
@@ -249,8 +246,7 @@ void Client::Impl::process_delivery_body(const RelayDelivery& del, SyncReport& r
                 // is equivocation (check_old_commit marks the room forked) or a forgery.
                 if (check_old_commit(*row, epoch, del.payload)) {
                     ++report.forks;
-                    ++report.errors;
-                    record_sync_error(del.seq, "fork",
+                    record_sync_error(report, del.seq, "fork",
                                       "two different Commits for epoch " + std::to_string(epoch) +
                                           " of room \"" + row->name +
                                           "\": the relay split the room (it is marked forked)");
@@ -317,8 +313,7 @@ void Client::Impl::process_delivery_body(const RelayDelivery& del, SyncReport& r
                                crypto::ct_equal(view_of(c.group_id()), row->group_id) &&
                                c.epoch() == msg_epoch;
             if (!sender || !bound) {
-                ++report.errors;
-                record_sync_error(del.seq, "control",
+                record_sync_error(report, del.seq, "control",
                                   !sender ? "a meeting or handover message from a sender whose "
                                             "certificate does not verify"
                                           : "a meeting or handover message bound to another "
@@ -408,7 +403,10 @@ void Client::Impl::process_delivery_body(const RelayDelivery& del, SyncReport& r
             auto st = db.prepare("SELECT 1 FROM messages WHERE message_id = ?");
             st.bind(1, view_of(c.message_id()));
             if (st.step()) {
-                record_sync_error(del.seq, "duplicate", "a message id seen before");
+                // Not an error: a send killed after the relay took it is sent again with
+                // the same id (new ciphertext) and shown once.
+                record_sync_error(report, del.seq, "duplicate", "a message id seen before",
+                                  false);
                 return;
             }
         }

@@ -141,6 +141,14 @@ struct OutboxEntry {
     std::int64_t sent_at = 0;
 };
 
+// A delivery this sync could not process, as recorded in the profile (no message text:
+// the kind and reason come from the MLS layer, the relay label or the content checks).
+struct SyncProblem {
+    std::uint64_t seq = 0;
+    std::string kind;
+    std::string reason;
+};
+
 struct SyncReport {
     std::size_t deliveries = 0;  // processed from the relay
     std::size_t messages = 0;    // new messages stored
@@ -152,6 +160,7 @@ struct SyncReport {
     std::size_t held = 0;
     std::size_t forks = 0;  // rooms found forked by this sync (also counted in errors)
     bool relay_reachable = true;
+    std::vector<SyncProblem> problems;  // one per error, in delivery order
 };
 
 struct SafetyNumberResult {
