@@ -348,6 +348,11 @@ class FakeTransport : public core::RelayTransport {
             invalid("message: commits go through SendCommit");
         }
         if (h.group_id != bytes_of(group_id)) invalid("message: group id differs from request");
+        if (link_->before_next_message) {
+            auto first = std::move(link_->before_next_message);
+            link_->before_next_message = nullptr;
+            first();
+        }
         const auto key = std::make_pair(sender, bytes_of(envelope_id));
         bool duplicate = false;
         if (s_.accepted.count(key) != 0) {

@@ -55,6 +55,9 @@ struct FakeLink {
     // whatever it commits (e.g. another client's add_members) takes the epoch first, so
     // this commit loses the race (EpochMismatch) unless it was a retry.
     std::function<void()> before_next_commit;
+    // Runs once, inside this client's next send_message, before the relay stores it: what
+    // it commits (e.g. an add_members) lands between this client's catch-up and its send.
+    std::function<void()> before_next_message;
     // The next send_commit is accepted and stored, then the caller gets
     // relay_unavailable, as if the connection dropped before the answer.
     bool drop_next_commit_answer = false;

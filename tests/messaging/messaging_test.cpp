@@ -22,6 +22,7 @@
 #include "lagrum/core/legal/check_input.h"
 #include "lagrum/core/legal/verdict_json.h"
 #include "lagrum/core/messaging/client.h"
+#include "lagrum/core/messaging/render.h"
 #include "lagrum/crypto/argon2.h"
 #include "lagrum/crypto/ed25519.h"
 #include "lagrum/crypto/random.h"
@@ -320,6 +321,35 @@ TEST_F(MessagingTest, MessageSentJustBeforeTheSendersRemovalIsGenuine) {
     anna->sync();
     EXPECT_EQ(texts(incoming(anna, room)), std::vector<std::string>{"före"});
     expect_clean(anna, room);
+}
+
+// The relay routes a message to the room's members as they are when it arrives: a member
+// added by a Commit that landed after the sender caught up also gets it, though it was
+// sent in an epoch before theirs. Nothing is lost (it was not for them) and it is no error:
+// listed as before_join. Found by the soak (seed 1260909822 run 3, on CI).
+TEST_F(MessagingTest, MessageFromAnEpochBeforeJoiningIsNoError) {
+    auto& alice = make("alice", soc_);
+    auto& anna = make("anna", pol_);
+    auto& per = make("per", pol_);
+    const std::string room = "Ärende 2026-19";
+    alice->create_room(room, {anna.address});
+    anna->sync();
+    anna.link->before_next_message = [&] { alice->add_members(room, {per.address}); };
+    expect_sent(anna->send(any_to_room(room, "före Per")));
+    auto rep = per->sync();
+    EXPECT_EQ(rep.joined, 1u);
+    EXPECT_EQ(rep.errors, 0u) << core::messaging::sync_json(rep);
+    ASSERT_EQ(rep.problems.size(), 1u);
+    EXPECT_EQ(rep.problems[0].kind, "before_join");
+    EXPECT_TRUE(incoming(per, room).empty());
+    // Those who were members when it was sent read it; the room goes on for everyone.
+    alice->sync();
+    EXPECT_EQ(texts(incoming(alice, room)), std::vector<std::string>{"före Per"});
+    anna->sync();
+    expect_sent(anna->send(any_to_room(room, "efter")));
+    EXPECT_EQ(per->sync().errors, 0u);
+    EXPECT_EQ(texts(incoming(per, room)), std::vector<std::string>{"efter"});
+    expect_clean(per, room);
 }
 
 // ---- the legal check before anything leaves ----------------------------------------------

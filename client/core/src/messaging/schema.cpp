@@ -180,6 +180,11 @@ CREATE TABLE epoch_commits (
 ALTER TABLE rooms ADD COLUMN forked_epoch INTEGER;  -- NULL: no fork seen
 ALTER TABLE rooms ADD COLUMN fork_reason TEXT NOT NULL DEFAULT '';
 )sql",
+        // The epoch this device joined a room at (its Welcome's; 0 for rooms it created):
+        // a message of an earlier epoch was never for it (sync.cpp, before_join).
+        R"sql(
+ALTER TABLE rooms ADD COLUMN joined_epoch INTEGER NOT NULL DEFAULT 0;
+)sql",
         // Next: append new migrations here, one element each, in the order they land.
     };
     return m;

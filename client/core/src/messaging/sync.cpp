@@ -154,6 +154,10 @@ void Client::Impl::process_delivery_body(const RelayDelivery& del, SyncReport& r
                 // before the removal (last-resort KeyPackage) must not roll it back.
                 if (g.epoch() <= existing->epoch) return;
                 save_group(existing->id, g);
+                db.prepare("UPDATE rooms SET joined_epoch = ? WHERE id = ?")
+                    .bind(1, static_cast<std::int64_t>(g.epoch()))
+                    .bind(2, existing->id)
+                    .run();
                 // States kept for fork checks belong to the membership that ended.
                 db.prepare("DELETE FROM epoch_commits WHERE room_id = ?")
                     .bind(1, existing->id)
@@ -173,13 +177,14 @@ void Client::Impl::process_delivery_body(const RelayDelivery& del, SyncReport& r
                 const crypto::SecretBytes state = g.serialize();
                 db.prepare(
                       "INSERT INTO rooms(name, group_id, direct, active, epoch, state, "
-                      "created_at) VALUES (?, ?, ?, 1, ?, ?, ?)")
+                      "created_at, joined_epoch) VALUES (?, ?, ?, 1, ?, ?, ?, ?)")
                     .bind(1, name)
                     .bind(2, g.group_id())
                     .bind(3, direct ? 1 : 0)
                     .bind(4, static_cast<std::int64_t>(g.epoch()))
                     .bind(5, state.view())
                     .bind(6, now())
+                    .bind(7, static_cast<std::int64_t>(g.epoch()))
                     .run();
             }
             if (!last_resort)
@@ -268,6 +273,22 @@ void Client::Impl::process_delivery_body(const RelayDelivery& del, SyncReport& r
             remember_contacts(leaf_members(g));
             ++report.commits;
             return;
+        }
+        {
+            // The relay routes a message to the members as they are when it arrives, so
+            // one sent just before the Commit that added us reaches us too: it was never
+            // for us (its epoch's keys are not ours). Listed, not an error.
+            auto st = db.prepare("SELECT joined_epoch FROM rooms WHERE id = ?");
+            st.bind(1, row->id);
+            const auto joined = st.step() ? static_cast<std::uint64_t>(st.int64(0)) : 0;
+            if (epoch < joined) {
+                record_sync_error(report, del.seq, "before_join",
+                                  "a message of epoch " + std::to_string(epoch) +
+                                      ", before this device joined the room (epoch " +
+                                      std::to_string(joined) + ")",
+                                  false);
+                return;
+            }
         }
         mls::Reader r(del.payload);
         auto msg = mls::MlsMessage::decode(r);
