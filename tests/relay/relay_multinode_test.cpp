@@ -438,6 +438,101 @@ TEST_F(MultiNodeTest, RevocationEndsStreamsAndRegistrationOnEveryNode) {
     EXPECT_FALSE(other.wait_done(std::chrono::seconds(0)));
 }
 
+// No wake-up is lost: with the 30-s safety net off (LAGRUM_RELAY_PG_SAFETY_NET_SECONDS=0,
+// a test-only setting), every delivery must reach its stream through a notification, a
+// local commit or a gap read alone. Many streams on node 1 receive from senders on all
+// three nodes at once (local commits and notifications of the same devices interleave)
+// while they acknowledge as they read (rows vanish under the notifier's reads); each
+// stream must then hold everything within 20 s. A lost wake-up leaves a stream short
+// until the bound and fails.
+class MultiNodeNoSafetyNetTest : public MultiNodeTest {
+  protected:
+    void SetUp() override {
+        // The relays inherit the environment (posix_spawn with environ).
+        ::setenv("LAGRUM_RELAY_PG_SAFETY_NET_SECONDS", "0", 1);
+        MultiNodeTest::SetUp();
+        ::unsetenv("LAGRUM_RELAY_PG_SAFETY_NET_SECONDS");
+    }
+};
+
+TEST_F(MultiNodeNoSafetyNetTest, EveryDeliveryArrivesWithoutTheSafetyNet) {
+    constexpr int kReceivers = 24;
+    constexpr int kSends = 60;  // per sender
+    const std::vector<int> sender_nodes = {0, 0, 2, 2, 1};
+    std::vector<Device> receivers;
+    for (int i = 0; i < kReceivers; ++i) receivers.push_back(make_device(1));
+    std::vector<Device> senders;
+    for (int k : sender_nodes) senders.push_back(make_device(k));
+    std::vector<std::unique_ptr<SubscribeStream>> streams;
+    for (const auto& r : receivers)
+        streams.push_back(std::make_unique<SubscribeStream>(node(1), r));
+    std::vector<const Device*> others;
+    for (const auto& r : receivers) others.push_back(&r);
+    // One room per sender with every receiver; each receiver gets one Welcome per room.
+    std::vector<std::string> rooms;
+    for (std::size_t i = 0; i < senders.size(); ++i)
+        rooms.push_back(group(sender_nodes[i], senders[i], others));
+
+    std::atomic<bool> sending{true};
+    std::atomic<int> failed{0};
+    std::vector<std::thread> ts;
+    for (std::size_t i = 0; i < senders.size(); ++i) {
+        ts.emplace_back([&, i] {
+            auto stub = nodes_[static_cast<std::size_t>(sender_nodes[i])]->stub();
+            for (int n = 0; n < kSends; ++n) {
+                rv1::SendMessageRequest req;
+                req.set_group_id(rooms[i]);
+                req.set_envelope_id(random_id());
+                req.set_message(private_message(rooms[i], 1, 1, crypto::random_bytes(100)));
+                rv1::SendMessageResponse resp;
+                auto ctx = ctx_for(&senders[i], 30);
+                if (!stub->SendMessage(ctx.get(), req, &resp).ok()) ++failed;
+            }
+        });
+    }
+    // Receivers acknowledge what they have read while the sends go on, so the notifier
+    // also meets envelopes whose rows are gone.
+    std::thread acker([&] {
+        auto stub = nodes_[1]->stub();
+        std::vector<std::uint64_t> acked(receivers.size(), 0);
+        while (sending.load()) {
+            for (std::size_t r = 0; r < receivers.size(); ++r) {
+                auto got = streams[r]->got();
+                if (got.empty() || got.back().seq() == acked[r]) continue;
+                rv1::AckRequest req;
+                req.set_upto_seq(got.back().seq());
+                rv1::AckResponse resp;
+                auto ctx = ctx_for(&receivers[r]);
+                if (stub->Ack(ctx.get(), req, &resp).ok()) acked[r] = got.back().seq();
+            }
+            // Pacing only (about 100 rounds a second), not synchronisation.
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    });
+    for (auto& t : ts) t.join();
+    sending = false;
+    acker.join();
+    ASSERT_EQ(failed.load(), 0);
+
+    const std::size_t want = senders.size() * (1 + kSends);  // Welcomes and messages
+    for (std::size_t r = 0; r < receivers.size(); ++r) {
+        EXPECT_TRUE(streams[r]->wait_count(want, std::chrono::seconds(20)))
+            << "receiver " << r << " has " << streams[r]->count() << " of " << want
+            << " (a lost wake-up)";
+    }
+    for (std::size_t r = 0; r < receivers.size(); ++r) {
+        const auto got = streams[r]->got();
+        std::set<std::string> ids;
+        for (std::size_t i = 0; i < got.size(); ++i) {
+            EXPECT_TRUE(ids.insert(got[i].envelope_id()).second) << "delivered twice";
+            if (i > 0) {
+                EXPECT_GT(got[i].seq(), got[i - 1].seq());
+            }
+        }
+        EXPECT_EQ(got.size(), want);
+    }
+}
+
 // A registration challenge is bound to the node that issued it (an HMAC key per
 // process): Register with it on another node fails, and the client asks again there.
 TEST_F(MultiNodeTest, ChallengeIsOnlyValidOnTheNodeThatIssuedIt) {

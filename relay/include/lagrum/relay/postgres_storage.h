@@ -141,7 +141,10 @@ class PostgresStorage final : public Storage {
     void notifier_loop();
     bool listen_connect();
     std::string listen_sql() const;
-    void handle_notification(const std::string& payload);
+    // Notifications read so far, handled together (one batch of queries).
+    void handle_notifications(const std::vector<std::string>& payloads);
+    void read_envelopes(const std::vector<std::int64_t>& envelopes);
+    static constexpr std::size_t kNotifyBatch = 512;
     // Reports rows (seq order per device), filling gaps from the database first.
     void report(Rows rows);
     bool read_gap(const Bytes& device, std::uint64_t after, std::uint64_t upto, Rows& out);
@@ -176,6 +179,9 @@ class PostgresStorage final : public Storage {
     std::unique_ptr<PgConn> listen_conn_;
     std::map<Bytes, std::uint64_t> reported_;  // device -> highest seq reported (notifier)
     bool need_recovery_ = false;
+    // kSafetyNetSeconds, or the test-only LAGRUM_RELAY_PG_SAFETY_NET_SECONDS (0: off, so a
+    // test sees a lost wake-up instead of a delivery 30 s late).
+    int safety_net_seconds_ = kSafetyNetSeconds;
 
     std::mutex listener_mu_;
     CommitListener listener_;
