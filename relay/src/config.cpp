@@ -18,9 +18,13 @@ std::string resolve(const std::string& base, const std::string& p) {
     return (fs::path(base) / p).lexically_normal().string();
 }
 
-std::variant<std::string, std::string> hex_decode(const std::string& hex) {
-    if (hex.size() % 2 != 0)
-        return std::variant<std::string, std::string>(std::in_place_index<1>, "odd hex length");
+ConfigError invalid(std::string message) {
+    return ConfigError{ConfigErrc::invalid, std::move(message)};
+}
+
+// Bytes (as protobuf keeps them, in a std::string) from hex digits of either case.
+ConfigResult<std::string> hex_decode(const std::string& hex) {
+    if (hex.size() % 2 != 0) return invalid("odd hex length");
     std::string out;
     auto nib = [](char c) -> int {
         if (c >= '0' && c <= '9') return c - '0';
@@ -30,11 +34,10 @@ std::variant<std::string, std::string> hex_decode(const std::string& hex) {
     };
     for (std::size_t i = 0; i < hex.size(); i += 2) {
         int hi = nib(hex[i]), lo = nib(hex[i + 1]);
-        if (hi < 0 || lo < 0)
-            return std::variant<std::string, std::string>(std::in_place_index<1>, "bad hex digit");
+        if (hi < 0 || lo < 0) return invalid("bad hex digit");
         out.push_back(static_cast<char>(hi * 16 + lo));
     }
-    return std::variant<std::string, std::string>(std::in_place_index<0>, out);
+    return out;
 }
 
 const std::pair<const char*, cert::v1::AuthorityType> kAuthorities[] = {
@@ -72,9 +75,10 @@ bool read_num(const toml::table& t, const char* key, T& out, std::string& err, T
 
 // One OrganisationRoot in protobuf text format (what an organisation hands over as its
 // anchor), checked as strictly as a [[trust]] table.
-std::variant<cert::v1::OrganisationRoot, std::string> load_trust_file(const std::string& path) {
+ConfigResult<cert::v1::OrganisationRoot> load_trust_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return "config: trust file " + path + ": cannot read";
+    if (!in)
+        return ConfigError{ConfigErrc::unreadable, "config: trust file " + path + ": cannot read"};
     std::ostringstream os;
     os << in.rdbuf();
     // Keeps the first parse error for the message (the default collector would only
@@ -93,14 +97,15 @@ std::variant<cert::v1::OrganisationRoot, std::string> load_trust_file(const std:
     parser.RecordErrorsTo(&errors);
     cert::v1::OrganisationRoot r;
     if (!parser.ParseFromString(os.str(), &r)) {
-        return "config: trust file " + path + ": not a text-format OrganisationRoot (" +
-               errors.text + ")";
+        return ConfigError{ConfigErrc::syntax, "config: trust file " + path +
+                                                   ": not a text-format OrganisationRoot (" +
+                                                   errors.text + ")"};
     }
     if (r.organisation_id().empty()) {
-        return "config: trust file " + path + ": no organisation_id";
+        return invalid("config: trust file " + path + ": no organisation_id");
     }
     if (r.root_public_key().size() != 32) {
-        return "config: trust file " + path + ": root_public_key must be 32 bytes";
+        return invalid("config: trust file " + path + ": root_public_key must be 32 bytes");
     }
     return r;
 }
@@ -114,15 +119,26 @@ std::string authority_name(cert::v1::AuthorityType type) {
     return "unspecified";
 }
 
-std::variant<RelayConfig, std::string> parse_config(const std::string& text,
-                                                    const std::string& base) {
+const char* config_errc_name(ConfigErrc code) noexcept {
+    switch (code) {
+        case ConfigErrc::unreadable:
+            return "unreadable";
+        case ConfigErrc::syntax:
+            return "syntax";
+        case ConfigErrc::invalid:
+            return "invalid";
+    }
+    return "unknown";
+}
+
+ConfigResult<RelayConfig> parse_config(const std::string& text, const std::string& base) {
     toml::table root;
     try {
         root = toml::parse(text);
     } catch (const toml::parse_error& e) {
         std::ostringstream os;
         os << "config: " << e.description() << " at line " << e.source().begin.line;
-        return os.str();
+        return ConfigError{ConfigErrc::syntax, os.str()};
     }
     RelayConfig c;
     std::string err;
@@ -139,10 +155,10 @@ std::variant<RelayConfig, std::string> parse_config(const std::string& text,
     c.log_file = resolve(base, c.log_file);
     if (auto v = root["insecure_tcp"].value<bool>()) c.insecure_tcp = *v;
     if (!read_num<std::uint64_t>(root, "database_pool", c.database_pool, err, 1, 64)) {
-        return "config: " + err;
+        return invalid("config: " + err);
     }
     if (!read_num<std::int64_t>(root, "shutdown_grace_ms", c.shutdown_grace_ms, err, 0, 600000)) {
-        return "config: " + err;
+        return invalid("config: " + err);
     }
     if (auto* tls = root["tls"].as_table()) {
         str(*tls, "cert", c.tls_cert);
@@ -174,7 +190,7 @@ std::variant<RelayConfig, std::string> parse_config(const std::string& text,
                                      c.storage.max_sessions_per_device, err, 1, 10000) ||
             !read_num<std::uint64_t>(*l, "max_streams_per_device", c.max_streams_per_device, err, 1,
                                      10000)) {
-            return "config: " + err;
+            return invalid("config: " + err);
         }
         // Abuse bounds (relay.proto, "Limits and quotas").
         if (!read_num<std::uint64_t>(*l, "mailbox_sender_share_percent",
@@ -197,51 +213,51 @@ std::variant<RelayConfig, std::string> parse_config(const std::string& text,
                                      c.key_package_fetch_per_target_hour, err, 0, 1000000000) ||
             !read_num<std::uint64_t>(*l, "key_package_target_per_hour",
                                      c.key_package_target_per_hour, err, 0, 1000000000)) {
-            return "config: " + err;
+            return invalid("config: " + err);
         }
     }
     if (auto* trust = root["trust"].as_array()) {
         for (const auto& node : *trust) {
             const auto* t = node.as_table();
-            if (!t) return std::string("config: [[trust]] entries must be tables");
+            if (!t) return invalid("config: [[trust]] entries must be tables");
             cert::v1::OrganisationRoot r;
             std::string id, name, type, key;
             str(*t, "organisation_id", id);
             str(*t, "name", name);
             str(*t, "authority_type", type);
             str(*t, "root_public_key", key);
-            if (id.empty()) return std::string("config: trust entry without organisation_id");
+            if (id.empty()) return invalid("config: trust entry without organisation_id");
             auto raw = hex_decode(key);
-            if (raw.index() != 0 || std::get<0>(raw).size() != 32) {
-                return "config: root_public_key of " + id + " must be 64 hex digits";
+            if (!raw.ok() || raw.value().size() != 32) {
+                return invalid("config: root_public_key of " + id + " must be 64 hex digits");
             }
             r.set_organisation_id(id);
             r.set_name(name);
-            r.set_root_public_key(std::get<0>(raw));
+            r.set_root_public_key(std::move(raw).value());
             for (const auto& [n, a] : kAuthorities) {
                 if (type == n) r.set_authority_type(a);
             }
             if (!type.empty() && r.authority_type() == cert::v1::AUTHORITY_TYPE_UNSPECIFIED) {
-                return "config: unknown authority_type \"" + type + "\" for " + id;
+                return invalid("config: unknown authority_type \"" + type + "\" for " + id);
             }
             c.trust.push_back(std::move(r));
         }
     }
     if (const toml::node* files = root.get("trust_files")) {
         const auto* list = files->as_array();
-        if (!list) return std::string("config: trust_files must be a list of strings");
+        if (!list) return invalid("config: trust_files must be a list of strings");
         for (const auto& node : *list) {
             auto p = node.value<std::string>();
-            if (!p || p->empty()) return std::string("config: trust_files must be strings");
+            if (!p || p->empty()) return invalid("config: trust_files must be strings");
             auto root_or = load_trust_file(resolve(base, *p));
-            if (auto* e = std::get_if<std::string>(&root_or)) return *e;
-            c.trust.push_back(std::move(std::get<cert::v1::OrganisationRoot>(root_or)));
+            if (!root_or.ok()) return std::move(root_or).error();
+            c.trust.push_back(std::move(root_or).value());
         }
     }
     if (auto* lists = root["revocation_lists"].as_array()) {
         for (const auto& node : *lists) {
             auto p = node.value<std::string>();
-            if (!p) return std::string("config: revocation_lists must be strings");
+            if (!p) return invalid("config: revocation_lists must be strings");
             c.revocation_lists.push_back(resolve(base, *p));
         }
     }
@@ -251,14 +267,14 @@ std::variant<RelayConfig, std::string> parse_config(const std::string& text,
     }
     const bool is_unix = c.listen.rfind("unix:", 0) == 0;
     if (!is_unix && !c.insecure_tcp && (c.tls_cert.empty() || c.tls_key.empty())) {
-        return std::string("config: TCP listen address needs [tls] cert and key");
+        return invalid("config: TCP listen address needs [tls] cert and key");
     }
     return c;
 }
 
-std::variant<RelayConfig, std::string> load_config(const std::string& path) {
+ConfigResult<RelayConfig> load_config(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return "config: cannot read " + path;
+    if (!in) return ConfigError{ConfigErrc::unreadable, "config: cannot read " + path};
     std::ostringstream os;
     os << in.rdbuf();
     auto base = fs::absolute(fs::path(path)).parent_path().string();

@@ -139,11 +139,11 @@ bool apply_config_revocation_lists(const relay::RelayConfig& config, relay::Rela
 void reload(const std::string& config_path, cert::TrustStore& trust, relay::RelayService& service,
             relay::Logger& log) {
     auto loaded = relay::load_config(config_path);
-    if (auto* e = std::get_if<std::string>(&loaded)) {
-        log.error("reload", {{"reason", *e}});
+    if (!loaded.ok()) {
+        log.error("reload", {{"reason", loaded.error().message}});
         return;
     }
-    const auto& config = std::get<relay::RelayConfig>(loaded);
+    const auto& config = loaded.value();
     auto replaced = trust.replace_roots(config.trust);
     if (auto* e = std::get_if<cert::CertError>(&replaced)) {
         log.error("reload", {{"reason", e->message}});
@@ -168,8 +168,8 @@ int serve(relay::RelayConfig config, const std::string& config_path) {
     relay::Logger log(config.log_file);
     cert::TrustStore trust;
     for (const auto& r : config.trust) {
-        if (auto e = trust.add_root(r)) {
-            log.error("config", {{"reason", e->message}});
+        if (auto added = trust.add_root(r); !added.ok()) {
+            log.error("config", {{"reason", added.error().message}});
             return 2;
         }
     }
@@ -346,11 +346,11 @@ int main(int argc, char** argv) {
             return 2;
         }
         auto loaded = relay::load_config(config_path);
-        if (auto* e = std::get_if<std::string>(&loaded)) {
-            std::cerr << "lagrum-relay: " << *e << "\n";
+        if (!loaded.ok()) {
+            std::cerr << "lagrum-relay: " << loaded.error().message << "\n";
             return 2;
         }
-        auto config = std::get<relay::RelayConfig>(std::move(loaded));
+        auto config = std::move(loaded).value();
         if (!listen.empty()) config.listen = listen;
         if (!database.empty()) config.database = database;
         return serve(std::move(config), config_path);

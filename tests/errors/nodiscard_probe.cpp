@@ -13,6 +13,7 @@
 #include "lagrum/core/legal/check_input.h"
 #include "lagrum/core/legal/personnummer.h"
 #include "lagrum/crypto/result.h"
+#include "lagrum/relay/config.h"
 #include "lagrum/relay/storage.h"
 #include "lagrum/result.h"
 #include "lagrum/wire/mls_wire.h"
@@ -43,6 +44,14 @@ void f(relay::Storage& s) {
 void f(cert::TrustStore& t, const cert::v1::RevocationList& l) {
     t.install_revocation_list(l);
 }
+#elif defined(PROBE_ADD_ROOT)
+void f(cert::TrustStore& t, const cert::v1::OrganisationRoot& r) {
+    t.add_root(r);
+}
+#elif defined(PROBE_RELAY_CONFIG)
+void f() {
+    relay::parse_config("", "/");
+}
 #elif defined(PROBE_CATALOG)
 void f() {
     core::legal::load_catalog("catalog");
@@ -62,11 +71,15 @@ void f() {
 #else
 // The same calls with their results used.
 int uses(relay::Storage& s, cert::TrustStore& t, const cert::v1::RevocationList& l,
-         const core::legal::Catalog& c, const core::legal::Date& d) {
+         const cert::v1::OrganisationRoot& r, const core::legal::Catalog& c,
+         const core::legal::Date& d) {
     int n = make_result().ok() ? 1 : 0;
     n += make_crypto_result().ok() ? 1 : 0;
     n += s.ack(crypto::ByteView(), 0).ok() ? 1 : 0;
     n += t.install_revocation_list(l).ok() ? 1 : 0;
+    n += t.add_root(r).ok() ? 1 : 0;
+    n += relay::parse_config("", "/").ok() ? 1 : 0;
+    n += relay::load_config("relay.toml").ok() ? 1 : 0;
     n += core::legal::load_catalog("catalog").ok() ? 1 : 0;
     n += core::legal::parse_check_input("{}", c).ok() ? 1 : 0;
     n += core::legal::parse_personnummer("19121212-1212", d).ok() ? 1 : 0;

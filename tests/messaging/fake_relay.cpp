@@ -465,8 +465,8 @@ FakeRelayHub::FakeRelayHub(const std::vector<cert::v1::OrganisationRoot>& roots,
     : state_(std::make_unique<State>()) {
     state_->clock = std::move(clock);
     for (const auto& r : roots) {
-        if (auto e = state_->trust.add_root(r)) {
-            throw Error(Errc::certificate_invalid, "fake relay trust: " + e->message);
+        if (auto added = state_->trust.add_root(r); !added.ok()) {
+            throw Error(Errc::certificate_invalid, "fake relay trust: " + added.error().message);
         }
     }
 }

@@ -120,7 +120,7 @@ TEST(OrganisationCa, IssueVerifiesWithTheAnchor) {
     const auto c2 = ca.issue(request(device.public_key));
 
     cert::TrustStore trust;
-    ASSERT_FALSE(trust.add_root(read_anchor(dir / "anchor.txtpb")).has_value());
+    ASSERT_TRUE(trust.add_root(read_anchor(dir / "anchor.txtpb")).ok());
     auto v = trust.verify(c1, kNow);
     ASSERT_TRUE(std::holds_alternative<cert::v1::MemberCertificateBody>(v));
     const auto& b = std::get<cert::v1::MemberCertificateBody>(v);
@@ -174,7 +174,7 @@ TEST(OrganisationCa, RevocationListInstallsAndRevokes) {
     const auto c3 = ca.issue(request(d3));
 
     cert::TrustStore trust;
-    ASSERT_FALSE(trust.add_root(ca.anchor()).has_value());
+    ASSERT_TRUE(trust.add_root(ca.anchor()).ok());
 
     RevokeRequest rr;
     rr.serials = {1};

@@ -143,7 +143,7 @@ struct CertFixture : ::testing::Test {
         cert::v1::OrganisationRoot r;
         r.set_organisation_id("skola.example");
         r.set_root_public_key(std::string(root.public_key.begin(), root.public_key.end()));
-        ASSERT_FALSE(trust.add_root(r));
+        ASSERT_TRUE(trust.add_root(r).ok());
     }
     cert::v1::MemberCertificateBody body() {
         cert::v1::MemberCertificateBody b;
@@ -206,7 +206,7 @@ TEST_F(CertFixture, CertificateMustNameItsRootsAuthorityType) {
     r.set_organisation_id("skola.example");
     r.set_authority_type(cert::v1::AUTHORITY_TYPE_SCHOOL);
     r.set_root_public_key(std::string(root.public_key.begin(), root.public_key.end()));
-    ASSERT_FALSE(typed.add_root(r));
+    ASSERT_TRUE(typed.add_root(r).ok());
     auto ok = typed.verify(std::get<0>(cert::issue_certificate(body(), root.seed.view())), 1500);
     EXPECT_EQ(ok.index(), 0u);
     auto b = body();
@@ -268,18 +268,28 @@ TEST(Config, ParsesAndValidates) {
         "[[trust]]\norganisation_id = \"o\"\nroot_public_key = \"" +
             std::string(64, 'a') + "\"\n",
         "/base");
-    ASSERT_EQ(ok.index(), 0u) << std::get<1>(ok);
-    EXPECT_EQ(std::get<0>(ok).database, "/base/r.db");
-    EXPECT_EQ(std::get<0>(ok).storage.ttl_seconds, 60);
-    EXPECT_EQ(std::get<0>(ok).max_envelope_bytes, 1024u * 1024u);
-    EXPECT_EQ(std::get<0>(ok).trust.size(), 1u);
+    ASSERT_TRUE(ok.ok()) << ok.error().message;
+    EXPECT_EQ(ok.value().database, "/base/r.db");
+    EXPECT_EQ(ok.value().storage.ttl_seconds, 60);
+    EXPECT_EQ(ok.value().max_envelope_bytes, 1024u * 1024u);
+    EXPECT_EQ(ok.value().trust.size(), 1u);
     EXPECT_EQ(relay::parse_config("listen = \"0.0.0.0:1\"\n", "/").index(), 1u);  // TCP without TLS
     EXPECT_EQ(relay::parse_config("[limits]\nttl_seconds = -5\n", "/").index(), 1u);
     EXPECT_EQ(
         relay::parse_config("[[trust]]\norganisation_id = \"o\"\nroot_public_key = \"zz\"\n", "/")
             .index(),
         1u);
-    EXPECT_EQ(relay::parse_config("this is = = not toml", "/").index(), 1u);
+    auto not_toml = relay::parse_config("this is = = not toml", "/");
+    ASSERT_FALSE(not_toml.ok());
+    EXPECT_EQ(not_toml.error().code, relay::ConfigErrc::syntax);
+    EXPECT_EQ(not_toml.error().message.rfind("config", 0), 0u) << not_toml.error().message;
+    auto bad_hex = relay::parse_config(
+        "[[trust]]\norganisation_id = \"o\"\nroot_public_key = \"" + std::string(63, 'a') + "g\"\n",
+        "/");
+    ASSERT_FALSE(bad_hex.ok());
+    EXPECT_EQ(bad_hex.error().code, relay::ConfigErrc::invalid);
+    EXPECT_EQ(relay::load_config("/nonexistent/lagrum/relay.toml").error().code,
+              relay::ConfigErrc::unreadable);
 }
 
 // trust_files: text-format OrganisationRoot files, relative to the config's folder,
@@ -305,27 +315,27 @@ TEST(Config, TrustFilesAreTextFormatRootsRelativeToTheConfig) {
         "[[trust]]\norganisation_id = \"o\"\nroot_public_key = \"" + std::string(64, 'a') + "\"\n";
 
     auto ok = relay::parse_config("trust_files = [\"org/anchor.txtpb\"]\n" + table, dir.string());
-    ASSERT_EQ(ok.index(), 0u) << std::get<1>(ok);
-    const auto& trust = std::get<0>(ok).trust;
+    ASSERT_TRUE(ok.ok()) << ok.error().message;
+    const auto& trust = ok.value().trust;
     ASSERT_EQ(trust.size(), 2u);
     EXPECT_EQ(trust[0].organisation_id(), "o");
     EXPECT_EQ(trust[1].SerializeAsString(), root.SerializeAsString());
     // load_config resolves against the file's own folder, not the working directory.
     std::ofstream(dir / "relay.toml") << "trust_files = [\"org/anchor.txtpb\"]\n";
     auto loaded = relay::load_config((dir / "relay.toml").string());
-    ASSERT_EQ(loaded.index(), 0u) << std::get<1>(loaded);
-    ASSERT_EQ(std::get<0>(loaded).trust.size(), 1u);
-    EXPECT_EQ(std::get<0>(loaded).trust[0].name(), "Skolan");
+    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+    ASSERT_EQ(loaded.value().trust.size(), 1u);
+    EXPECT_EQ(loaded.value().trust[0].name(), "Skolan");
     // Absolute paths are taken as they are.
     auto absolute = relay::parse_config(
         "trust_files = [\"" + (dir / "org" / "anchor.txtpb").string() + "\"]\n", "/elsewhere");
-    ASSERT_EQ(absolute.index(), 0u) << std::get<1>(absolute);
+    ASSERT_TRUE(absolute.ok()) << absolute.error().message;
 
     auto error_for = [&](const std::string& file_text, const std::string& name) {
         std::ofstream(dir / name) << file_text;
         auto r = relay::parse_config("trust_files = [\"" + name + "\"]\n", dir.string());
-        EXPECT_EQ(r.index(), 1u) << name;
-        return r.index() == 1 ? std::get<1>(r) : std::string();
+        EXPECT_FALSE(r.ok()) << name;
+        return r.ok() ? std::string() : r.error().message;
     };
     const std::string missing_key = "organisation_id: \"x\"\n";
     const std::string short_key = "organisation_id: \"x\"\nroot_public_key: \"abc\"\n";
@@ -340,8 +350,9 @@ TEST(Config, TrustFilesAreTextFormatRootsRelativeToTheConfig) {
         EXPECT_NE(err.find((dir / name).string()), std::string::npos) << err;
     }
     auto unreadable = relay::parse_config("trust_files = [\"nope.txtpb\"]\n", dir.string());
-    ASSERT_EQ(unreadable.index(), 1u);
-    EXPECT_NE(std::get<1>(unreadable).find((dir / "nope.txtpb").string()), std::string::npos);
+    ASSERT_FALSE(unreadable.ok());
+    EXPECT_EQ(unreadable.error().code, relay::ConfigErrc::unreadable);
+    EXPECT_NE(unreadable.error().message.find((dir / "nope.txtpb").string()), std::string::npos);
     EXPECT_EQ(relay::parse_config("trust_files = \"org/anchor.txtpb\"\n", dir.string()).index(),
               1u);
     EXPECT_EQ(relay::parse_config("trust_files = [1]\n", dir.string()).index(), 1u);

@@ -70,14 +70,14 @@ const char* cert_errc_name(CertErrc code) noexcept {
     return "unknown";
 }
 
-std::optional<CertError> TrustStore::add_root(const v1::OrganisationRoot& root) {
+CertResult<Unit> TrustStore::add_root(const v1::OrganisationRoot& root) {
     if (root.organisation_id().empty()) return err(CertErrc::malformed, "empty organisation id");
     if (root.root_public_key().size() != crypto::kEd25519PublicKeySize) {
         return err(CertErrc::malformed, "root public key must be 32 bytes");
     }
     std::unique_lock lock(mu_);
     roots_[root.organisation_id()] = root;
-    return std::nullopt;
+    return Unit{};
 }
 
 std::size_t TrustStore::root_count() const {

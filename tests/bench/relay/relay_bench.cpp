@@ -25,6 +25,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "lagrum/relay/service.h"
@@ -399,7 +400,7 @@ void BM_Relay(benchmark::State& state) {
     cv1::OrganisationRoot root;
     root.set_organisation_id(org.id);
     root.set_root_public_key(str(org.root.public_key));
-    (void)trust.add_root(root);
+    if (!trust.add_root(root).ok()) throw std::runtime_error("bench trust root refused");
     relay::Logger log((tmp.path / "relay.log").string());
     relay::SqliteStorage storage((tmp.path / "relay.db").string(), config.storage);
     relay::RelayService service(config, storage, trust, log, relay::make_clock(""));

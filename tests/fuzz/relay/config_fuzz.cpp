@@ -46,21 +46,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         text.find("/sys") != std::string::npos) {
         return 0;
     }
-    std::variant<lagrum::relay::RelayConfig, std::string> parsed;
+    lagrum::relay::ConfigResult<lagrum::relay::RelayConfig> parsed =
+        lagrum::relay::ConfigError{lagrum::relay::ConfigErrc::invalid, "config: not parsed"};
     try {
         parsed = lagrum::relay::parse_config(text, base_dir());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "parse_config threw: %s\n", e.what());
         std::abort();
     }
-    if (const auto* err = std::get_if<std::string>(&parsed)) {
-        if (err->rfind("config", 0) != 0) {
-            std::fprintf(stderr, "error without the config prefix: %s\n", err->c_str());
+    if (!parsed.ok()) {
+        const auto& err = parsed.error().message;
+        if (err.rfind("config", 0) != 0) {
+            std::fprintf(stderr, "error without the config prefix: %s\n", err.c_str());
             std::abort();
         }
         return 0;
     }
-    const auto& c = std::get<lagrum::relay::RelayConfig>(parsed);
+    const auto& c = parsed.value();
     for (const auto& r : c.trust) {
         if (r.organisation_id().empty() || r.root_public_key().size() != 32) std::abort();
     }

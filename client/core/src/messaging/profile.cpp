@@ -84,8 +84,8 @@ Bytes Client::init(const fs::path& dir, std::string_view passphrase, const InitO
     }
     cert::TrustStore check;
     for (const auto& r : options.trust) {
-        if (auto e = check.add_root(r)) {
-            throw Error(Errc::certificate_invalid, "trust anchor: " + e->message);
+        if (auto added = check.add_root(r); !added.ok()) {
+            throw Error(Errc::certificate_invalid, "trust anchor: " + added.error().message);
         }
     }
     std::error_code ec;
@@ -238,7 +238,10 @@ void Client::Impl::load() {
             if (!root.ParseFromArray(b.data(), static_cast<int>(b.size()))) {
                 throw Error(Errc::corrupt_store, "a stored trust anchor is damaged");
             }
-            trust.add_root(root);
+            // Stored only after add_root accepted it, so a refusal now means damage.
+            if (!trust.add_root(root).ok()) {
+                throw Error(Errc::corrupt_store, "a stored trust anchor is damaged");
+            }
         }
     }
     {
@@ -416,8 +419,8 @@ bool Client::import_certificate(const cert::v1::MemberCertificate& certificate) 
 
 void Client::add_trust_anchor(const cert::v1::OrganisationRoot& root) {
     auto& d = *impl_;
-    if (auto e = d.trust.add_root(root)) {
-        throw Error(Errc::certificate_invalid, "trust anchor: " + e->message);
+    if (auto added = d.trust.add_root(root); !added.ok()) {
+        throw Error(Errc::certificate_invalid, "trust anchor: " + added.error().message);
     }
     d.db.transaction([&] {
         d.db.prepare("INSERT OR REPLACE INTO trust_roots(organisation_id, root) VALUES (?, ?)")

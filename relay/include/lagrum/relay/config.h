@@ -3,13 +3,31 @@
 
 #include <cstdint>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "cert.pb.h"
 #include "lagrum/relay/storage.h"
+#include "lagrum/result.h"
 
 namespace lagrum::relay {
+
+enum class ConfigErrc {
+    unreadable,  // the configuration or a trust file cannot be read
+    syntax,      // not TOML, or a trust file that is not a text-format OrganisationRoot
+    invalid,     // a value of the wrong type, out of its bounds, missing or unknown
+};
+const char* config_errc_name(ConfigErrc code) noexcept;
+
+// One sentence that always starts "config" and names the key or file at fault.
+struct ConfigError {
+    ConfigErrc code;
+    std::string message;
+};
+
+// The project-wide lagrum::Result ([[nodiscard]]), so a configuration that did not load
+// cannot be used by accident.
+template <class T>
+using ConfigResult = lagrum::Result<T, ConfigError>;
 
 struct RelayConfig {
     // "unix:/path/relay.sock" or "host:port" (TCP needs tls_cert/tls_key unless
@@ -62,11 +80,10 @@ struct RelayConfig {
     std::string test_clock_file;  // test only: file with the current Unix time
 };
 
-// Parses TOML text; relative paths are resolved against base_dir. Returns an error
-// message on any unknown type, bad value or missing required field.
-std::variant<RelayConfig, std::string> parse_config(const std::string& toml_text,
-                                                    const std::string& base_dir);
-std::variant<RelayConfig, std::string> load_config(const std::string& path);
+// Parses TOML text; relative paths are resolved against base_dir. Fails on any unknown
+// type, bad value or missing required field.
+ConfigResult<RelayConfig> parse_config(const std::string& toml_text, const std::string& base_dir);
+ConfigResult<RelayConfig> load_config(const std::string& path);
 
 std::string authority_name(cert::v1::AuthorityType type);
 

@@ -52,12 +52,15 @@ struct CertError {
 template <class T>
 using CertResult = lagrum::Result<T, CertError>;
 
+// The value of a CertResult that has none (as relay::Unit for StoreResult<Unit>).
+struct Unit {};
+
 // The organisation roots one party pins, plus the newest revocation list per root.
 // Thread-safe: verification may run concurrently with installing revocation lists.
 class TrustStore {
   public:
     // Adds a pinned root. Fails (malformed) on an empty id or a key that is not 32 bytes.
-    std::optional<CertError> add_root(const v1::OrganisationRoot& root);
+    CertResult<Unit> add_root(const v1::OrganisationRoot& root);
     std::size_t root_count() const;
     bool has_root(const std::string& organisation_id) const;
     // Replaces the pinned roots (a configuration reload). Returns the organisation ids
