@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -496,15 +497,16 @@ TEST_F(AdversaryTest, EquivocationIsDetectedAsAFork) {
     EXPECT_NE(core::messaging::forks_text(alice->rooms()).find(alice->room("r").epoch_code),
               std::string::npos);
     EXPECT_TRUE(core::messaging::forks_text(dave->rooms()).empty());
-    // Bob's branch keeps working for its members; Carol's for hers.
-    send(bob, "r", "från bobs gren");
+    // Each branch still reads: Dave and Erin, who saw no fork, still send in theirs (the
+    // members who did see it are refused: ForkedRoom* below), and its members read it.
+    send(dave, "r", "från bobs gren");
     EXPECT_EQ(alice->sync().forks, 0u);
-    EXPECT_EQ(dave->sync().errors, 0u);
+    EXPECT_EQ(bob->sync().errors, 0u);
     EXPECT_EQ(shown(alice, "r"), std::vector<std::string>{"från bobs gren"});
-    EXPECT_EQ(shown(dave, "r"), std::vector<std::string>{"från bobs gren"});
-    send(carol, "r", "från carols gren");
-    erin->sync();
-    EXPECT_EQ(shown(erin, "r"), std::vector<std::string>{"från carols gren"});
+    EXPECT_EQ(shown(bob, "r"), std::vector<std::string>{"från bobs gren"});
+    send(erin, "r", "från carols gren");
+    carol->sync();
+    EXPECT_EQ(shown(carol, "r"), std::vector<std::string>{"från carols gren"});
     // Recovery (docs/security.md (5)): a new room, made by a member of either branch.
     alice->create_room("r2", {bob.address, carol.address, dave.address, erin.address});
     for (Device* d : {&bob, &carol, &dave, &erin}) EXPECT_EQ((*d)->sync().joined, 1u);
@@ -514,6 +516,134 @@ TEST_F(AdversaryTest, EquivocationIsDetectedAsAFork) {
         EXPECT_EQ(shown(*d, "r2"), std::vector<std::string>{"alla igen"}) << d->name;
         EXPECT_FALSE((*d)->room("r2").forked);
     }
+}
+
+// The refusal every operation on a forked room gives: conflict, one line that says what
+// happened and what to do.
+void expect_fork_refusal(const std::function<void()>& operation) {
+    try {
+        operation();
+        ADD_FAILURE() << "a forked room took the operation";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), Errc::conflict) << e.what();
+        const std::string what = e.what();
+        EXPECT_NE(what.find("\"r\" is forked"), std::string::npos) << what;
+        EXPECT_NE(what.find("epoch codes"), std::string::npos) << what;
+        EXPECT_NE(what.find("new room"), std::string::npos) << what;
+        EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+    }
+}
+
+// (5) Once a member has found the room forked, a send into it is refused: a message in
+// one branch would be unreadable in the other, and the room's members no longer agree on
+// who reads it. Nothing reaches the relay and nothing is stored as sent; the members who
+// saw no fork are not affected, and a new room works.
+TEST_F(AdversaryTest, ForkedRoomRefusesASendAndNothingReachesTheRelay) {
+    auto& alice = make("alice", soc_);
+    auto& bob = make("bob", pol_);
+    auto& carol = make("carol", soc_);
+    auto& dave = make("dave", pol_);
+    auto& erin = make("erin", soc_);
+    std::vector<RelayDelivery> withheld;
+    equivocate(hub_, alice, bob, carol, dave, erin, withheld);
+    ASSERT_EQ(alice->sync().forks, 1u);
+    ASSERT_TRUE(alice->room("r").forked);
+    honest();
+    const auto accepted = alice.link->messages_accepted;
+    const auto outbox_before = alice->outbox().size();
+    expect_fork_refusal([&] { (void)alice->send(to_room("r", "in i den kluvna gruppen")); });
+    EXPECT_EQ(alice.link->messages_accepted, accepted);
+    EXPECT_EQ(alice->outbox().size(), outbox_before);
+    for (const auto& m : alice->inbox("r")) EXPECT_FALSE(m.outgoing) << m.text;
+    for (Device* d : {&bob, &dave}) {
+        SCOPED_TRACE(d->name);
+        for (const auto& del : hub_.mailbox(d->key)) EXPECT_NE(del.kind, Kind::message);
+    }
+    // Also after a restart: the mark is stored, and so is the block.
+    reopen(alice);
+    expect_fork_refusal([&] { (void)alice->send(to_room("r", "efter omstart")); });
+    EXPECT_EQ(alice.link->messages_accepted, accepted);
+    // Dave saw no fork: his branch still takes his messages.
+    const auto dave_accepted = dave.link->messages_accepted;
+    send(dave, "r", "dave skickar");
+    EXPECT_EQ(dave.link->messages_accepted, dave_accepted + 1);
+    // Recovery: a new room.
+    alice->create_room("r2", {bob.address, dave.address});
+    for (Device* d : {&bob, &dave}) EXPECT_EQ((*d)->sync().joined, 1u);
+    send(alice, "r2", "i det nya rummet");
+    bob->sync();
+    EXPECT_EQ(shown(bob, "r2"), std::vector<std::string>{"i det nya rummet"});
+}
+
+// (5) A message queued (offline) before the fork was found is held, with the reason, in
+// the outbox: not sent into either branch, and not lost.
+TEST_F(AdversaryTest, ForkedRoomHoldsAQueuedOutboxEntry) {
+    auto& alice = make("alice", soc_);
+    auto& bob = make("bob", pol_);
+    auto& carol = make("carol", soc_);
+    auto& dave = make("dave", pol_);
+    auto& erin = make("erin", soc_);
+    std::vector<RelayDelivery> withheld;
+    equivocate(hub_, alice, bob, carol, dave, erin, withheld);
+    alice.link->offline = true;
+    const auto queued = alice->send(to_room("r", "köat före klyvningen"));
+    ASSERT_TRUE(queued.allowed) << queued.verdict_json;
+    ASSERT_FALSE(queued.sent);
+    auto entries = alice->outbox();
+    ASSERT_EQ(entries.size(), 1u);
+    // Not yet sent: queued, or (the session being open) already encrypted in the old
+    // epoch, the entry's ciphertext ready to go. Either is held.
+    EXPECT_TRUE(entries[0].state == "queued" || entries[0].state == "encrypted")
+        << entries[0].state;
+    alice.link->offline = false;
+    honest();
+    const auto accepted = alice.link->messages_accepted;
+    auto rep = alice->sync();  // finds the fork, then flushes the outbox
+    EXPECT_EQ(rep.forks, 1u);
+    EXPECT_EQ(rep.sent, 0u);
+    EXPECT_EQ(rep.held, 1u);
+    EXPECT_EQ(alice.link->messages_accepted, accepted);
+    entries = alice->outbox();
+    ASSERT_EQ(entries.size(), 1u);
+    EXPECT_EQ(entries[0].state, "held");
+    EXPECT_NE(entries[0].reason.find("\"r\" is forked"), std::string::npos) << entries[0].reason;
+    EXPECT_NE(entries[0].reason.find("new room"), std::string::npos) << entries[0].reason;
+    // Held for good: later syncs, also after a restart, send nothing.
+    reopen(alice);
+    rep = alice->sync();
+    EXPECT_EQ(rep.sent, 0u);
+    EXPECT_EQ(alice.link->messages_accepted, accepted);
+    EXPECT_EQ(alice->outbox().at(0).state, "held");
+    for (Device* d : {&bob, &carol, &dave, &erin}) {
+        SCOPED_TRACE(d->name);
+        for (const auto& del : hub_.mailbox(d->key)) EXPECT_NE(del.kind, Kind::message);
+    }
+}
+
+// (5) No Commit goes into a forked room either: adding or removing a member is refused
+// before any KeyPackage is fetched, nothing is committed, nobody is welcomed.
+TEST_F(AdversaryTest, ForkedRoomRefusesAddAndRemove) {
+    auto& alice = make("alice", soc_);
+    auto& bob = make("bob", pol_);
+    auto& carol = make("carol", soc_);
+    auto& dave = make("dave", pol_);
+    auto& erin = make("erin", soc_);
+    auto& frank = make("frank", pol_);
+    std::vector<RelayDelivery> withheld;
+    equivocate(hub_, alice, bob, carol, dave, erin, withheld);
+    ASSERT_EQ(alice->sync().forks, 1u);
+    honest();
+    const auto commits = alice.link->commits_accepted;
+    const auto epoch = alice->room("r").epoch;
+    const auto key_packages = hub_.one_time_key_packages(frank.key);
+    expect_fork_refusal([&] { (void)alice->add_members("r", {frank.address}); });
+    expect_fork_refusal([&] { (void)alice->remove_members("r", {dave.address}); });
+    EXPECT_EQ(alice.link->commits_accepted, commits);
+    EXPECT_EQ(hub_.one_time_key_packages(frank.key), key_packages);
+    EXPECT_EQ(alice->room("r").epoch, epoch);
+    EXPECT_EQ(alice->room("r").members.size(), 4u);
+    EXPECT_EQ(frank->sync().joined, 0u);
+    EXPECT_EQ(dave->sync().commits, 0u);
 }
 
 // The relay delivering the very Commit a member applied again (a retry, a replay, a

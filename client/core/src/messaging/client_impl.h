@@ -127,6 +127,13 @@ struct Client::Impl {
 
     // ---- send.cpp
     void flush_outbox(SyncReport& report);
+    // A room found forked (rooms.forked_epoch) takes nothing more: no message, no outbox
+    // entry, no Commit goes into either branch. fork_block_reason is the one line that
+    // says so and what to do (empty when the room is not forked); refuse_if_forked
+    // throws it as Errc::conflict. Both read the room afresh: a sync may just have
+    // marked it.
+    std::string fork_block_reason(std::int64_t room_id);
+    void refuse_if_forked(std::int64_t room_id);
 
     // ---- meetings/meeting.cpp: a verified MeetingEvent from `sender` in `room`
     // (inside the delivery's transaction).

@@ -294,6 +294,7 @@ void Client::Impl::change_members(const RoomRow& row, const std::vector<std::str
     const auto& me = require_self();
     if (!row.active)
         throw Error(Errc::conflict, "we are no longer a member of \"" + row.name + "\"");
+    refuse_if_forked(row.id);  // before any KeyPackage is fetched
     std::set<std::string> add_set, remove_set;
     for (const auto& a : add) {
         split_address(a);
@@ -362,6 +363,9 @@ void Client::Impl::commit_with_retry(const RoomRow& row,
                                      const std::function<std::optional<mls::Group::CommitOutput>(
                                          mls::Group&, relay::v1::SendCommitRequest&)>& build) {
     for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
+        // Every Commit (members added or removed, a handover) and every retry: the sync
+        // after a lost race may just have found the room forked.
+        refuse_if_forked(row.id);
         relay::v1::SendCommitRequest req;
         std::uint64_t new_epoch = 0;
         bool nothing_to_do = false;

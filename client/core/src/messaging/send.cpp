@@ -131,6 +131,8 @@ SendResult Client::send(const SendRequest& request) {
         if (!row->active) {
             throw Error(Errc::conflict, "we are no longer a member of \"" + row->name + "\"");
         }
+        // Before the check and before anything is stored: a refusal leaves no trace.
+        d.refuse_if_forked(row->id);
         result.room = row->name;
         // Recipients: every other member, with the authority from their verified certificate.
         auto group = d.load_group(row->id);
@@ -270,6 +272,21 @@ SendResult Client::send(const SendRequest& request) {
     return result;
 }
 
+std::string Client::Impl::fork_block_reason(std::int64_t room_id) {
+    auto st = db.prepare("SELECT name, forked_epoch FROM rooms WHERE id = ?");
+    st.bind(1, room_id);
+    if (!st.step() || st.is_null(1)) return {};
+    return "\"" + st.text(0) + "\" is forked: at epoch " + std::to_string(st.int64(1)) +
+           " the relay gave members two different histories, so nothing more is sent in it; "
+           "compare the epoch codes with the other members by phone or in person, then start "
+           "a new room";
+}
+
+void Client::Impl::refuse_if_forked(std::int64_t room_id) {
+    auto why = fork_block_reason(room_id);
+    if (!why.empty()) throw Error(Errc::conflict, why);
+}
+
 void Client::Impl::flush_outbox(SyncReport& report) {
     if (!self || !self_invalid.empty()) return;
     struct Row {
@@ -305,6 +322,22 @@ void Client::Impl::flush_outbox(SyncReport& report) {
             return std::make_tuple(st.blob(0), st.int64(1) != 0,
                                    static_cast<std::uint64_t>(st.int64(2)));
         }();
+        // A room found forked since the entry was queued (or encrypted): the entry is held
+        // with the reason, visible in the outbox, and never sent into either branch.
+        if (const auto why = fork_block_reason(r.room_id); !why.empty()) {
+            bool held = false;
+            db.transaction([&] {
+                db.prepare(
+                      "UPDATE outbox SET state = 'held', reason = ? WHERE id = ? AND state IN "
+                      "('queued', 'encrypted')")
+                    .bind(1, why)
+                    .bind(2, r.id)
+                    .run();
+                held = db.changes() > 0;
+            });
+            if (held) ++report.held;
+            continue;
+        }
         if (r.state == "encrypted") {
             // Encrypted earlier, but the room has moved to a new epoch since (members may
             // have joined or left): the check ran against the old membership, so the
