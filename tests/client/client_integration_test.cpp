@@ -529,7 +529,8 @@ TEST_F(ClientIntegration, WrongPassphraseCorruptionAndPasswd) {
                  fs::file_size(anna.profile / "store.db-wal") > 0)
         << "a WAL after a clean exit would hide the damage";
     const std::string good = read_file(db);
-    constexpr std::size_t kPage = 4096;  // the store's cipher page size (client/core/src/store/database.cpp)
+    constexpr std::size_t kPage =
+        4096;  // the store's cipher page size (client/core/src/store/database.cpp)
     const std::size_t pages = good.size() / kPage;
     ASSERT_GE(pages, 4u);
     auto expect_damage_reported = [&](const char* what) {
@@ -746,6 +747,82 @@ TEST_F(ClientIntegration, SendBadInputIsExitTwoWithOneLine) {
     }
     EXPECT_EQ(outbox(anna), json::array());
     EXPECT_EQ(inbox(anna), json::array());
+}
+
+// `lagrum verify --mark/--unmark`: the verified mark follows the contact's device keys;
+// a second device of the contact ends it. Bad input: exit 2 with one line.
+TEST_F(ClientIntegration, VerifyMarkFollowsTheDeviceKeys) {
+    auto& anna = w.add_member("anna", "soc", "anna", "Anna", "socialsekreterare");
+    auto& bo = w.add_member("bo", "pol", "bo", "Bo", "utredare");
+    ASSERT_EQ(w.as(anna, {"room", "create", "rum", "--members", bo.address()}).exit_code, 0);
+    auto verify = [&](std::vector<std::string> extra) {
+        std::vector<std::string> a = {"verify", bo.address(), "--json"};
+        a.insert(a.end(), extra.begin(), extra.end());
+        auto r = w.as(anna, a);
+        EXPECT_EQ(r.exit_code, 0) << r.describe();
+        return r.ok() ? r.j() : json::object();
+    };
+    auto first = verify({});
+    EXPECT_EQ(first.at("verified"), false) << first.dump();
+    const std::string digits = first.at("safety_number").get<std::string>();
+    // The existing keys are still there.
+    EXPECT_EQ(first.at("contact"), bo.address());
+    EXPECT_EQ(first.at("groups").size(), 12u);
+
+    auto marked = verify({"--mark", "--number", digits});
+    EXPECT_EQ(marked.at("verified"), true) << marked.dump();
+    EXPECT_EQ(marked.at("safety_number"), digits);
+    EXPECT_EQ(verify({}).at("verified"), true);
+    // Text output says so.
+    auto text = w.as(anna, {"verify", bo.address()});
+    EXPECT_EQ(text.exit_code, 0) << text.describe();
+    EXPECT_TRUE(matches(text.out, "Verifierad")) << text.out;
+    // The room list shows it per member.
+    auto r = room(anna, "rum");
+    bool seen = false;
+    for (const auto& m : r.at("members")) {
+        if (m.at("address") == bo.address()) {
+            EXPECT_EQ(m.at("verified"), true) << r.dump();
+            seen = true;
+        }
+    }
+    EXPECT_TRUE(seen) << r.dump();
+
+    EXPECT_EQ(verify({"--unmark"}).at("verified"), false);
+    EXPECT_EQ(verify({"--mark"}).at("verified"), true);
+
+    // Bo's second device: once anna shares a room with it, the number changes.
+    w.add_member("bo2", "pol", "bo", "Bo", "utredare");
+    ASSERT_EQ(w.as(anna, {"room", "create", "rum2", "--members", bo.address()}).exit_code, 0);
+    auto lost = verify({});
+    EXPECT_NE(lost.at("safety_number"), digits);
+    EXPECT_EQ(lost.at("verified"), false) << lost.dump();
+    EXPECT_EQ(lost.at("verification_lost"), true) << lost.dump();
+    text = w.as(anna, {"verify", bo.address()});
+    EXPECT_TRUE(matches(text.out, "no longer verified")) << text.out;
+
+    // The number compared before the change is refused (exit 1: a conflict, not input).
+    auto stale = w.as(anna, {"verify", bo.address(), "--mark", "--number", digits});
+    EXPECT_EQ(stale.exit_code, 1) << stale.describe();
+    EXPECT_TRUE(one_line(stale.err)) << stale.describe();
+    EXPECT_EQ(verify({}).at("verified"), false);
+
+    struct Case {
+        const char* what;
+        std::vector<std::string> args;
+    };
+    const std::vector<Case> cases = {
+        {"--mark and --unmark", {"verify", bo.address(), "--mark", "--unmark"}},
+        {"--number without --mark", {"verify", bo.address(), "--number", digits}},
+        {"malformed address", {"verify", "bo", "--mark"}},
+        {"self", {"verify", anna.address(), "--mark"}},
+    };
+    for (const auto& c : cases) {
+        auto bad = w.as(anna, c.args);
+        EXPECT_EQ(bad.exit_code, 2) << c.what << "\n" << bad.describe();
+        EXPECT_TRUE(one_line(bad.err)) << c.what << "\n" << bad.describe();
+    }
+    EXPECT_EQ(verify({}).at("verified"), false);
 }
 
 }  // namespace

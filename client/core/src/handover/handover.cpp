@@ -215,8 +215,20 @@ void Client::Impl::send_control(const RoomRow& row, content::v1::Content& conten
 
 // ---- the predecessor ------------------------------------------------------------------
 
-HandoverResult Client::hand_over(const HandoverRequest& request) {
-    auto& d = *impl_;
+namespace {
+
+// What a handover of `request` would carry: the request checked (a colleague of the same
+// organisation, not ourselves) and the case's material gathered from the store, as
+// hand_over sends it and handover_preview counts it.
+struct CaseMaterial {
+    Bytes subject;                      // this device's pseudonym of the subject
+    std::vector<std::string> messages;  // serialized HandedOverMessage
+    std::set<std::int64_t> room_ids;    // rooms holding them
+    std::vector<hv::HandedOverLogEntry> excerpt;
+    std::vector<std::string> consents;  // JSON objects
+};
+
+void check_request(Client::Impl& d, const HandoverRequest& request) {
     const auto& me = d.require_self();
     if (request.subject.empty()) throw Error(Errc::bad_input, "--subject PNR is required");
     const auto [s_org, s_member] = split_address(request.successor);
@@ -230,19 +242,14 @@ HandoverResult Client::hand_over(const HandoverRequest& request) {
         throw Error(Errc::bad_input, "a case is handed over within the organisation: " +
                                          request.successor + " is not of " + me.organisation_id);
     }
-    const Bytes subject = d.pseudonym_of(request.subject);
+    // The number itself (bad_input when malformed), before anything needs the relay.
+    (void)d.pseudonym_of(request.subject);
+}
 
-    // Catch up first: rooms and membership as they are now.
-    SyncReport report;
-    d.receive(std::chrono::milliseconds(0), report);
-    if (!report.relay_reachable) {
-        throw Error(Errc::relay_unavailable,
-                    "a handover needs the relay (" + d.relay_address + "), which is unreachable");
-    }
-
+CaseMaterial gather_case(Client::Impl& d, const std::string& personnummer) {
+    CaseMaterial m;
+    m.subject = d.pseudonym_of(personnummer);
     // The messages about the subject: received ones, and sent ones the relay took.
-    std::vector<std::string> messages;
-    std::set<std::int64_t> room_ids;
     {
         auto st = d.db.prepare(
             "SELECT m.message_id, r.group_id, r.name, m.sender_org, m.sender_member, "
@@ -252,32 +259,31 @@ HandoverResult Client::hand_over(const HandoverRequest& request) {
             "LEFT JOIN outbox o ON o.message_row = m.id "
             "WHERE m.case_pseudonym = ? AND m.message_id IS NOT NULL "
             "AND (m.outgoing = 0 OR o.state = 'sent') ORDER BY m.id");
-        st.bind(1, subject);
+        st.bind(1, m.subject);
         while (st.step()) {
-            hv::HandedOverMessage m;
-            m.set_message_id(to_str(st.blob(0)));
-            m.set_group_id(to_str(st.blob(1)));
-            m.set_room(st.text(2));
-            m.set_sender_organisation(st.text(3));
-            m.set_sender_member(st.text(4));
-            m.set_sender_name(st.text(5));
-            m.set_sender_authority(st.text(6));
-            m.set_sent_by_predecessor(st.int64(7) != 0);
-            m.set_provision(st.text(8));
-            if (!st.is_null(9)) m.set_marking(to_str(st.blob(9)));
-            m.set_flags(st.text(10));
-            m.set_flag_reasons(st.text(11));
-            m.set_text(st.text(12));
-            m.set_attachment_name(st.text(13));
-            if (!st.is_null(14)) m.set_attachment(to_str(st.blob(14)));
-            m.set_sent_at(st.int64(15));
-            m.set_received_at(st.int64(16));
-            room_ids.insert(st.int64(17));
-            messages.push_back(serialize_deterministic(m));
+            hv::HandedOverMessage hm;
+            hm.set_message_id(to_str(st.blob(0)));
+            hm.set_group_id(to_str(st.blob(1)));
+            hm.set_room(st.text(2));
+            hm.set_sender_organisation(st.text(3));
+            hm.set_sender_member(st.text(4));
+            hm.set_sender_name(st.text(5));
+            hm.set_sender_authority(st.text(6));
+            hm.set_sent_by_predecessor(st.int64(7) != 0);
+            hm.set_provision(st.text(8));
+            if (!st.is_null(9)) hm.set_marking(to_str(st.blob(9)));
+            hm.set_flags(st.text(10));
+            hm.set_flag_reasons(st.text(11));
+            hm.set_text(st.text(12));
+            hm.set_attachment_name(st.text(13));
+            if (!st.is_null(14)) hm.set_attachment(to_str(st.blob(14)));
+            hm.set_sent_at(st.int64(15));
+            hm.set_received_at(st.int64(16));
+            m.room_ids.insert(st.int64(17));
+            m.messages.push_back(serialize_deterministic(hm));
         }
     }
     // The log excerpt: this device's signed entries about the subject, as stored.
-    std::vector<hv::HandedOverLogEntry> excerpt;
     {
         auto st = d.db.prepare("SELECT record, hash, signature FROM log ORDER BY position");
         while (st.step()) {
@@ -287,19 +293,18 @@ HandoverResult Client::hand_over(const HandoverRequest& request) {
                 throw Error(Errc::corrupt_store,
                             "a disclosure log entry is damaged (run `lagrum log verify`)");
             }
-            if (!crypto::ct_equal(view_of(r.subject_pseudonym()), subject)) continue;
+            if (!crypto::ct_equal(view_of(r.subject_pseudonym()), m.subject)) continue;
             hv::HandedOverLogEntry e;
             e.set_record(to_str(record));
             e.set_hash(to_str(st.blob(1)));
             e.set_signature(to_str(st.blob(2)));
-            excerpt.push_back(std::move(e));
+            m.excerpt.push_back(std::move(e));
         }
     }
     // The consent register's records of the subject (records/consent.cpp), when the
     // register exists in this profile's schema: each as one JSON object, with the
     // predecessor's signature over the record, so the successor knows on what consent
     // the case rests. The register stays the predecessor's: the successor gets a copy.
-    std::vector<std::string> consents;
     {
         auto t = d.db.prepare(
             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'consents'");
@@ -308,7 +313,7 @@ HandoverResult Client::hand_over(const HandoverRequest& request) {
                 "SELECT id, given_by, recipients, purpose, valid_until, document_name, "
                 "document_sha256, status, given_at, ended_at, signature FROM consents "
                 "WHERE subject_pseudonym = ? ORDER BY id");
-            st.bind(1, subject);
+            st.bind(1, m.subject);
             while (st.step()) {
                 json o = {{"id", st.int64(0)},
                           {"given_by", st.text(1)},
@@ -321,14 +326,37 @@ HandoverResult Client::hand_over(const HandoverRequest& request) {
                           {"given_at", st.int64(8)},
                           {"ended_at", st.int64(9)},
                           {"signature", crypto::to_hex(st.blob(10))}};
-                consents.push_back(o.dump());
+                m.consents.push_back(o.dump());
             }
         }
     }
-    if (messages.empty() && excerpt.empty() && consents.empty()) {
+    if (m.messages.empty() && m.excerpt.empty() && m.consents.empty()) {
         throw Error(Errc::not_found,
                     "this device holds no messages and no log entries about that subject");
     }
+    return m;
+}
+
+}  // namespace
+
+HandoverResult Client::hand_over(const HandoverRequest& request) {
+    auto& d = *impl_;
+    const auto& me = d.require_self();
+    check_request(d, request);
+    // Catch up first: rooms and membership as they are now.
+    SyncReport report;
+    d.receive(std::chrono::milliseconds(0), report);
+    if (!report.relay_reachable) {
+        throw Error(Errc::relay_unavailable,
+                    "a handover needs the relay (" + d.relay_address + "), which is unreachable");
+    }
+
+    auto material = gather_case(d, request.subject);
+    const Bytes& subject = material.subject;
+    const auto& messages = material.messages;
+    const auto& room_ids = material.room_ids;
+    auto& excerpt = material.excerpt;
+    const auto& consents = material.consents;
 
     HandoverResult result;
     result.successor = request.successor;
@@ -431,6 +459,30 @@ HandoverResult Client::hand_over(const HandoverRequest& request) {
                               .dump();
         d.log_append(ev);
     });
+    return result;
+}
+
+HandoverResult Client::handover_preview(const HandoverRequest& request) {
+    auto& d = *impl_;
+    check_request(d, request);
+    const auto material = gather_case(d, request.subject);
+    HandoverResult result;
+    result.successor = request.successor;
+    result.room = d.direct_room_name(request.successor);
+    for (const auto id : material.room_ids) {
+        auto st = d.db.prepare("SELECT name, direct, active FROM rooms WHERE id = ?");
+        st.bind(1, id);
+        if (!st.step()) continue;
+        // As hand_over: the successor joins group rooms; direct ones go as history only.
+        if (st.int64(1) != 0 || st.int64(2) == 0) {
+            result.direct.push_back(st.text(0));
+        } else {
+            result.rooms.push_back(st.text(0));
+        }
+    }
+    result.messages = material.messages.size();
+    result.log_entries = material.excerpt.size();
+    result.consents = material.consents.size();
     return result;
 }
 

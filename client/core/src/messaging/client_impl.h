@@ -105,6 +105,10 @@ struct Client::Impl {
     std::vector<LeafMember> leaf_members(const mls::Group& group);
     void remember_contacts(const std::vector<LeafMember>& members);
     Room describe(const RoomRow& row);
+    // ---- verification.cpp
+    // The contact's device keys as stored (sorted), and its verification mark now.
+    std::vector<Bytes> contact_keys(const std::string& address);
+    ContactVerification verification_of(const std::string& address);
     RoomRow create_room_row(const std::string& name, bool direct,
                             const std::vector<std::string>& members,
                             const std::vector<NewDevice>* prefetched = nullptr);

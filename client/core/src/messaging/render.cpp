@@ -22,7 +22,8 @@ json room_obj(const Room& r) {
                                {"role", m.role},
                                {"authority", m.authority},
                                {"devices", keys},
-                               {"self", m.self}});
+                               {"self", m.self},
+                               {"verified", m.verified}});
     }
     return json{{"name", r.name},
                 {"direct", r.direct},

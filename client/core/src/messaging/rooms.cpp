@@ -179,7 +179,15 @@ Room Client::Impl::describe(const RoomRow& row) {
         if (lm.leaf == g.own_leaf()) rm.self = true;
     }
     std::sort(order.begin(), order.end());
-    for (const auto& a : order) r.members.push_back(by_address[a]);
+    for (const auto& a : order) {
+        auto& rm = by_address[a];
+        if (!rm.self) {
+            auto v = verification_of(a);
+            rm.verified = v.verified;
+            rm.verification_lost = v.verification_lost;
+        }
+        r.members.push_back(rm);
+    }
     {
         auto st = db.prepare(
             "SELECT COUNT(*) FROM messages WHERE room_id = ? AND outgoing = 0 AND read = 0");

@@ -185,6 +185,16 @@ ALTER TABLE rooms ADD COLUMN fork_reason TEXT NOT NULL DEFAULT '';
         R"sql(
 ALTER TABLE rooms ADD COLUMN joined_epoch INTEGER NOT NULL DEFAULT 0;
 )sql",
+        // Contacts verified in person (verification.cpp): the safety number was compared
+        // for exactly these device keys; when the contact's keys differ later, the mark no
+        // longer holds (the UI says so) until it is compared and marked again.
+        R"sql(
+CREATE TABLE verified_contacts (
+  address TEXT PRIMARY KEY,                  -- ORG/MEMBER
+  device_keys BLOB NOT NULL,                 -- their device keys then: sorted, 32 bytes each
+  safety_number TEXT NOT NULL,               -- the digits that were compared
+  verified_at INTEGER NOT NULL);
+)sql",
         // Next: append new migrations here, one element each, in the order they land.
     };
     return m;

@@ -426,8 +426,7 @@ void Client::Impl::process_delivery_body(const RelayDelivery& del, SyncReport& r
             if (st.step()) {
                 // Not an error: a send killed after the relay took it is sent again with
                 // the same id (new ciphertext) and shown once.
-                record_sync_error(report, del.seq, "duplicate", "a message id seen before",
-                                  false);
+                record_sync_error(report, del.seq, "duplicate", "a message id seen before", false);
                 return;
             }
         }
@@ -704,9 +703,7 @@ SafetyNumberResult Client::safety_number(const std::string& address) {
     const auto& me = d.require_self();
     split_address(address);
     pki::SafetyParty mine{me.address(), {d.device_public}}, theirs{address, {}};
-    auto st = d.db.prepare("SELECT device_key FROM contacts WHERE address = ? ORDER BY device_key");
-    st.bind(1, address);
-    while (st.step()) theirs.device_keys.push_back(st.blob(0));
+    theirs.device_keys = d.contact_keys(address);
     if (theirs.device_keys.empty()) {
         throw Error(Errc::not_found, "no verified device of " + address +
                                          " is known here yet: share a room with them first");
@@ -719,6 +716,9 @@ SafetyNumberResult Client::safety_number(const std::string& address) {
                    std::string(me.address() < address ? me.address() + "," + address
                                                       : address + "," + me.address()) +
                    ":" + r.digits;
+    auto v = d.verification_of(address);
+    r.verified = v.verified;
+    r.verification_lost = v.verification_lost;
     return r;
 }
 

@@ -57,6 +57,10 @@ struct RoomMember {
     std::string authority;  // check-format.md §2.1 name
     std::vector<Bytes> device_keys;
     bool self = false;
+    // Verified in person (Client::mark_verified) for the device keys known now; when the
+    // keys changed since the mark, verified is false and verification_lost true.
+    bool verified = false;
+    bool verification_lost = false;
 };
 
 struct Room {
@@ -167,6 +171,18 @@ struct SafetyNumberResult {
     std::string digits;
     std::vector<std::string> groups;
     std::string qr_payload;
+    bool verified = false;           // marked verified for exactly these device keys
+    bool verification_lost = false;  // marked once, but the contact's keys changed since
+};
+
+// Whether a contact was verified in person (`lagrum verify --mark`): the mark is bound
+// to the contact's device keys at the time; a new or replaced device ends it.
+struct ContactVerification {
+    std::string address;
+    bool verified = false;           // marked, and the device keys are the same as then
+    bool verification_lost = false;  // marked, but the device keys changed: compare again
+    std::string safety_number;       // the digits that were compared (when marked)
+    std::int64_t verified_at = 0;    // Unix seconds (when marked)
 };
 
 class Client {
@@ -229,6 +245,15 @@ class Client {
     std::vector<OutboxEntry> outbox();
 
     SafetyNumberResult safety_number(const std::string& address);
+    // Records that the safety number with `address` was compared in person, bound to the
+    // contact's device keys known now. With `compared_digits` (what the user was shown),
+    // conflict when the number has changed since (the keys changed meanwhile). not_found
+    // when no device of the contact is known; bad_input for a malformed address or self.
+    ContactVerification mark_verified(const std::string& address,
+                                      const std::string& compared_digits = {});
+    // Removes the mark (no error when there was none).
+    ContactVerification unmark_verified(const std::string& address);
+    ContactVerification verification(const std::string& address);
 
     // ---- The disclosure log (records/disclosure_log.cpp)
     // Entries in order, optionally only those about one subject or within dates.
@@ -287,6 +312,12 @@ class Client {
     // the messages, removes the predecessor from those rooms and sends a receipt, which
     // the predecessor logs as "handover_completed" at its next sync. Needs the relay.
     core::handover::HandoverResult hand_over(const core::handover::HandoverRequest& request);
+    // What hand_over would carry now, from the store alone (offline, nothing written or
+    // sent): the rooms the successor would join, the direct conversations going as
+    // history, and the counts of messages, log entries and consents; handover_id is
+    // empty. The same checks and errors as hand_over (bad_input, not_found) except the
+    // relay's; hand_over syncs first, so its counts may include what arrived since.
+    core::handover::HandoverResult handover_preview(const core::handover::HandoverRequest& request);
     // Every handover this device sent or received, oldest first.
     std::vector<core::handover::HandoverRecord> handovers();
     // Checks every received bundle again from the store (signature, message hashes, log
