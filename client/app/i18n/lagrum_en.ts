@@ -214,6 +214,10 @@
         <source>Records</source>
         <translation>Records</translation>
     </message>
+    <message>
+        <source>Fetching messages…</source>
+        <translation>Fetching messages…</translation>
+    </message>
 </context>
 <context>
     <name>MeetingsPage</name>
@@ -1190,6 +1194,50 @@
     <message>
         <source>The provision is not in this catalog.</source>
         <translation>The provision is not in this catalog.</translation>
+    </message>
+    <message>
+        <source>The sender&apos;s member certificate could not be verified against the organisations you trust.</source>
+        <translation>The sender&apos;s member certificate could not be verified against the organisations you trust.</translation>
+    </message>
+    <message>
+        <source>The message was written for another conversation or an earlier state of this one.</source>
+        <translation>The message was written for another conversation or an earlier state of this one.</translation>
+    </message>
+    <message>
+        <source>The message carries no secrecy marking, so it does not say which provision allows the disclosure.</source>
+        <translation>The message carries no secrecy marking, so it does not say which provision allows the disclosure.</translation>
+    </message>
+    <message>
+        <source>The marking names another kind of authority than the sender&apos;s.</source>
+        <translation>The marking names another kind of authority than the sender&apos;s.</translation>
+    </message>
+    <message>
+        <source>The marking cites a provision that is not in your provision catalog.</source>
+        <translation>The marking cites a provision that is not in your provision catalog.</translation>
+    </message>
+    <message>
+        <source>The citation in the marking does not match the provision it names.</source>
+        <translation>The citation in the marking does not match the provision it names.</translation>
+    </message>
+    <message>
+        <source>The legal check recorded in the message cannot be read.</source>
+        <translation>The legal check recorded in the message cannot be read.</translation>
+    </message>
+    <message>
+        <source>Your own legal check of the recorded answers does not allow this disclosure to the room&apos;s members.</source>
+        <translation>Your own legal check of the recorded answers does not allow this disclosure to the room&apos;s members.</translation>
+    </message>
+    <message>
+        <source>The marking&apos;s wording differs from what the provision gives.</source>
+        <translation>The marking&apos;s wording differs from what the provision gives.</translation>
+    </message>
+    <message>
+        <source>The secrecy marking does not agree with the provision catalog.</source>
+        <translation>The secrecy marking does not agree with the provision catalog.</translation>
+    </message>
+    <message>
+        <source>The message&apos;s content could not be read as sent.</source>
+        <translation>The message&apos;s content could not be read as sent.</translation>
     </message>
 </context>
 <context>

@@ -214,6 +214,10 @@
         <source>Records</source>
         <translation>Register</translation>
     </message>
+    <message>
+        <source>Fetching messages…</source>
+        <translation>Hämtar meddelanden…</translation>
+    </message>
 </context>
 <context>
     <name>MeetingsPage</name>
@@ -1190,6 +1194,50 @@
     <message>
         <source>The provision is not in this catalog.</source>
         <translation>Lagrummet finns inte i den här katalogen.</translation>
+    </message>
+    <message>
+        <source>The sender&apos;s member certificate could not be verified against the organisations you trust.</source>
+        <translation>Avsändarens medlemscertifikat kunde inte verifieras mot de organisationer du litar på.</translation>
+    </message>
+    <message>
+        <source>The message was written for another conversation or an earlier state of this one.</source>
+        <translation>Meddelandet skrevs för en annan konversation eller ett tidigare läge i den här.</translation>
+    </message>
+    <message>
+        <source>The message carries no secrecy marking, so it does not say which provision allows the disclosure.</source>
+        <translation>Meddelandet saknar sekretessmarkering, så det framgår inte vilken bestämmelse som tillåter utlämnandet.</translation>
+    </message>
+    <message>
+        <source>The marking names another kind of authority than the sender&apos;s.</source>
+        <translation>Markeringen anger en annan sorts myndighet än avsändarens.</translation>
+    </message>
+    <message>
+        <source>The marking cites a provision that is not in your provision catalog.</source>
+        <translation>Markeringen hänvisar till en bestämmelse som inte finns i din bestämmelsekatalog.</translation>
+    </message>
+    <message>
+        <source>The citation in the marking does not match the provision it names.</source>
+        <translation>Lagrumshänvisningen i markeringen stämmer inte med bestämmelsen som den anger.</translation>
+    </message>
+    <message>
+        <source>The legal check recorded in the message cannot be read.</source>
+        <translation>Den rättsliga kontrollen som är sparad i meddelandet går inte att läsa.</translation>
+    </message>
+    <message>
+        <source>Your own legal check of the recorded answers does not allow this disclosure to the room&apos;s members.</source>
+        <translation>Din egen rättsliga kontroll av de sparade svaren tillåter inte det här utlämnandet till rummets medlemmar.</translation>
+    </message>
+    <message>
+        <source>The marking&apos;s wording differs from what the provision gives.</source>
+        <translation>Markeringens lydelse skiljer sig från vad bestämmelsen ger.</translation>
+    </message>
+    <message>
+        <source>The secrecy marking does not agree with the provision catalog.</source>
+        <translation>Sekretessmarkeringen stämmer inte med bestämmelsekatalogen.</translation>
+    </message>
+    <message>
+        <source>The message&apos;s content could not be read as sent.</source>
+        <translation>Meddelandets innehåll gick inte att läsa som det skickades.</translation>
     </message>
 </context>
 <context>

@@ -314,22 +314,29 @@ Item {
                                 Layout.fillWidth: true
                             }
                         }
+                        // A Column, not a nested ColumnLayout: the nested layout took its
+                        // height before the wrapped text's, so the next suggestion's text
+                        // and the Send row were laid over this one's button.
                         Repeater {
                             model: page.compose.suggestions
-                            delegate: ColumnLayout {
+                            delegate: Column {
                                 id: suggestion
                                 required property var modelData
                                 required property int index
                                 Layout.fillWidth: true
+                                spacing: 4
                                 Label {
+                                    width: suggestion.width
                                     text: "→ " + suggestion.modelData.text
                                     color: Theme.text
                                     wrapMode: Text.Wrap
-                                    Layout.fillWidth: true
                                 }
+                                // Highlighted: on the window colour a plain (surface) button
+                                // hardly shows in the dark theme; this is the one-click fix.
                                 Button {
                                     objectName: "suggestionButton"
                                     visible: suggestion.modelData.oneClick
+                                    highlighted: true
                                     text: suggestion.modelData.label
                                     Accessible.name: text
                                     onClicked: page.compose.applySuggestion(suggestion.index)

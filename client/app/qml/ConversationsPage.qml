@@ -276,6 +276,7 @@ Item {
                                     Layout.fillWidth: true
                                 }
                                 Label {
+                                    objectName: "flagReason"
                                     text: bubble.flagReason
                                     color: Theme.text
                                     wrapMode: Text.Wrap

@@ -77,13 +77,42 @@ ApplicationWindow {
                         { key: "meetings", label: qsTr("Meetings") },
                         { key: "records", label: qsTr("Records") }
                     ]
+                    // The Basic style paints unselected tabs in palette.dark (our
+                    // accent) and the selected one in the window colour: it looked
+                    // inverted. The selected tab is bold, on the selection colour, with
+                    // an accent underline; not by colour alone (WCAG 1.4.1).
                     delegate: TabButton {
+                        id: sectionTab
                         required property var modelData
                         objectName: "section_" + modelData.key
                         text: modelData.label
                         width: implicitWidth
+                        font.bold: checked
                         Accessible.name: text
                         onClicked: window.section = modelData.key
+                        contentItem: Label {
+                            text: sectionTab.text
+                            font: sectionTab.font
+                            color: Theme.text
+                            horizontalAlignment: Text.AlignHCenter
+                            verticalAlignment: Text.AlignVCenter
+                        }
+                        background: Rectangle {
+                            implicitHeight: 40
+                            color: sectionTab.checked ? Theme.selection
+                                 : sectionTab.down ? Theme.background : Theme.surface
+                            border.width: sectionTab.visualFocus ? 2 : 0
+                            border.color: Theme.focusRing
+                            Rectangle {
+                                objectName: "selectedMark"
+                                visible: sectionTab.checked
+                                anchors.left: parent.left
+                                anchors.right: parent.right
+                                anchors.bottom: parent.bottom
+                                height: 3
+                                color: Theme.accent
+                            }
+                        }
                     }
                 }
             }
@@ -113,12 +142,69 @@ ApplicationWindow {
                 checked: app.dark
                 onToggled: app.dark = checked
                 Accessible.name: qsTr("Dark theme")
+                // The Basic style's unchecked track is palette.midlight (our surface) on
+                // the surface-coloured toolbar: invisible. Track and knob are outlined
+                // in the muted colour (>= 3:1 against the toolbar, WCAG 1.4.11) in both
+                // states; checked fills the track with the accent and moves the knob.
+                indicator: Rectangle {
+                    objectName: "darkSwitchTrack"
+                    implicitWidth: 48
+                    implicitHeight: 26
+                    x: darkSwitch.leftPadding
+                    y: darkSwitch.topPadding + (darkSwitch.availableHeight - height) / 2
+                    radius: height / 2
+                    color: darkSwitch.checked ? Theme.accent : Theme.background
+                    border.width: darkSwitch.visualFocus ? 3 : 2
+                    border.color: darkSwitch.visualFocus ? Theme.focusRing
+                                : darkSwitch.checked ? Theme.accent : Theme.muted
+                    Rectangle {
+                        objectName: "darkSwitchKnob"
+                        width: 18
+                        height: 18
+                        radius: 9
+                        anchors.verticalCenter: parent.verticalCenter
+                        x: darkSwitch.checked ? parent.width - width - 4 : 4
+                        color: darkSwitch.checked ? Theme.textOnAccent : Theme.muted
+                    }
+                }
                 contentItem: Label {
                     text: darkSwitch.text
                     color: Theme.text
                     leftPadding: darkSwitch.indicator.width + darkSwitch.spacing
                     verticalAlignment: Text.AlignVCenter
                 }
+            }
+        }
+    }
+
+    // The first sync after unlock (app.firstSync): an indeterminate indicator and a line
+    // of text at the foot of the window, which stays usable meanwhile (the core works on
+    // its own thread). A footer, so it never covers a page's buttons.
+    footer: Rectangle {
+        id: syncProgress
+        objectName: "syncProgress"
+        visible: app.firstSync
+        implicitHeight: visible ? syncRow.implicitHeight + Theme.spacing : 0
+        color: Theme.surface
+        Accessible.role: Accessible.ProgressBar
+        Accessible.name: syncLabel.text
+        Rectangle { width: parent.width; height: 1; color: Theme.border }
+        RowLayout {
+            id: syncRow
+            anchors.verticalCenter: parent.verticalCenter
+            x: Theme.spacing
+            spacing: Theme.spacing
+            BusyIndicator {
+                running: syncProgress.visible
+                implicitWidth: 24
+                implicitHeight: 24
+                Accessible.name: syncLabel.text
+            }
+            Label {
+                id: syncLabel
+                objectName: "syncProgressText"
+                text: qsTr("Fetching messages…")
+                color: Theme.text
             }
         }
     }

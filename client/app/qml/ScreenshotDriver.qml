@@ -91,6 +91,14 @@ Item {
           } },
         { until: () => true, run: () => {} },
         { until: () => true, run: () => shot("12-dark-wizard") },
+        // The dark wizard blocked, with the one-click minimisation suggestion above Send.
+        { until: () => true, run: () => {
+              const facts = JSON.parse(app.env("LAGRUM_APP_SHOT_FACTS"))
+              for (const k in facts) app.compose.setFact(k, facts[k])
+              app.compose.setCategory("health", true)
+              app.compose.text = app.env("LAGRUM_APP_SHOT_TEXT")
+          } },
+        { until: () => app.compose.verdict === "blocked", run: () => shot("12b-dark-wizard-blocked") },
         // Risk meeting to signed minutes, and the records (MeetingsPage, RecordsPage).
         { until: () => true, run: () => { app.dark = false; window.height = 1000; window.section = "meetings" } },
         { until: () => find(window.contentItem, "meetingsPage") !== null, run: () =>
@@ -144,6 +152,12 @@ Item {
         { until: () => app.records.verification === "ok", run: () => shot("19-log-verified") },
         { until: () => true, run: () => app.quit(0) }
     ]
+
+    // The first sync's progress line: taken the moment it shows (it may be short).
+    Connections {
+        target: app
+        function onFirstSyncChanged() { if (app.firstSync) driver.shot("03a-first-sync") }
+    }
 
     Timer {
         interval: 400

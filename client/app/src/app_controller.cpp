@@ -381,6 +381,8 @@ void AppController::apply(const std::shared_ptr<Snapshot>& s) {
             emit readyChanged();
             emit unlocked();
             sync_timer_.start();
+            first_sync_ = true;  // cleared after this first sync's result is applied
+            emit firstSyncChanged();
             syncNow();
         }
     }
@@ -518,10 +520,20 @@ void AppController::syncNow() {
         s->reachable = r.relay_reachable;
         return s;
     });
-    // The flag is cleared by a job queued after the sync: jobs run in order.
+    // The flags are cleared by a job queued after the sync: jobs run in order, and this
+    // one's call reaches the GUI thread after the sync's apply(), so the progress line
+    // goes away only once the fetched messages are on screen.
     worker_->post([this](CoreWorker&) {
         QMetaObject::invokeMethod(
-            this, [this] { syncing_ = false; }, Qt::QueuedConnection);
+            this,
+            [this] {
+                syncing_ = false;
+                if (first_sync_) {
+                    first_sync_ = false;
+                    emit firstSyncChanged();
+                }
+            },
+            Qt::QueuedConnection);
     });
 }
 

@@ -55,6 +55,9 @@ class AppController : public QObject {
     Q_PROPERTY(lagrum::app::RecordsModel* records READ records CONSTANT)
     // Startup to a usable conversation list, without the Argon2id step (milliseconds).
     Q_PROPERTY(double readyMs READ ready_ms NOTIFY readyChanged)
+    // The first sync after unlock is running (Main.qml shows "Fetching messages…"): it
+    // fetches everything that arrived while the app was closed, which can take a while.
+    Q_PROPERTY(bool firstSync READ first_sync NOTIFY firstSyncChanged)
 
   public:
     AppController(const core::legal::Catalog& catalog, QString profile_dir,
@@ -132,6 +135,7 @@ class AppController : public QObject {
     ComposeModel* share_draft() { return &share_draft_; }
     RecordsModel* records() { return &records_; }
     double ready_ms() const { return ready_ms_; }
+    bool first_sync() const { return first_sync_; }
 
   signals:
     void screenChanged();
@@ -144,6 +148,7 @@ class AppController : public QObject {
     void darkChanged();
     void currentRoomChanged();
     void readyChanged();
+    void firstSyncChanged();
     void unlocked();
     void sent(bool ok);
     void meetingCreated(const QString& name);
@@ -175,6 +180,7 @@ class AppController : public QObject {
     QQmlEngine* engine_ = nullptr;
     QTimer sync_timer_;
     bool syncing_ = false;
+    bool first_sync_ = false;
     QString screen_;
     bool busy_ = false;
     QString busy_text_, error_, notice_;

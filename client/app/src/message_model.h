@@ -25,7 +25,7 @@ class MessageModel : public QAbstractListModel {
         ProvisionTextRole,  // the provision's text in the UI language
         FlaggedRole,
         FlagTitleRole,   // what failed, in the UI language
-        FlagReasonRole,  // the core's detailed reason (English)
+        FlagReasonRole,  // why, in the UI language (from the core's codes and reasons)
         TimeRole,
         AttachmentRole,
     };
@@ -44,6 +44,8 @@ class MessageModel : public QAbstractListModel {
 
   private:
     QString flag_title(const std::vector<std::string>& flags) const;
+    QString flag_reason(const core::messaging::Message& m) const;
+    QString reason_sentence(const QString& kind) const;
 
     const core::legal::Catalog& catalog_;
     std::vector<core::messaging::Message> messages_;

@@ -144,6 +144,56 @@ TestCase {
         checkScreen(win, tag + ":compose-allowed")
         app.dark = false
     }
+    // WCAG 1.4.11: the theme switch's track and knob stand out (>= 3:1) from the toolbar
+    // behind them in both themes and both states; 1.4.1: the selected section tab is
+    // told by more than colour (bold and an underline), and its colours are not swapped.
+    function test_5_switch_and_tabs_data() {
+        return [ { tag: "light", dark: false }, { tag: "dark", dark: true } ]
+    }
+    function test_5_switch_and_tabs(data) {
+        const win = open("anna")
+        app.unlock("testpass")
+        tryCompare(app, "screen", "main", 10000)
+        app.dark = data.dark
+        const toolbar = Theme.surface
+        const sw = Util.find(win.header, "darkSwitch")
+        const track = Util.find(win.header, "darkSwitchTrack")
+        const knob = Util.find(win.header, "darkSwitchKnob")
+        verify(sw && track && knob)
+        for (const checked of [false, true]) {
+            sw.checked = checked
+            const where = data.tag + (checked ? " checked" : " unchecked")
+            // The track's outline (and, when checked, its fill) against the toolbar.
+            verify(ratio(track.border.color, toolbar) >= 3.0,
+                   where + ": track outline " + ratio(track.border.color, toolbar).toFixed(2))
+            if (track.color.a > 0 && !Qt.colorEqual(track.color, track.border.color))
+                verify(ratio(track.color, toolbar) >= 3.0 || ratio(track.border.color, toolbar) >= 3.0)
+            // The knob, which tells the state by its place, against the track's fill.
+            verify(ratio(knob.color, track.color) >= 3.0,
+                   where + ": knob " + ratio(knob.color, track.color).toFixed(2))
+        }
+        sw.checked = Qt.binding(() => app.dark)
+        for (const key of ["conversations", "meetings", "records"]) {
+            win.section = key
+            for (const other of ["conversations", "meetings", "records"]) {
+                const tab = Util.find(win.header, "section_" + other)
+                verify(tab)
+                const mark = Util.find(tab.background, "selectedMark")
+                const selected = other === key
+                compare(tab.checked, selected, other)
+                compare(tab.font.bold, selected, other + " bold")
+                compare(mark.visible, selected, other + " underline")
+                verify(ratio(tab.contentItem.color, tab.background.color) >= 4.5, other)
+                if (selected) {
+                    verify(ratio(mark.color, tab.background.color) >= 3.0)
+                    verify(ratio(mark.color, toolbar) >= 3.0)
+                }
+            }
+        }
+        win.section = "conversations"
+        app.dark = false
+    }
+
     function test_3_screens_light() { screens(false) }
     function test_4_screens_dark() { screens(true) }
 }

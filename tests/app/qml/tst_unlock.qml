@@ -73,6 +73,47 @@ TestCase {
         verify(indicator.text.indexOf("Ansluten") >= 0, indicator.text)
     }
 
+    // The first sync after unlock shows an indeterminate progress line with a text and an
+    // accessible name, and it goes away when the sync is done. Recorded as the footer's
+    // visibility changes (no polling of a moment that may be short).
+    property var syncStates: []
+    Connections {
+        id: syncWatch
+        target: null
+        function onVisibleChanged() {
+            const bar = syncWatch.target
+            const text = Util.find(bar, "syncProgressText")
+            test.syncStates.push({ visible: bar.visible, firstSync: app.firstSync,
+                                   text: text ? text.text : "", name: a11y.name(bar),
+                                   role: a11y.role(bar), rooms: app.rooms.count })
+        }
+    }
+    function test_6_first_sync_shows_progress() {
+        const w = openWindow("anna")
+        const bar = w.footer
+        verify(bar)
+        compare(bar.objectName, "syncProgress")
+        verify(!bar.visible)
+        syncStates = []
+        syncWatch.target = bar
+        app.unlock("testpass")
+        tryCompare(app, "screen", "main", 10000)
+        tryVerify(() => syncStates.length >= 2, 20000, JSON.stringify(syncStates))
+        syncWatch.target = null
+        const shown = syncStates[0], hidden = syncStates[1]
+        verify(shown.visible && shown.firstSync, JSON.stringify(shown))
+        compare(shown.text, "Hämtar meddelanden…")
+        compare(shown.name, "Hämtar meddelanden…")
+        compare(shown.role, 0x30)  // QAccessible::ProgressBar
+        verify(!hidden.visible && !hidden.firstSync, JSON.stringify(hidden))
+        verify(hidden.rooms >= 2, "the rooms are listed when the line goes away")
+        compare(syncStates.length, 2, "shown once, hidden once: " + JSON.stringify(syncStates))
+        // English when selected.
+        app.language = "en"
+        compare(Util.find(bar, "syncProgressText").text, "Fetching messages…")
+        app.language = "sv"
+    }
+
     function test_5_english() {
         openWindow("anna")
         app.language = "en"

@@ -174,6 +174,16 @@ TestCase {
         const name = a11y.name(flag)
         verify(name.indexOf("⚠") === 0, name)
         verify(name.indexOf("Sekretessmarkeringen klarade inte kontrollen") >= 0, name)
+        // The reason: a sentence in the UI language mapped from the core's flag code and
+        // reason, never the core's English text.
+        const reason = Util.find(flag, "flagReason")
+        verify(reason && reason.visible)
+        compare(reason.text, "Lagrumshänvisningen i markeringen stämmer inte med bestämmelsen som den anger.")
+        verify(name.indexOf(reason.text) > 0, name)
+        app.language = "en"
+        tryCompare(reason, "text", "The citation in the marking does not match the provision it names.")
+        app.language = "sv"
+        tryCompare(reason, "text", "Lagrumshänvisningen i markeringen stämmer inte med bestämmelsen som den anger.")
     }
 
     // A message to the school's rektor alone under 10 kap. 18 a § OSL: refused before
