@@ -177,6 +177,165 @@
     </message>
 </context>
 <context>
+    <name>HandoverPage</name>
+    <message>
+        <source>Hand over a case</source>
+        <translation>Hand over a case</translation>
+    </message>
+    <message>
+        <source>The successor, a colleague in your organisation, joins the case&apos;s rooms and receives its messages, log entries and consents in a signed bundle. You leave the rooms when the successor has verified it.</source>
+        <translation>The successor, a colleague in your organisation, joins the case&apos;s rooms and receives its messages, log entries and consents in a signed bundle. You leave the rooms when the successor has verified it.</translation>
+    </message>
+    <message>
+        <source>Step %1 of 4</source>
+        <translation>Step %1 of 4</translation>
+    </message>
+    <message>
+        <source>1. The young person</source>
+        <translation>1. The young person</translation>
+    </message>
+    <message>
+        <source>Personnummer or samordningsnummer</source>
+        <translation>Personnummer or samordningsnummer</translation>
+    </message>
+    <message>
+        <source>YYYYMMDD-NNNN</source>
+        <translation>YYYYMMDD-NNNN</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>Personnummer (hidden). Change</source>
+        <translation>Personnummer (hidden). Change</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>Next: choose the successor</source>
+        <translation>Next: choose the successor</translation>
+    </message>
+    <message>
+        <source>2. The successor</source>
+        <translation>2. The successor</translation>
+    </message>
+    <message>
+        <source>Young person: %1</source>
+        <translation>Young person: %1</translation>
+    </message>
+    <message>
+        <source>No colleague from your organisation shares a room with you yet.</source>
+        <translation>No colleague from your organisation shares a room with you yet.</translation>
+    </message>
+    <message>
+        <source>Choose a colleague</source>
+        <translation>Choose a colleague</translation>
+    </message>
+    <message>
+        <source>Successor</source>
+        <translation>Successor</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <source>Next: what will be handed over</source>
+        <translation>Next: what will be handed over</translation>
+    </message>
+    <message>
+        <source>3. What will be handed over</source>
+        <translation>3. What will be handed over</translation>
+    </message>
+    <message>
+        <source>Successor: %1</source>
+        <translation>Successor: %1</translation>
+    </message>
+    <message>
+        <source>Rooms the successor joins: %1</source>
+        <translation>Rooms the successor joins: %1</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>Direct conversations (history only): %1</source>
+        <translation>Direct conversations (history only): %1</translation>
+    </message>
+    <message>
+        <source>Messages: %1</source>
+        <translation>Messages: %1</translation>
+    </message>
+    <message>
+        <source>Disclosure log entries: %1</source>
+        <translation>Disclosure log entries: %1</translation>
+    </message>
+    <message>
+        <source>Consents: %1</source>
+        <translation>Consents: %1</translation>
+    </message>
+    <message>
+        <source>After the successor has verified the bundle, you are removed from these rooms.</source>
+        <translation>After the successor has verified the bundle, you are removed from these rooms.</translation>
+    </message>
+    <message>
+        <source>Hand over the case</source>
+        <translation>Hand over the case</translation>
+    </message>
+    <message>
+        <source>Handing over</source>
+        <translation>Handing over</translation>
+    </message>
+    <message>
+        <source>Handed over to %1. Handover %2.</source>
+        <translation>Handed over to %1. Handover %2.</translation>
+    </message>
+    <message>
+        <source>You leave the rooms when the successor&apos;s device has verified the bundle; the list below shows when.</source>
+        <translation>You leave the rooms when the successor&apos;s device has verified the bundle; the list below shows when.</translation>
+    </message>
+    <message>
+        <source>Hand over another case</source>
+        <translation>Hand over another case</translation>
+    </message>
+    <message>
+        <source>Past handovers</source>
+        <translation>Past handovers</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>Check again</translation>
+    </message>
+    <message>
+        <source>Read and verify the handovers again</source>
+        <translation>Read and verify the handovers again</translation>
+    </message>
+    <message>
+        <source>Every received bundle verifies.</source>
+        <translation>Every received bundle verifies.</translation>
+    </message>
+    <message>
+        <source>A received bundle does not verify.</source>
+        <translation>A received bundle does not verify.</translation>
+    </message>
+    <message>
+        <source>No bundle received.</source>
+        <translation>No bundle received.</translation>
+    </message>
+    <message>
+        <source>No handovers yet.</source>
+        <translation>No handovers yet.</translation>
+    </message>
+    <message>
+        <source>Rooms: %1</source>
+        <translation>Rooms: %1</translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
         <source>Lagrum</source>
@@ -674,6 +833,58 @@
         <source>QR code of the safety number</source>
         <translation>QR code of the safety number</translation>
     </message>
+    <message>
+        <source>Handover</source>
+        <translation>Handover</translation>
+    </message>
+    <message>
+        <source>Case handover</source>
+        <translation>Case handover</translation>
+    </message>
+    <message>
+        <source>Mark as verified</source>
+        <translation>Mark as verified</translation>
+    </message>
+    <message>
+        <source>Only after you compared the digits with %1 in person or by phone and they were the same.</source>
+        <translation>Only after you compared the digits with %1 in person or by phone and they were the same.</translation>
+    </message>
+    <message>
+        <source>Remove the mark</source>
+        <translation>Remove the mark</translation>
+    </message>
+    <message>
+        <source>Remove the verified mark</source>
+        <translation>Remove the verified mark</translation>
+    </message>
+    <message>
+        <source>Verified: you compared this safety number with %1.</source>
+        <translation>Verified: you compared this safety number with %1.</translation>
+    </message>
+    <message>
+        <source>No longer verified: the device keys of %1 changed after you compared the number. Compare it again.</source>
+        <translation>No longer verified: the device keys of %1 changed after you compared the number. Compare it again.</translation>
+    </message>
+    <message>
+        <source>Not verified.</source>
+        <translation>Not verified.</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>Contacts</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>Verified</translation>
+    </message>
+    <message>
+        <source>No longer verified</source>
+        <translation>No longer verified</translation>
+    </message>
+    <message>
+        <source>Not verified</source>
+        <translation>Not verified</translation>
+    </message>
 </context>
 <context>
     <name>SetupPage</name>
@@ -1123,6 +1334,109 @@
     </message>
 </context>
 <context>
+    <name>lagrum::app::HandoverModel</name>
+    <message>
+        <source>The relay cannot be reached. A handover needs the connection: try again when you are online.</source>
+        <translation>The relay cannot be reached. A handover needs the connection: try again when you are online.</translation>
+    </message>
+    <message>
+        <source>Nothing to hand over: %1</source>
+        <translation>Nothing to hand over: %1</translation>
+    </message>
+    <message>
+        <source>Check the input: %1</source>
+        <translation>Check the input: %1</translation>
+    </message>
+    <message>
+        <source>Not possible right now: %1</source>
+        <translation>Not possible right now: %1</translation>
+    </message>
+    <message>
+        <source>The handover failed: %1</source>
+        <translation>The handover failed: %1</translation>
+    </message>
+    <message>
+        <source>Enter the young person&apos;s personnummer or samordningsnummer.</source>
+        <translation>Enter the young person&apos;s personnummer or samordningsnummer.</translation>
+    </message>
+    <message>
+        <source>Write 12 digits (YYYYMMDD-NNNN) or 10 digits (YYMMDD-NNNN).</source>
+        <translation>Write 12 digits (YYYYMMDD-NNNN) or 10 digits (YYMMDD-NNNN).</translation>
+    </message>
+    <message>
+        <source>That date does not exist.</source>
+        <translation>That date does not exist.</translation>
+    </message>
+    <message>
+        <source>The check digit does not match: check the number.</source>
+        <translation>The check digit does not match: check the number.</translation>
+    </message>
+    <message>
+        <source>The birth date is in the future.</source>
+        <translation>The birth date is in the future.</translation>
+    </message>
+    <message>
+        <source>Valid samordningsnummer.</source>
+        <translation>Valid samordningsnummer.</translation>
+    </message>
+    <message>
+        <source>Valid personnummer.</source>
+        <translation>Valid personnummer.</translation>
+    </message>
+    <message>
+        <source>Step 1 of 3: catching up with the relay…</source>
+        <translation>Step 1 of 3: catching up with the relay…</translation>
+    </message>
+    <message>
+        <source>Step 2 of 3: adding the successor to the rooms and sending the signed history…</source>
+        <translation>Step 2 of 3: adding the successor to the rooms and sending the signed history…</translation>
+    </message>
+    <message>
+        <source>Step 3 of 3: reading the handovers again…</source>
+        <translation>Step 3 of 3: reading the handovers again…</translation>
+    </message>
+    <message>
+        <source>Sent, waiting for the receipt</source>
+        <translation>Sent, waiting for the receipt</translation>
+    </message>
+    <message>
+        <source>Completed: the successor confirmed</source>
+        <translation>Completed: the successor confirmed</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>Received and verified, finishing</source>
+        <translation>Received and verified, finishing</translation>
+    </message>
+    <message>
+        <source>Received and verified</source>
+        <translation>Received and verified</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <source>Bundle verified: signature, messages and log excerpt</source>
+        <translation>Bundle verified: signature, messages and log excerpt</translation>
+    </message>
+    <message>
+        <source>Bundle does not verify: %1</source>
+        <translation>Bundle does not verify: %1</translation>
+    </message>
+    <message>
+        <source>Sent to %1</source>
+        <translation>Sent to %1</translation>
+    </message>
+    <message>
+        <source>Received from %1</source>
+        <translation>Received from %1</translation>
+    </message>
+</context>
+<context>
     <name>lagrum::app::MeetingModel</name>
     <message>
         <source>Scheduled</source>
@@ -1306,6 +1620,13 @@
     <message>
         <source>The log is BROKEN at entry %1: %2</source>
         <translation>The log is BROKEN at entry %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>lagrum::app::RoomModel</name>
+    <message>
+        <source>%1 (✔ verified)</source>
+        <translation>%1 (✔ verified)</translation>
     </message>
 </context>
 </TS>

@@ -177,6 +177,165 @@
     </message>
 </context>
 <context>
+    <name>HandoverPage</name>
+    <message>
+        <source>Hand over a case</source>
+        <translation>Lämna över ett ärende</translation>
+    </message>
+    <message>
+        <source>The successor, a colleague in your organisation, joins the case&apos;s rooms and receives its messages, log entries and consents in a signed bundle. You leave the rooms when the successor has verified it.</source>
+        <translation>Efterträdaren, en kollega i din organisation, går med i ärendets rum och får dess meddelanden, loggposter och samtycken i ett signerat paket. Du lämnar rummen när efterträdaren har verifierat det.</translation>
+    </message>
+    <message>
+        <source>Step %1 of 4</source>
+        <translation>Steg %1 av 4</translation>
+    </message>
+    <message>
+        <source>1. The young person</source>
+        <translation>1. Den unga personen</translation>
+    </message>
+    <message>
+        <source>Personnummer or samordningsnummer</source>
+        <translation>Personnummer eller samordningsnummer</translation>
+    </message>
+    <message>
+        <source>YYYYMMDD-NNNN</source>
+        <translation>ÅÅÅÅMMDD-NNNN</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Ändra</translation>
+    </message>
+    <message>
+        <source>Personnummer (hidden). Change</source>
+        <translation>Personnummer (dolt). Ändra</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Nästa</translation>
+    </message>
+    <message>
+        <source>Next: choose the successor</source>
+        <translation>Nästa: välj efterträdare</translation>
+    </message>
+    <message>
+        <source>2. The successor</source>
+        <translation>2. Efterträdaren</translation>
+    </message>
+    <message>
+        <source>Young person: %1</source>
+        <translation>Ung person: %1</translation>
+    </message>
+    <message>
+        <source>No colleague from your organisation shares a room with you yet.</source>
+        <translation>Ingen kollega från din organisation delar något rum med dig ännu.</translation>
+    </message>
+    <message>
+        <source>Choose a colleague</source>
+        <translation>Välj en kollega</translation>
+    </message>
+    <message>
+        <source>Successor</source>
+        <translation>Efterträdare</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Tillbaka</translation>
+    </message>
+    <message>
+        <source>Next: what will be handed over</source>
+        <translation>Nästa: vad som lämnas över</translation>
+    </message>
+    <message>
+        <source>3. What will be handed over</source>
+        <translation>3. Det här lämnas över</translation>
+    </message>
+    <message>
+        <source>Successor: %1</source>
+        <translation>Efterträdare: %1</translation>
+    </message>
+    <message>
+        <source>Rooms the successor joins: %1</source>
+        <translation>Rum som efterträdaren går med i: %1</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>inga</translation>
+    </message>
+    <message>
+        <source>Direct conversations (history only): %1</source>
+        <translation>Direktsamtal (endast historik): %1</translation>
+    </message>
+    <message>
+        <source>Messages: %1</source>
+        <translation>Meddelanden: %1</translation>
+    </message>
+    <message>
+        <source>Disclosure log entries: %1</source>
+        <translation>Poster i utlämnandeloggen: %1</translation>
+    </message>
+    <message>
+        <source>Consents: %1</source>
+        <translation>Samtycken: %1</translation>
+    </message>
+    <message>
+        <source>After the successor has verified the bundle, you are removed from these rooms.</source>
+        <translation>När efterträdaren har verifierat paketet tas du bort ur de här rummen.</translation>
+    </message>
+    <message>
+        <source>Hand over the case</source>
+        <translation>Lämna över ärendet</translation>
+    </message>
+    <message>
+        <source>Handing over</source>
+        <translation>Lämnar över</translation>
+    </message>
+    <message>
+        <source>Handed over to %1. Handover %2.</source>
+        <translation>Överlämnat till %1. Överlämning %2.</translation>
+    </message>
+    <message>
+        <source>You leave the rooms when the successor&apos;s device has verified the bundle; the list below shows when.</source>
+        <translation>Du lämnar rummen när efterträdarens enhet har verifierat paketet; listan nedan visar när.</translation>
+    </message>
+    <message>
+        <source>Hand over another case</source>
+        <translation>Lämna över ett annat ärende</translation>
+    </message>
+    <message>
+        <source>Past handovers</source>
+        <translation>Tidigare överlämningar</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>Kontrollera igen</translation>
+    </message>
+    <message>
+        <source>Read and verify the handovers again</source>
+        <translation>Läs in och verifiera överlämningarna igen</translation>
+    </message>
+    <message>
+        <source>Every received bundle verifies.</source>
+        <translation>Varje mottaget paket är verifierat.</translation>
+    </message>
+    <message>
+        <source>A received bundle does not verify.</source>
+        <translation>Ett mottaget paket går inte att verifiera.</translation>
+    </message>
+    <message>
+        <source>No bundle received.</source>
+        <translation>Inget paket mottaget.</translation>
+    </message>
+    <message>
+        <source>No handovers yet.</source>
+        <translation>Inga överlämningar ännu.</translation>
+    </message>
+    <message>
+        <source>Rooms: %1</source>
+        <translation>Rum: %1</translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
         <source>Lagrum</source>
@@ -674,6 +833,58 @@
         <source>QR code of the safety number</source>
         <translation>QR-kod för säkerhetsnumret</translation>
     </message>
+    <message>
+        <source>Handover</source>
+        <translation>Överlämning</translation>
+    </message>
+    <message>
+        <source>Case handover</source>
+        <translation>Överlämning av ärende</translation>
+    </message>
+    <message>
+        <source>Mark as verified</source>
+        <translation>Markera som verifierad</translation>
+    </message>
+    <message>
+        <source>Only after you compared the digits with %1 in person or by phone and they were the same.</source>
+        <translation>Först när du har jämfört siffrorna med %1 personligen eller per telefon och de var lika.</translation>
+    </message>
+    <message>
+        <source>Remove the mark</source>
+        <translation>Ta bort markeringen</translation>
+    </message>
+    <message>
+        <source>Remove the verified mark</source>
+        <translation>Ta bort markeringen som verifierad</translation>
+    </message>
+    <message>
+        <source>Verified: you compared this safety number with %1.</source>
+        <translation>Verifierad: du har jämfört det här säkerhetsnumret med %1.</translation>
+    </message>
+    <message>
+        <source>No longer verified: the device keys of %1 changed after you compared the number. Compare it again.</source>
+        <translation>Inte längre verifierad: enhetsnycklarna för %1 har ändrats sedan du jämförde numret. Jämför det igen.</translation>
+    </message>
+    <message>
+        <source>Not verified.</source>
+        <translation>Inte verifierad.</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>Kontakter</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>Verifierad</translation>
+    </message>
+    <message>
+        <source>No longer verified</source>
+        <translation>Inte längre verifierad</translation>
+    </message>
+    <message>
+        <source>Not verified</source>
+        <translation>Inte verifierad</translation>
+    </message>
 </context>
 <context>
     <name>SetupPage</name>
@@ -1123,6 +1334,109 @@
     </message>
 </context>
 <context>
+    <name>lagrum::app::HandoverModel</name>
+    <message>
+        <source>The relay cannot be reached. A handover needs the connection: try again when you are online.</source>
+        <translation>Reläet går inte att nå. En överlämning kräver anslutning: försök igen när du är uppkopplad.</translation>
+    </message>
+    <message>
+        <source>Nothing to hand over: %1</source>
+        <translation>Inget att lämna över: %1</translation>
+    </message>
+    <message>
+        <source>Check the input: %1</source>
+        <translation>Kontrollera uppgifterna: %1</translation>
+    </message>
+    <message>
+        <source>Not possible right now: %1</source>
+        <translation>Inte möjligt just nu: %1</translation>
+    </message>
+    <message>
+        <source>The handover failed: %1</source>
+        <translation>Överlämningen misslyckades: %1</translation>
+    </message>
+    <message>
+        <source>Enter the young person&apos;s personnummer or samordningsnummer.</source>
+        <translation>Ange den unga personens personnummer eller samordningsnummer.</translation>
+    </message>
+    <message>
+        <source>Write 12 digits (YYYYMMDD-NNNN) or 10 digits (YYMMDD-NNNN).</source>
+        <translation>Skriv 12 siffror (ÅÅÅÅMMDD-NNNN) eller 10 siffror (ÅÅMMDD-NNNN).</translation>
+    </message>
+    <message>
+        <source>That date does not exist.</source>
+        <translation>Det datumet finns inte.</translation>
+    </message>
+    <message>
+        <source>The check digit does not match: check the number.</source>
+        <translation>Kontrollsiffran stämmer inte: kontrollera numret.</translation>
+    </message>
+    <message>
+        <source>The birth date is in the future.</source>
+        <translation>Födelsedatumet ligger i framtiden.</translation>
+    </message>
+    <message>
+        <source>Valid samordningsnummer.</source>
+        <translation>Giltigt samordningsnummer.</translation>
+    </message>
+    <message>
+        <source>Valid personnummer.</source>
+        <translation>Giltigt personnummer.</translation>
+    </message>
+    <message>
+        <source>Step 1 of 3: catching up with the relay…</source>
+        <translation>Steg 1 av 3: hämtar det senaste från reläet…</translation>
+    </message>
+    <message>
+        <source>Step 2 of 3: adding the successor to the rooms and sending the signed history…</source>
+        <translation>Steg 2 av 3: lägger till efterträdaren i rummen och skickar den signerade historiken…</translation>
+    </message>
+    <message>
+        <source>Step 3 of 3: reading the handovers again…</source>
+        <translation>Steg 3 av 3: läser in överlämningarna igen…</translation>
+    </message>
+    <message>
+        <source>Sent, waiting for the receipt</source>
+        <translation>Skickad, väntar på kvittens</translation>
+    </message>
+    <message>
+        <source>Completed: the successor confirmed</source>
+        <translation>Slutförd: efterträdaren har kvitterat</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Misslyckades</translation>
+    </message>
+    <message>
+        <source>Received and verified, finishing</source>
+        <translation>Mottagen och verifierad, avslutas</translation>
+    </message>
+    <message>
+        <source>Received and verified</source>
+        <translation>Mottagen och verifierad</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Avvisad</translation>
+    </message>
+    <message>
+        <source>Bundle verified: signature, messages and log excerpt</source>
+        <translation>Paketet är verifierat: signatur, meddelanden och loggutdrag</translation>
+    </message>
+    <message>
+        <source>Bundle does not verify: %1</source>
+        <translation>Paketet går inte att verifiera: %1</translation>
+    </message>
+    <message>
+        <source>Sent to %1</source>
+        <translation>Skickad till %1</translation>
+    </message>
+    <message>
+        <source>Received from %1</source>
+        <translation>Mottagen från %1</translation>
+    </message>
+</context>
+<context>
     <name>lagrum::app::MeetingModel</name>
     <message>
         <source>Scheduled</source>
@@ -1306,6 +1620,13 @@
     <message>
         <source>The log is BROKEN at entry %1: %2</source>
         <translation>Loggen är BRUTEN vid post %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>lagrum::app::RoomModel</name>
+    <message>
+        <source>%1 (✔ verified)</source>
+        <translation>%1 (✔ verifierad)</translation>
     </message>
 </context>
 </TS>

@@ -37,6 +37,12 @@ Item {
             width: implicitWidth
             Accessible.name: text
         }
+        TabButton {
+            objectName: "handoverTab"
+            text: qsTr("Handover")
+            width: implicitWidth
+            Accessible.name: qsTr("Case handover")
+        }
     }
 
     ColumnLayout {
@@ -447,6 +453,44 @@ Item {
                 Accessible.role: Accessible.StaticText
                 Accessible.name: qsTr("Safety number: %1").arg(page.rec.safetyGroups.join(" "))
             }
+            // Marking: bound to the device keys the number was made from (the digits shown
+            // go along, so a number that changed meanwhile is refused).
+            RowLayout {
+                visible: page.rec.safetyGroups.length > 0
+                spacing: Theme.spacing
+                Button {
+                    objectName: "markVerifiedButton"
+                    text: qsTr("Mark as verified")
+                    highlighted: enabled
+                    enabled: !page.rec.safetyVerified && !app.busy
+                    Accessible.name: text
+                    Accessible.description: qsTr("Only after you compared the digits with %1 in person or by phone and they were the same.").arg(page.rec.safetyContact)
+                    onClicked: app.markVerified(page.rec.safetyContact, page.rec.safetyGroups.join(" "))
+                }
+                Button {
+                    objectName: "unmarkVerifiedButton"
+                    text: qsTr("Remove the mark")
+                    enabled: (page.rec.safetyVerified || page.rec.safetyVerificationLost) && !app.busy
+                    Accessible.name: qsTr("Remove the verified mark")
+                    onClicked: app.unmarkVerified(page.rec.safetyContact)
+                }
+            }
+            Label {
+                objectName: "safetyVerifiedState"
+                visible: page.rec.safetyGroups.length > 0
+                // A symbol and words, never colour alone.
+                text: page.rec.safetyVerified
+                      ? "✔ " + qsTr("Verified: you compared this safety number with %1.").arg(page.rec.safetyContact)
+                      : page.rec.safetyVerificationLost
+                        ? "⚠ " + qsTr("No longer verified: the device keys of %1 changed after you compared the number. Compare it again.").arg(page.rec.safetyContact)
+                        : "○ " + qsTr("Not verified.")
+                color: Theme.text
+                font.bold: page.rec.safetyVerificationLost
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+                Accessible.role: Accessible.StaticText
+                Accessible.name: text
+            }
             Image {
                 objectName: "safetyQr"
                 visible: page.rec.safetyPayload.length > 0
@@ -458,8 +502,26 @@ Item {
                 Accessible.role: Accessible.Graphic
                 Accessible.name: qsTr("QR code of the safety number")
             }
+            SectionTitle { text: qsTr("Contacts") }
+            Repeater {
+                model: app.compose.memberChoices
+                delegate: Label {
+                    required property var modelData
+                    objectName: "contactState_" + modelData.address
+                    text: modelData.label + "  " + (modelData.verified
+                          ? "✔ " + qsTr("Verified")
+                          : modelData.verificationLost ? "⚠ " + qsTr("No longer verified")
+                                                       : "○ " + qsTr("Not verified"))
+                    color: Theme.text
+                    Accessible.role: Accessible.StaticText
+                    Accessible.name: text
+                }
+            }
             Item { Layout.fillHeight: true }
         }
+
+        // ---- The handover wizard and the past handovers (HandoverPage.qml).
+        HandoverPage {}
     }
 
     // No., time, event, by, to, categories, basis.

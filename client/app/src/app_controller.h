@@ -12,6 +12,7 @@
 
 #include "compose_model.h"
 #include "core_worker.h"
+#include "handover_model.h"
 #include "lagrum/core/error.h"
 #include "lagrum/core/legal/catalog.h"
 #include "meeting_model.h"
@@ -53,6 +54,9 @@ class AppController : public QObject {
     Q_PROPERTY(lagrum::app::ComposeModel* shareDraft READ share_draft CONSTANT)
     // The consent register and the disclosure log.
     Q_PROPERTY(lagrum::app::RecordsModel* records READ records CONSTANT)
+    // The handover wizard and the past handovers (Client::handover_preview, hand_over,
+    // handovers, verify_handovers, as `lagrum handover ...`).
+    Q_PROPERTY(lagrum::app::HandoverModel* handover READ handover CONSTANT)
     // Startup to a usable conversation list, without the Argon2id step (milliseconds).
     Q_PROPERTY(double readyMs READ ready_ms NOTIFY readyChanged)
     // The first sync after unlock is running (Main.qml shows "Fetching messages…"): it
@@ -104,6 +108,11 @@ class AppController : public QObject {
     Q_INVOKABLE QString defaultLogPath(const QString& format) const;
     // The safety number with a contact (Client::safety_number, as `lagrum verify`).
     Q_INVOKABLE void showSafetyNumber(const QString& address);
+    // Marks the contact verified for the digits shown (`digits`: the safety number as
+    // compared; refused when it changed since), or removes the mark (`lagrum verify
+    // --mark/--unmark`). The rooms are read again: member lists show the badge.
+    Q_INVOKABLE void markVerified(const QString& address, const QString& digits);
+    Q_INVOKABLE void unmarkVerified(const QString& address);
     Q_INVOKABLE void clearNotice();
     // Test and screenshot hooks.
     Q_INVOKABLE bool saveScreenshot(QQuickWindow* window, const QString& file);
@@ -134,6 +143,7 @@ class AppController : public QObject {
     MeetingModel* meetings() { return &meetings_; }
     ComposeModel* share_draft() { return &share_draft_; }
     RecordsModel* records() { return &records_; }
+    HandoverModel* handover() { return &handover_; }
     double ready_ms() const { return ready_ms_; }
     bool first_sync() const { return first_sync_; }
 
@@ -176,6 +186,7 @@ class AppController : public QObject {
     MeetingModel meetings_;
     ComposeModel share_draft_;
     RecordsModel records_;
+    HandoverModel handover_;
     QTranslator translator_;
     QQmlEngine* engine_ = nullptr;
     QTimer sync_timer_;

@@ -96,7 +96,11 @@ QVariantList ComposeModel::member_choices() const {
             if (m.self || !seen.insert(m.address).second) continue;
             out << QVariantMap{{QStringLiteral("address"), QString::fromStdString(m.address)},
                                {QStringLiteral("label"),
-                                QString::fromStdString(m.display_name + " (" + m.authority + ")")}};
+                                QString::fromStdString(m.display_name + " (" + m.authority + ")")},
+                               {QStringLiteral("name"), QString::fromStdString(m.display_name)},
+                               {QStringLiteral("authority"), QString::fromStdString(m.authority)},
+                               {QStringLiteral("verified"), m.verified},
+                               {QStringLiteral("verificationLost"), m.verification_lost}};
         }
     }
     return out;

@@ -99,6 +99,12 @@ void RecordsModel::set_safety(const QString& contact, const QStringList& groups,
     emit safetyChanged();
 }
 
+void RecordsModel::set_safety_state(bool verified, bool lost) {
+    safety_verified_ = verified;
+    safety_verification_lost_ = lost;
+    emit safetyChanged();
+}
+
 QVariantList RecordsModel::consents() const {
     QVariantList out;
     for (const auto& c : consents_) {

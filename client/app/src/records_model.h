@@ -35,6 +35,10 @@ class RecordsModel : public QObject {
     Q_PROPERTY(QString safetyContact READ safety_contact NOTIFY safetyChanged)
     Q_PROPERTY(QStringList safetyGroups READ safety_groups NOTIFY safetyChanged)
     Q_PROPERTY(QString safetyPayload READ safety_payload NOTIFY safetyChanged)
+    // Whether the contact was marked verified for the device keys known now, or was
+    // marked once but the keys changed since (Client::mark_verified).
+    Q_PROPERTY(bool safetyVerified READ safety_verified NOTIFY safetyChanged)
+    Q_PROPERTY(bool safetyVerificationLost READ safety_verification_lost NOTIFY safetyChanged)
 
   public:
     using QObject::QObject;
@@ -53,6 +57,9 @@ class RecordsModel : public QObject {
     QString safety_contact() const { return safety_contact_; }
     QStringList safety_groups() const { return safety_groups_; }
     QString safety_payload() const { return safety_payload_; }
+    void set_safety_state(bool verified, bool lost);
+    bool safety_verified() const { return safety_verified_; }
+    bool safety_verification_lost() const { return safety_verification_lost_; }
 
     QVariantList consents() const;
     int consent_count() const { return static_cast<int>(consents_.size()); }
@@ -88,6 +95,7 @@ class RecordsModel : public QObject {
     QString last_change_;
     QString safety_contact_, safety_payload_;
     QStringList safety_groups_;
+    bool safety_verified_ = false, safety_verification_lost_ = false;
 };
 
 }  // namespace lagrum::app

@@ -25,8 +25,10 @@ QVariant RoomModel::data(const QModelIndex& index, int role) const {
             QStringList names;
             for (const auto& m : r.members) {
                 if (m.self) continue;
-                names << QString::fromStdString(m.display_name.empty() ? m.address
-                                                                       : m.display_name);
+                const auto who =
+                    QString::fromStdString(m.display_name.empty() ? m.address : m.display_name);
+                // A word with the symbol, never colour alone (WCAG 1.4.1).
+                names << (m.verified ? tr("%1 (✔ verified)").arg(who) : who);
             }
             return names.join(QStringLiteral(", "));
         }
@@ -54,7 +56,11 @@ void RoomModel::set_rooms(std::vector<core::messaging::Room> rooms) {
     std::string membership;
     for (const auto& r : rooms) {
         membership += r.name + (r.active ? "\x1f+" : "\x1f-");
-        for (const auto& m : r.members) membership += "\x1f" + m.address + "=" + m.authority;
+        // Verification too: the contact lists show its badge.
+        for (const auto& m : r.members) {
+            const char* mark = m.verified ? "+v" : (m.verification_lost ? "+l" : "");
+            membership += "\x1f" + m.address + "=" + m.authority + mark;
+        }
         membership += "\x1e";
     }
     beginResetModel();
