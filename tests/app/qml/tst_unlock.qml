@@ -85,7 +85,8 @@ TestCase {
             const text = Util.find(bar, "syncProgressText")
             test.syncStates.push({ visible: bar.visible, firstSync: app.firstSync,
                                    text: text ? text.text : "", name: a11y.name(bar),
-                                   role: a11y.role(bar), rooms: app.rooms.count })
+                                   role: a11y.role(bar), rooms: app.rooms.count,
+                                   busy: app.busy })
         }
     }
     function test_6_first_sync_shows_progress() {
@@ -102,6 +103,7 @@ TestCase {
         syncWatch.target = null
         const shown = syncStates[0], hidden = syncStates[1]
         verify(shown.visible && shown.firstSync, JSON.stringify(shown))
+        verify(!shown.busy, "the unlock overlay is gone while the first sync runs")
         compare(shown.text, "Hämtar meddelanden…")
         compare(shown.name, "Hämtar meddelanden…")
         compare(shown.role, 0x30)  // QAccessible::ProgressBar
