@@ -102,10 +102,12 @@ AppController::AppController(const core::legal::Catalog& catalog, QString profil
       meetings_(catalog, this),
       share_draft_(catalog, rooms_, this),
       records_(this),
+      handover_(rooms_, this),
       worker_(std::make_unique<CoreWorker>(catalog)) {
     std::error_code ec;
     const bool exists = fs::exists(fs::path(profile_dir_.toStdString()) / "key", ec);
     screen_ = exists ? QStringLiteral("unlock") : QStringLiteral("setup");
+    handover_.attach(worker_.get());
     // Background sync: a short sync every few seconds on the worker thread.
     sync_timer_.setInterval(3000);
     connect(&sync_timer_, &QTimer::timeout, this, &AppController::syncNow);
@@ -133,6 +135,7 @@ void AppController::set_language(const QString& lang) {
     share_draft_.set_english(l == QLatin1String("en"));
     meetings_.set_english(l == QLatin1String("en"));
     records_.set_english(l == QLatin1String("en"));
+    handover_.retranslate();
     if (screen_ == QLatin1String("main")) refreshRecords();  // the log's labels are the core's
     if (engine_) engine_->retranslate();
     emit languageChanged();
@@ -309,6 +312,7 @@ void AppController::apply(const std::shared_ptr<Snapshot>& s) {
     if (s->error && records_.exporting()) records_.set_exporting(false);
     if (s->log_export_done) records_.set_exported(QString::fromStdString(s->exported_path));
     if (s->safety) {
+        records_.set_safety_state(s->safety->verified, s->safety->verification_lost);
         QStringList groups;
         for (const auto& g : s->safety->groups) groups << QString::fromStdString(g);
         records_.set_safety(QString::fromStdString(s->safety_contact), groups,
@@ -953,6 +957,35 @@ void AppController::showSafetyNumber(const QString& address) {
             return s;
         },
         false);
+}
+
+void AppController::markVerified(const QString& address, const QString& digits) {
+    clearError();
+    const auto who = address.trimmed().toStdString();
+    const auto compared = digits.simplified().toStdString();
+    if (who.empty()) return;
+    run([who, compared](CoreWorker& w) {
+        require_client(w);
+        auto s = std::make_shared<Snapshot>();
+        w.client()->mark_verified(who, compared);
+        s->safety = w.client()->safety_number(who);
+        s->safety_contact = who;
+        return s;
+    });
+}
+
+void AppController::unmarkVerified(const QString& address) {
+    clearError();
+    const auto who = address.trimmed().toStdString();
+    if (who.empty()) return;
+    run([who](CoreWorker& w) {
+        require_client(w);
+        auto s = std::make_shared<Snapshot>();
+        w.client()->unmark_verified(who);
+        s->safety = w.client()->safety_number(who);
+        s->safety_contact = who;
+        return s;
+    });
 }
 
 bool AppController::saveScreenshot(QQuickWindow* window, const QString& file) {
