@@ -1405,9 +1405,8 @@ void PostgresStorage::handle_notifications(const std::vector<std::string>& paylo
     }
     if (revocations) notify_revocations();
     // Every notification libpq has read is handled with two queries per batch, not two
-    // round trips per envelope: with one thread per node doing those round trips in
-    // turn, three nodes under load fell behind the senders (the queue of notifications
-    // grew for the whole run) and deliveries came only with the 30-s safety net.
+    // round trips per envelope: one thread per node makes these reads for every other
+    // node's commits, and on a busy machine each round trip waits to be scheduled.
     for (std::size_t at = 0; at < envelopes.size() && listen_conn_; at += kNotifyBatch) {
         const std::size_t n = std::min(kNotifyBatch, envelopes.size() - at);
         read_envelopes(
