@@ -19,25 +19,25 @@ Item {
         anchors.left: parent.left
         anchors.right: parent.right
         Accessible.name: qsTr("Records")
-        TabButton {
+        PageTab {
             objectName: "consentTab"
             text: qsTr("Consent register")
             width: implicitWidth
             Accessible.name: text
         }
-        TabButton {
+        PageTab {
             objectName: "logTab"
             text: qsTr("Disclosure log")
             width: implicitWidth
             Accessible.name: text
         }
-        TabButton {
+        PageTab {
             objectName: "verifyTab"
             text: qsTr("Verify a contact")
             width: implicitWidth
             Accessible.name: text
         }
-        TabButton {
+        PageTab {
             objectName: "handoverTab"
             text: qsTr("Handover")
             width: implicitWidth
@@ -537,5 +537,34 @@ Item {
         topPadding: Theme.spacing
         Accessible.role: Accessible.Heading
         Accessible.name: text
+    }
+
+    // The Basic style paints unselected tabs in palette.dark (our accent) and the
+    // selected one plain, so they looked inverted; as in Main.qml's section tabs, the
+    // selected tab is bold, on the selection colour, with an accent underline (WCAG 1.4.1).
+    component PageTab: TabButton {
+        id: pageTab
+        font.bold: checked
+        contentItem: Label {
+            text: pageTab.text
+            font: pageTab.font
+            color: Theme.text
+            horizontalAlignment: Text.AlignHCenter
+            verticalAlignment: Text.AlignVCenter
+        }
+        background: Rectangle {
+            implicitHeight: 40
+            color: pageTab.checked ? Theme.selection : pageTab.down ? Theme.background : Theme.surface
+            border.width: pageTab.visualFocus ? 2 : 0
+            border.color: Theme.focusRing
+            Rectangle {
+                visible: pageTab.checked
+                anchors.left: parent.left
+                anchors.right: parent.right
+                anchors.bottom: parent.bottom
+                height: 3
+                color: Theme.accent
+            }
+        }
     }
 }
