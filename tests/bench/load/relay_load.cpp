@@ -253,6 +253,7 @@ class Sim {
     std::int64_t window_start_ns_ = 0;
     std::mutex lat_mu_;
     std::vector<double> latencies_ms_;
+    std::vector<double> send_ack_ms_;  // SendMessage call to its OK answer
     std::atomic<std::uint64_t> window_deliveries_{0};
     std::atomic<std::uint64_t> window_delivered_bytes_{0};
     std::atomic<std::uint64_t> sends_ok_{0}, commits_ok_{0}, commit_races_{0};
@@ -589,15 +590,22 @@ void Sim::send_one() {
     auto call = std::make_shared<Call>();
     call->ctx = ctx_for(&d.dev, 120);
     call->req.set_group_id(room.group_id);
-    call->req.set_envelope_id(envelope_id(index, now_ns()));
+    const std::int64_t t0 = now_ns();
+    call->req.set_envelope_id(envelope_id(index, t0));
     call->req.set_message(private_message(room.group_id, epoch, 1, random_slice(bucket + 16)));
     const int sender = d.index;
     stub_for(d).async()->SendMessage(
         call->ctx.get(), &call->req, &call->resp,
-        [this, call, &room, sender, index, done, note_error](grpc::Status s) {
+        [this, call, &room, sender, index, done, note_error, t0](grpc::Status s) {
             if (s.ok()) {
                 acknowledged(room, sender, index, call->resp.skipped_device_ids());
                 ++sends_ok_;
+                // The send's own share of the latency: until the relay acknowledged it
+                // (committed), before any hand-off to a stream.
+                if (in_window_.load(std::memory_order_relaxed) && t0 >= window_start_ns_) {
+                    std::lock_guard lock(lat_mu_);
+                    send_ack_ms_.push_back(static_cast<double>(now_ns() - t0) / 1e6);
+                }
             } else {
                 note_error("SendMessage", s);
             }
@@ -826,6 +834,13 @@ int Sim::run() {
         std::lock_guard lock(lat_mu_);
         lat = latencies_ms_;
     }
+    std::vector<double> ack;
+    {
+        std::lock_guard lock(lat_mu_);
+        ack = send_ack_ms_;
+    }
+    const double ack50 = percentile(ack, 0.50), ack99 = percentile(ack, 0.99);
+    const double ack_max = ack.empty() ? 0 : *std::max_element(ack.begin(), ack.end());
     const double p50 = percentile(lat, 0.50), p99 = percentile(lat, 0.99);
     const double max_lat = lat.empty() ? 0 : *std::max_element(lat.begin(), lat.end());
     const std::uint64_t sends = sends_ok_.load() + commits_ok_.load();
@@ -860,6 +875,9 @@ int Sim::run() {
         {"latency_ms_p50", p50},
         {"latency_ms_p99", p99},
         {"latency_ms_max", max_lat},
+        {"send_ack_ms_p50", ack50},
+        {"send_ack_ms_p99", ack99},
+        {"send_ack_ms_max", ack_max},
         {"db_bytes_before", db0},
         {"db_bytes_after", db1},
         {"sqlite_wal_bytes_after", wal_bytes},
@@ -896,6 +914,8 @@ int Sim::run() {
                 j["mean_fanout"].get<double>());
     std::printf("%-28s p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", "send-to-delivery", p50, p99,
                 max_lat);
+    std::printf("%-28s p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", "send to acknowledgement", ack50,
+                ack99, ack_max);
     for (std::size_t k = 0; k < nodes_.size(); ++k) {
         std::printf(
             "%-28s CPU %.1f s (%.0f%%), %.3f CPU-s/1000 delivered, RSS %ld MiB "
