@@ -2,6 +2,7 @@
 // ("unga i riskzon", SSPF) over lagrum/core/meetings/meeting.h. The minutes' JSON and
 // text come from the core (meetings/minutes_json.cpp); the PDF from lagrum_report
 // (report/minutes.h, shared with the desktop app).
+#include <functional>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -33,6 +34,27 @@ int write_minutes_pdf(const mt::Minutes& m, bool en, const std::string& out) {
     throw core::Error(core::Errc::bad_input,
                       "this lagrum was built without Qt: --format pdf is not available");
 #endif
+}
+
+// `lagrum meeting VERB NAME [--json]`: the shape several subcommands share. `act` runs
+// with the profile opened (online: after the relay is reached, else offline).
+using NamedAction =
+    std::function<void(core::messaging::Client& client, const std::string& name, bool json)>;
+
+void add_named(CLI::App* meeting, Context& ctx, const char* verb, const char* what,
+               const char* json_help, bool online, NamedAction act) {
+    auto* cmd = meeting->add_subcommand(verb, what);
+    auto name = std::make_shared<std::string>();
+    auto json = std::make_shared<bool>(false);
+    cmd->add_option("NAME", *name, "the meeting")->required();
+    cmd->add_flag("--json", *json, json_help);
+    cmd->callback([&ctx, name, json, online, act = std::move(act)] {
+        ctx.run = [&ctx, name, json, online, act] {
+            auto client = online ? ctx.open_client() : ctx.open_client_offline();
+            act(*client, *name, *json);
+            return kExitOk;
+        };
+    });
 }
 
 }  // namespace
@@ -134,39 +156,19 @@ void add_meeting_commands(CLI::App& app, Context& ctx) {
             };
         });
     }
-    // lagrum meeting show NAME [--json] (after a sync)
-    {
-        auto* cmd = meeting->add_subcommand("show", "the meeting: state, chair, agenda");
-        auto name = std::make_shared<std::string>();
-        auto json = std::make_shared<bool>(false);
-        cmd->add_option("NAME", *name, "the meeting")->required();
-        cmd->add_flag("--json", *json, "JSON");
-        cmd->callback([&ctx, name, json] {
-            ctx.run = [&ctx, name, json] {
-                auto client = ctx.open_client_offline();
-                auto m = client->meeting(*name);
-                std::cout << (*json ? mt::meeting_json(m) + "\n" : mt::meeting_text(m));
-                return kExitOk;
-            };
-        });
-    }
-    // lagrum meeting open NAME
-    {
-        auto* cmd = meeting->add_subcommand("open", "open the meeting (chair)");
-        auto name = std::make_shared<std::string>();
-        auto json = std::make_shared<bool>(false);
-        cmd->add_option("NAME", *name, "the meeting")->required();
-        cmd->add_flag("--json", *json, "JSON");
-        cmd->callback([&ctx, name, json] {
-            ctx.run = [&ctx, name, json] {
-                auto client = ctx.open_client();
-                auto m = client->meeting_open(*name);
-                std::cout << (*json ? mt::meeting_json(m) + "\n"
-                                    : "mötet är öppnat / the meeting is open: " + m.title + "\n");
-                return kExitOk;
-            };
-        });
-    }
+    // lagrum meeting show NAME [--json]
+    add_named(meeting, ctx, "show", "the meeting: state, chair, agenda", "JSON", false,
+              [](core::messaging::Client& client, const std::string& name, bool json) {
+                  auto m = client.meeting(name);
+                  std::cout << (json ? mt::meeting_json(m) + "\n" : mt::meeting_text(m));
+              });
+    // lagrum meeting open NAME [--json]
+    add_named(meeting, ctx, "open", "open the meeting (chair)", "JSON", true,
+              [](core::messaging::Client& client, const std::string& name, bool json) {
+                  auto m = client.meeting_open(name);
+                  std::cout << (json ? mt::meeting_json(m) + "\n"
+                                     : "mötet är öppnat / the meeting is open: " + m.title + "\n");
+              });
     // lagrum meeting share NAME --item N --provision ID [--facts FILE] --text TEXT
     //   [--subject PNR] [--category C]... [--json]
     {
@@ -244,28 +246,19 @@ void add_meeting_commands(CLI::App& app, Context& ctx) {
         });
     }
     // lagrum meeting close NAME [--json]
-    {
-        auto* cmd = meeting->add_subcommand(
-            "close", "close the meeting: sign the minutes and send them to everyone (chair)");
-        auto name = std::make_shared<std::string>();
-        auto json = std::make_shared<bool>(false);
-        cmd->add_option("NAME", *name, "the meeting")->required();
-        cmd->add_flag("--json", *json, "print the minutes as JSON");
-        cmd->callback([&ctx, name, json] {
-            ctx.run = [&ctx, name, json] {
-                auto client = ctx.open_client();
-                auto m = client->meeting_close(*name);
-                if (*json) {
-                    std::cout << mt::minutes_json(m) << "\n";
-                } else {
-                    std::cout << "mötet är avslutat, protokollet är signerat och skickat / the "
-                                 "meeting is closed, the minutes are signed and sent\n"
-                              << "SHA-256 " << m.hash << "\n";
-                }
-                return kExitOk;
-            };
-        });
-    }
+    add_named(meeting, ctx, "close",
+              "close the meeting: sign the minutes and send them to everyone (chair)",
+              "print the minutes as JSON", true,
+              [](core::messaging::Client& client, const std::string& name, bool json) {
+                  auto m = client.meeting_close(name);
+                  if (json) {
+                      std::cout << mt::minutes_json(m) << "\n";
+                  } else {
+                      std::cout << "mötet är avslutat, protokollet är signerat och skickat / the "
+                                   "meeting is closed, the minutes are signed and sent\n"
+                                << "SHA-256 " << m.hash << "\n";
+                  }
+              });
     // lagrum meeting minutes NAME [--format json|pdf|text] [--out FILE] [--lang sv|en]
     {
         auto* cmd = meeting->add_subcommand("minutes", "the signed minutes (protokoll)");
