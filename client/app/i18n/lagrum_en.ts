@@ -1332,6 +1332,22 @@
         <source>Send only to %1 under %2</source>
         <translation>Send only to %1 under %2</translation>
     </message>
+    <message>
+        <source>Social services</source>
+        <translation>Social services</translation>
+    </message>
+    <message>
+        <source>Police</source>
+        <translation>Police</translation>
+    </message>
+    <message>
+        <source>School</source>
+        <translation>School</translation>
+    </message>
+    <message>
+        <source>Health care</source>
+        <translation>Health care</translation>
+    </message>
 </context>
 <context>
     <name>lagrum::app::HandoverModel</name>

@@ -1332,6 +1332,22 @@
         <source>Send only to %1 under %2</source>
         <translation>Skicka bara till %1 enligt %2</translation>
     </message>
+    <message>
+        <source>Social services</source>
+        <translation>Socialtjänsten</translation>
+    </message>
+    <message>
+        <source>Police</source>
+        <translation>Polisen</translation>
+    </message>
+    <message>
+        <source>School</source>
+        <translation>Skolan</translation>
+    </message>
+    <message>
+        <source>Health care</source>
+        <translation>Hälso- och sjukvården</translation>
+    </message>
 </context>
 <context>
     <name>lagrum::app::HandoverModel</name>

@@ -87,6 +87,16 @@ QStringList ComposeModel::room_choices() const {
     return out;
 }
 
+// The certificate's authority code in the UI language (the screenshot showed
+// "Cecilia Carlsson (police)" in the Swedish wizard).
+QString ComposeModel::authority_label(const std::string& a) const {
+    if (a == "social_services") return tr("Social services");
+    if (a == "police") return tr("Police");
+    if (a == "school" || a == "school_independent") return tr("School");
+    if (a == "health_care") return tr("Health care");
+    return QString::fromStdString(a);
+}
+
 QVariantList ComposeModel::member_choices() const {
     // People we share a room with: their authority comes from their verified certificate.
     std::set<std::string> seen;
@@ -96,7 +106,8 @@ QVariantList ComposeModel::member_choices() const {
             if (m.self || !seen.insert(m.address).second) continue;
             out << QVariantMap{{QStringLiteral("address"), QString::fromStdString(m.address)},
                                {QStringLiteral("label"),
-                                QString::fromStdString(m.display_name + " (" + m.authority + ")")},
+                                QString::fromStdString(m.display_name) + QStringLiteral(" (") +
+                                    authority_label(m.authority) + QStringLiteral(")")},
                                {QStringLiteral("name"), QString::fromStdString(m.display_name)},
                                {QStringLiteral("authority"), QString::fromStdString(m.authority)},
                                {QStringLiteral("verified"), m.verified},

@@ -77,6 +77,7 @@ class ComposeModel : public QObject {
     void set_member(const QString& m);
     QStringList room_choices() const;
     QVariantList member_choices() const;
+    QString authority_label(const std::string& a) const;
     QString subject() const { return subject_; }
     void set_subject(const QString& s);
     QString subject_state() const { return subject_state_; }

@@ -192,6 +192,10 @@ TestCase {
         openUnlocked("anna")
         tryVerify(() => app.rooms.count >= 2, 10000)
         mouseClick(item("newMessageButton"))
+        // The recipient list names each authority in the UI language, not by its code.
+        const labels = app.compose.memberChoices.map(c => c.label)
+        verify(labels.indexOf("Cecilia Carlsson (Polisen)") >= 0, JSON.stringify(labels))
+        verify(labels.indexOf("Dora Dahl (Skolan)") >= 0, JSON.stringify(labels))
         app.compose.recipientMode = "member"
         app.compose.member = "se.boras.skola/dora"
         app.compose.subject = "200801012386"
