@@ -480,10 +480,23 @@ TEST_F(RecordsTest, ExportJsonSaysWhoWhatToWhomOnWhichBasisWhen) {
     EXPECT_EQ(j.dump().find("200801012386"), std::string::npos);
     EXPECT_EQ(j.dump().find("0801012386"), std::string::npos);
 
+    // The table (PDF and the app's log view) names categories in the reader's language,
+    // never by the catalog's code (the app's screenshot showed "health").
+    const auto table_cell = [&](const core::records::ReportLayout& l, const std::string& col) {
+        for (const auto& sec : l.sections) {
+            for (std::size_t i = 0; i < sec.table_header.size(); ++i) {
+                if (sec.table_header[i] == col && sec.rows.size() == 2) return sec.rows[1][i];
+            }
+        }
+        return std::string("(no such column)");
+    };
     const auto layout = core::records::log_export_layout(entries, o);
     EXPECT_EQ(layout.title, "Utlämnandelogg");
+    EXPECT_EQ(table_cell(layout, "Uppgifter"), "hälsouppgifter");
     o.lang = "en";
-    EXPECT_EQ(core::records::log_export_layout(entries, o).title, "Disclosure log");
+    const auto layout_en = core::records::log_export_layout(entries, o);
+    EXPECT_EQ(layout_en.title, "Disclosure log");
+    EXPECT_EQ(table_cell(layout_en, "Categories"), "health information");
 }
 
 }  // namespace

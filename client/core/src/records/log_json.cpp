@@ -77,6 +77,30 @@ std::string recipient_label(const LogExportOptions& o, const std::string& r) {
     return r;
 }
 
+// The catalog's category names (00-vocabulary.textpb) as a case file reads them; an
+// unknown name (a newer catalog) is printed as it is.
+std::string category_label(const LogExportOptions& o, const std::string& c) {
+    struct Label {
+        const char* name;
+        const char* sv;
+        const char* en;
+    };
+    static constexpr Label kCategories[] = {
+        {"health", "hälsouppgifter", "health information"},
+        {"third_party_health", "tredje persons hälsa", "a third person's health"},
+        {"third_party_information", "uppgifter om tredje person", "third-person information"},
+        {"sexual_life", "sexualliv", "sex life"},
+        {"ethnicity_religion", "etnicitet eller religion", "ethnicity or religion"},
+        {"substance_use", "missbruk", "substance use"},
+        {"criminal_offences", "lagöverträdelser", "criminal offences"},
+        {"protected_address", "skyddad adress", "protected address"},
+    };
+    for (const auto& k : kCategories) {
+        if (c == k.name) return sv(o) ? k.sv : k.en;
+    }
+    return c;
+}
+
 std::string join(const std::vector<std::string>& v, const std::string& sep) {
     std::string out;
     for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
@@ -277,11 +301,13 @@ ReportLayout log_export_layout(const std::vector<LogEntry>& entries, const LogEx
         if (!extra.empty()) event += "\n(" + extra + ")";
         std::vector<std::string> to;
         for (const auto& x : e.recipients) to.push_back(recipient_label(o, x));
+        std::vector<std::string> categories;
+        for (const auto& c : e.categories) categories.push_back(category_label(o, c));
         std::string basis = e.citation;
         if (!e.provision.empty()) basis += (basis.empty() ? "" : "\n") + ("[" + e.provision + "]");
         ev.rows.push_back({std::to_string(e.position), when, event, who(e).empty() ? "–" : who(e),
                            to.empty() ? "–" : join(to, "\n"),
-                           e.categories.empty() ? "–" : join(e.categories, ", "),
+                           e.categories.empty() ? "–" : join(categories, ", "),
                            basis.empty() ? "–" : basis});
     }
     if (entries.empty())
