@@ -461,6 +461,7 @@ TEST_F(AdversaryTest, EquivocationIsDetectedAsAFork) {
     EXPECT_TRUE(std::any_of(rep.problems.begin(), rep.problems.end(),
                             [](const auto& p) { return p.kind == "fork"; }));
     EXPECT_NE(core::messaging::sync_json(rep).find("\"kind\":\"fork\""), std::string::npos);
+    EXPECT_NE(core::messaging::sync_text(rep).find("(fork): "), std::string::npos);
     auto room = alice->room("r");
     EXPECT_TRUE(room.forked);
     EXPECT_EQ(room.forked_epoch, split);

@@ -211,6 +211,13 @@ std::string sync_text(const SyncReport& r) {
     if (r.errors) os << ", " << r.errors << " delivery error(s)";
     os << "\n";
     if (r.forks) os << "⚠ " << r.forks << " room(s) found FORKED / KLUVNA: see lagrum room list\n";
+    // What each error was (a duplicate or a message from before we joined is listed in
+    // --json only: nothing for the user to do).
+    for (const auto& p : r.problems) {
+        if (p.kind == "duplicate" || p.kind == "before_join") continue;
+        os << "  delivery " << p.seq << " not processed / inte behandlad (" << p.kind
+           << "): " << p.reason << "\n";
+    }
     return os.str();
 }
 
