@@ -43,8 +43,10 @@ class VerificationTest : public MessengerTest {
         return ref;
     }
 
-    static const core::messaging::RoomMember& member(const core::messaging::Room& r,
-                                                     const std::string& address) {
+    // By value: the Room is usually a temporary (alice->room(...)), so a reference into
+    // it would dangle once the full expression ends (ASan found it).
+    static core::messaging::RoomMember member(const core::messaging::Room& r,
+                                              const std::string& address) {
         for (const auto& m : r.members) {
             if (m.address == address) return m;
         }
@@ -110,7 +112,7 @@ TEST_F(VerificationTest, MarkUnmarkAndKeysChangeEndsTheMark) {
     EXPECT_FALSE(lost.verified);
     EXPECT_TRUE(lost.verification_lost);
     EXPECT_EQ(lost.safety_number, before.digits);  // what was compared then
-    const auto& m = member(alice->room("Samverkan"), anna.address);
+    const auto m = member(alice->room("Samverkan"), anna.address);
     EXPECT_EQ(m.device_keys.size(), 2u);
     EXPECT_FALSE(m.verified);
     EXPECT_TRUE(m.verification_lost);
