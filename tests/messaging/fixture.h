@@ -96,6 +96,17 @@ class MessengerTest : public ::testing::Test {
     // The process ends (nothing more is written) and starts again on the same profile.
     void reopen(Device& d);
 
+    // The code of the core::Error `f` throws; internal when it throws nothing.
+    template <class F>
+    static core::Errc code_of(F&& f) {
+        try {
+            f();
+        } catch (const core::Error& e) {
+            return e.code();
+        }
+        return core::Errc::internal;  // nothing thrown
+    }
+
     TempDir tmp_;
     std::vector<std::unique_ptr<Org>> orgs_;
     FakeRelayHub hub_;

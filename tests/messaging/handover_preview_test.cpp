@@ -37,16 +37,6 @@ class HandoverPreviewTest : public MessengerTest {
         r.text = text;
         return r;
     }
-
-    template <class F>
-    static Errc code_of(F&& f) {
-        try {
-            f();
-        } catch (const Error& e) {
-            return e.code();
-        }
-        return Errc::internal;  // nothing thrown
-    }
 };
 
 TEST_F(HandoverPreviewTest, CountsWhatHandOverSendsAndChangesNothing) {

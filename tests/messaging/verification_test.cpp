@@ -52,16 +52,6 @@ class VerificationTest : public MessengerTest {
         }
         throw std::runtime_error("no member " + address);
     }
-
-    template <class F>
-    static Errc code_of(F&& f) {
-        try {
-            f();
-        } catch (const Error& e) {
-            return e.code();
-        }
-        return Errc::internal;  // nothing thrown
-    }
 };
 
 TEST_F(VerificationTest, MarkUnmarkAndKeysChangeEndsTheMark) {
