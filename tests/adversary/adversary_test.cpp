@@ -133,10 +133,26 @@ class AdversaryTest : public MessengerTest {
         EXPECT_TRUE(inbox.back().flags.empty()) << inbox.back().flag_reasons;
     }
 
+    // A forked room "r" (equivocate below): five members, Bob's and Carol's Commits for
+    // one epoch both accepted by the relay and each withheld from the other, both in
+    // Alice's mailbox; nobody has synced since, so nobody has found the fork yet.
+    struct Forked {
+        Device& alice;
+        Device& bob;
+        Device& carol;
+        Device& dave;                         // joined Bob's branch
+        Device& erin;                         // joined Carol's branch
+        std::vector<RelayDelivery> withheld;  // Bob's Commit for Carol, Carol's for Bob
+        std::uint64_t split = 0;              // the epoch with two Commits
+    };
+    // Kept in the fixture: the relay's on_store hook writes to `withheld` until honest().
+    Forked& fork_room();
+
     Org& soc_ = org(0);
     Org& pol_ = org(1);
     Device* alice_ = nullptr;
     Device* bob_ = nullptr;
+    std::unique_ptr<Forked> forked_;
 };
 
 std::size_t count(const std::vector<std::string>& v, const std::string& s) {
@@ -399,18 +415,28 @@ void equivocate(FakeRelayHub& hub, Device& alice, Device& bob, Device& carol, De
     EXPECT_EQ(bob->room("r").epoch, carol->room("r").epoch);
 }
 
-// Without a member who sees both Commits, a fork shows as undecryptable messages (MLS
-// keeps the branches apart) -- and as different epoch codes at the same epoch, which
-// members compare out of band.
-TEST_F(AdversaryTest, EquivocationWithoutWitnessShowsAsUndecryptableAndByEpochCode) {
+AdversaryTest::Forked& AdversaryTest::fork_room() {
     auto& alice = make("alice", soc_);
     auto& bob = make("bob", pol_);
     auto& carol = make("carol", soc_);
     auto& dave = make("dave", pol_);
     auto& erin = make("erin", soc_);
-    std::vector<RelayDelivery> withheld;
-    equivocate(hub_, alice, bob, carol, dave, erin, withheld);
-    ASSERT_EQ(withheld.size(), 2u);
+    forked_ = std::make_unique<Forked>(Forked{alice, bob, carol, dave, erin, {}, 0});
+    equivocate(hub_, alice, bob, carol, dave, erin, forked_->withheld);
+    EXPECT_EQ(forked_->withheld.size(), 2u);
+    forked_->split = bob->room("r").epoch - 1;
+    return *forked_;
+}
+
+// Without a member who sees both Commits, a fork shows as undecryptable messages (MLS
+// keeps the branches apart) -- and as different epoch codes at the same epoch, which
+// members compare out of band.
+TEST_F(AdversaryTest, EquivocationWithoutWitnessShowsAsUndecryptableAndByEpochCode) {
+    auto& f = fork_room();
+    Device& alice = f.alice;
+    Device& bob = f.bob;
+    Device& carol = f.carol;
+    ASSERT_EQ(f.withheld.size(), 2u);
     // Carol's Commit never reaches Alice either: nobody holds both.
     std::vector<RelayDelivery> box = hub_.take_mailbox(alice.key);
     for (const auto& d : box) {
@@ -443,14 +469,14 @@ TEST_F(AdversaryTest, EquivocationWithoutWitnessShowsAsUndecryptableAndByEpochCo
 // room is marked forked (stored, shown in the room list), the member keeps the branch it
 // applied (its group state is not lost), and its branch still works.
 TEST_F(AdversaryTest, EquivocationIsDetectedAsAFork) {
-    auto& alice = make("alice", soc_);
-    auto& bob = make("bob", pol_);
-    auto& carol = make("carol", soc_);
-    auto& dave = make("dave", pol_);
-    auto& erin = make("erin", soc_);
-    std::vector<RelayDelivery> withheld;
-    equivocate(hub_, alice, bob, carol, dave, erin, withheld);
-    const std::uint64_t split = bob->room("r").epoch - 1;
+    auto& f = fork_room();
+    Device& alice = f.alice;
+    Device& bob = f.bob;
+    Device& carol = f.carol;
+    Device& dave = f.dave;
+    Device& erin = f.erin;
+    const auto& withheld = f.withheld;
+    const std::uint64_t split = f.split;
     // Alice receives both Commits for the same epoch.
     auto rep = alice->sync();
     EXPECT_GE(rep.errors, 1u);
@@ -540,13 +566,10 @@ void expect_fork_refusal(const std::function<void()>& operation) {
 // who reads it. Nothing reaches the relay and nothing is stored as sent; the members who
 // saw no fork are not affected, and a new room works.
 TEST_F(AdversaryTest, ForkedRoomRefusesASendAndNothingReachesTheRelay) {
-    auto& alice = make("alice", soc_);
-    auto& bob = make("bob", pol_);
-    auto& carol = make("carol", soc_);
-    auto& dave = make("dave", pol_);
-    auto& erin = make("erin", soc_);
-    std::vector<RelayDelivery> withheld;
-    equivocate(hub_, alice, bob, carol, dave, erin, withheld);
+    auto& f = fork_room();
+    Device& alice = f.alice;
+    Device& bob = f.bob;
+    Device& dave = f.dave;
     ASSERT_EQ(alice->sync().forks, 1u);
     ASSERT_TRUE(alice->room("r").forked);
     honest();
@@ -579,13 +602,12 @@ TEST_F(AdversaryTest, ForkedRoomRefusesASendAndNothingReachesTheRelay) {
 // (5) A message queued (offline) before the fork was found is held, with the reason, in
 // the outbox: not sent into either branch, and not lost.
 TEST_F(AdversaryTest, ForkedRoomHoldsAQueuedOutboxEntry) {
-    auto& alice = make("alice", soc_);
-    auto& bob = make("bob", pol_);
-    auto& carol = make("carol", soc_);
-    auto& dave = make("dave", pol_);
-    auto& erin = make("erin", soc_);
-    std::vector<RelayDelivery> withheld;
-    equivocate(hub_, alice, bob, carol, dave, erin, withheld);
+    auto& f = fork_room();
+    Device& alice = f.alice;
+    Device& bob = f.bob;
+    Device& carol = f.carol;
+    Device& dave = f.dave;
+    Device& erin = f.erin;
     alice.link->offline = true;
     const auto queued = alice->send(to_room("r", "köat före klyvningen"));
     ASSERT_TRUE(queued.allowed) << queued.verdict_json;
@@ -624,14 +646,10 @@ TEST_F(AdversaryTest, ForkedRoomHoldsAQueuedOutboxEntry) {
 // (5) No Commit goes into a forked room either: adding or removing a member is refused
 // before any KeyPackage is fetched, nothing is committed, nobody is welcomed.
 TEST_F(AdversaryTest, ForkedRoomRefusesAddAndRemove) {
-    auto& alice = make("alice", soc_);
-    auto& bob = make("bob", pol_);
-    auto& carol = make("carol", soc_);
-    auto& dave = make("dave", pol_);
-    auto& erin = make("erin", soc_);
+    auto& f = fork_room();
+    Device& alice = f.alice;
+    Device& dave = f.dave;
     auto& frank = make("frank", pol_);
-    std::vector<RelayDelivery> withheld;
-    equivocate(hub_, alice, bob, carol, dave, erin, withheld);
     ASSERT_EQ(alice->sync().forks, 1u);
     honest();
     const auto commits = alice.link->commits_accepted;
@@ -645,6 +663,75 @@ TEST_F(AdversaryTest, ForkedRoomRefusesAddAndRemove) {
     EXPECT_EQ(alice->room("r").members.size(), 4u);
     EXPECT_EQ(frank->sync().joined, 0u);
     EXPECT_EQ(dave->sync().commits, 0u);
+}
+
+// (5) A Commit whose answer was lost before the fork was found (pending, to be resent
+// with the same envelope id at the next sync) is not resent into the forked room either:
+// the sync that finds the fork holds it with the same reason line as a held outbox
+// entry, the group state stays as it was, and no later sync (also after a restart)
+// sends it or reports it again.
+TEST_F(AdversaryTest, ForkedRoomHoldsAPendingCommit) {
+    auto& f = fork_room();
+    Device& bob = f.bob;
+    Device& carol = f.carol;
+    Device& dave = f.dave;
+    auto& frank = make("frank", pol_);
+    // Bob has not seen Carol's Commit: no fork for him yet. His next Commit never
+    // reaches the relay, so it stays pending.
+    bob.link->lose_next_commit = true;
+    try {
+        (void)bob->add_members("r", {frank.address});
+        ADD_FAILURE() << "the lost Commit was reported as done";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), Errc::relay_unavailable) << e.what();
+    }
+    const auto before = bob->room("r");
+    EXPECT_FALSE(before.forked);
+    EXPECT_EQ(before.members.size(), 4u);
+    // Now the relay lets Carol's Commit through to Bob, and is otherwise honest: it would
+    // take Bob's Commit, which is for the epoch it is at.
+    honest();
+    for (const auto& d : f.withheld) {
+        if (d.sender_device_id == carol.key) hub_.inject(bob.key, d);
+    }
+    const auto commits = bob.link->commits_accepted;
+    const auto duplicates = bob.link->commit_duplicates;
+    auto rep = bob->sync();
+    EXPECT_EQ(rep.forks, 1u);
+    EXPECT_EQ(rep.held, 1u);
+    EXPECT_EQ(bob.link->commits_accepted, commits);
+    EXPECT_EQ(bob.link->commit_duplicates, duplicates);
+    const auto held = std::find_if(rep.problems.begin(), rep.problems.end(),
+                                   [](const auto& p) { return p.kind == "held_commit"; });
+    ASSERT_NE(held, rep.problems.end());
+    EXPECT_NE(held->reason.find("\"r\" is forked"), std::string::npos) << held->reason;
+    EXPECT_NE(held->reason.find("epoch codes"), std::string::npos) << held->reason;
+    EXPECT_NE(held->reason.find("new room"), std::string::npos) << held->reason;
+    EXPECT_EQ(rep.errors, rep.problems.size() - 1) << "a held Commit is listed, not an error";
+    const std::string text = core::messaging::sync_text(rep);
+    EXPECT_NE(text.find("1 held"), std::string::npos) << text;
+    EXPECT_NE(text.find("held / hålls kvar: a Commit not sent: \"r\" is forked"), std::string::npos)
+        << text;
+    // The group state is untouched: the epoch, its code and the members of before.
+    auto room = bob->room("r");
+    EXPECT_TRUE(room.forked);
+    EXPECT_EQ(room.epoch, before.epoch);
+    EXPECT_EQ(room.epoch_code, before.epoch_code);
+    EXPECT_EQ(room.members.size(), 4u);
+    EXPECT_EQ(hub_.group_members(room.group_id).size(), 5u);  // Alice, Bob, Carol, Dave, Erin
+    // Nobody got the Commit or its Welcome.
+    EXPECT_EQ(frank->sync().joined, 0u);
+    EXPECT_EQ(dave->sync().commits, 0u);
+    // Held for good: later syncs, also after a restart, neither send nor report it.
+    rep = bob->sync();
+    EXPECT_EQ(rep.held, 0u);
+    reopen(bob);
+    rep = bob->sync();
+    EXPECT_EQ(rep.held, 0u);
+    EXPECT_EQ(bob.link->commits_accepted, commits);
+    EXPECT_EQ(bob.link->commit_duplicates, duplicates);
+    EXPECT_EQ(bob->room("r").epoch, before.epoch);
+    EXPECT_EQ(frank->sync().joined, 0u);
 }
 
 // The relay delivering the very Commit a member applied again (a retry, a replay, a

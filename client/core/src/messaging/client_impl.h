@@ -126,7 +126,10 @@ struct Client::Impl {
     // A pending commit of `room_id` is known accepted: adopt its state.
     void adopt_pending(std::int64_t room_id);
     void drop_pending(std::int64_t room_id);
-    void resolve_pending_commits();
+    // After receiving: each pending Commit not held is resent (same envelope id) and
+    // adopted, or dropped when it lost. One of a room found forked is held instead, with
+    // fork_block_reason (counted in report.held and listed as "held_commit").
+    void resolve_pending_commits(SyncReport& report);
     std::string direct_room_name(const std::string& peer) const;
 
     // ---- send.cpp

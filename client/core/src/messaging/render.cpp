@@ -215,6 +215,10 @@ std::string sync_text(const SyncReport& r) {
     // --json only: nothing for the user to do).
     for (const auto& p : r.problems) {
         if (p.kind == "duplicate" || p.kind == "before_join") continue;
+        if (p.kind == "held_commit") {  // ours, not a delivery (rooms.cpp)
+            os << "  held / hålls kvar: " << p.reason << "\n";
+            continue;
+        }
         os << "  delivery " << p.seq << " not processed / inte behandlad (" << p.kind
            << "): " << p.reason << "\n";
     }

@@ -461,13 +461,31 @@ void Client::Impl::drop_pending(std::int64_t room_id) {
     db.prepare("DELETE FROM pending_commits WHERE room_id = ?").bind(1, room_id).run();
 }
 
-void Client::Impl::resolve_pending_commits() {
+void Client::Impl::resolve_pending_commits(SyncReport& report) {
     std::vector<std::pair<std::int64_t, std::string>> pending;
     {
-        auto st = db.prepare("SELECT room_id, request FROM pending_commits");
+        auto st =
+            db.prepare("SELECT room_id, request FROM pending_commits WHERE held_reason IS NULL");
         while (st.step()) pending.emplace_back(st.int64(0), to_str(st.blob(1)));
     }
     for (const auto& [room_id, blob] : pending) {
+        // A room found forked since the Commit was made: it goes into neither branch. It
+        // is held (like an outbox entry), with the same reason, and the room keeps the
+        // state it had; a held Commit is neither resent nor adopted later.
+        if (const auto why = fork_block_reason(room_id); !why.empty()) {
+            db.transaction([&, id = room_id] {
+                db.prepare(
+                      "UPDATE pending_commits SET held_reason = ? WHERE room_id = ? AND "
+                      "held_reason IS NULL")
+                    .bind(1, why)
+                    .bind(2, id)
+                    .run();
+                if (db.changes() == 0) return;  // another process held or resolved it
+                ++report.held;
+                record_sync_error(report, 0, "held_commit", "a Commit not sent: " + why, false);
+            });
+            continue;
+        }
         relay::v1::SendCommitRequest req;
         if (!req.ParseFromString(blob)) {
             db.transaction([&, id = room_id] { drop_pending(id); });

@@ -195,6 +195,12 @@ CREATE TABLE verified_contacts (
   safety_number TEXT NOT NULL,               -- the digits that were compared
   verified_at INTEGER NOT NULL);
 )sql",
+        // A pending Commit (sent, answer lost) of a room found forked before it was
+        // resolved is held, never resent and never adopted (rooms.cpp,
+        // resolve_pending_commits): NULL while it may still be resolved, else the reason.
+        R"sql(
+ALTER TABLE pending_commits ADD COLUMN held_reason TEXT;
+)sql",
         // Next: append new migrations here, one element each, in the order they land.
     };
     return m;

@@ -60,7 +60,6 @@ void Client::Impl::receive(std::chrono::milliseconds wait, SyncReport& report,
         report.relay_reachable = false;
         return;
     }
-    resolve_pending_commits();
     std::uint64_t last = 0;
     auto handle = [&](const RelayDelivery& del) {
         bool fresh = false;
@@ -90,6 +89,10 @@ void Client::Impl::receive(std::chrono::milliseconds wait, SyncReport& report,
         if (e.code() != Errc::relay_unavailable) throw;
         report.relay_reachable = false;
     }
+    // Our Commits whose answer was lost, after the deliveries: these may settle them (a
+    // later epoch adopts one, a rival Commit drops it) or show the room forked, in which
+    // case a Commit is held rather than resent into one branch.
+    if (report.relay_reachable) resolve_pending_commits(report);
 }
 
 void Client::Impl::process_delivery(const RelayDelivery& del, SyncReport& report) {
@@ -233,7 +236,9 @@ void Client::Impl::process_delivery_body(const RelayDelivery& del, SyncReport& r
         // A Commit of ours that the relay accepted but we never heard back about: a
         // delivery from a later epoch proves it won; one of the same epoch proves it lost.
         {
-            auto st = db.prepare("SELECT epoch FROM pending_commits WHERE room_id = ?");
+            // (A held one, of a forked room, is settled by nothing: it stays as it is.)
+            auto st = db.prepare(
+                "SELECT epoch FROM pending_commits WHERE room_id = ? AND held_reason IS NULL");
             st.bind(1, row->id);
             if (st.step()) {
                 const auto pending_epoch = static_cast<std::uint64_t>(st.int64(0));
@@ -275,9 +280,10 @@ void Client::Impl::process_delivery_body(const RelayDelivery& del, SyncReport& r
             return;
         }
         {
-            // The relay routes a message to the members as they are when it arrives, so
-            // one sent just before the Commit that added us reaches us too: it was never
-            // for us (its epoch's keys are not ours). Listed, not an error.
+            // A message of an epoch before we joined was never for us (its epoch's keys
+            // are not ours). The relay routes by the message's epoch and does not store
+            // it for us (relay/README.md, "Routing by epoch"); an older or lying relay
+            // might. Listed, not an error.
             auto st = db.prepare("SELECT joined_epoch FROM rooms WHERE id = ?");
             st.bind(1, row->id);
             const auto joined = st.step() ? static_cast<std::uint64_t>(st.int64(0)) : 0;
