@@ -107,6 +107,14 @@ CREATE TABLE revocation_lists(
   sequence bigint NOT NULL,
   list bytea NOT NULL);
 )sql",
+    // 2: the epoch from which each member is in the group (the epoch its adding Commit
+    // leads to; 0 for the creator): an application message of epoch E goes only to the
+    // members in the group since E or earlier, so a member added later does not learn
+    // the size and time of messages from before it joined. Members stored before this
+    // step count from 0 (they get what they got before).
+    R"sql(
+ALTER TABLE group_members ADD COLUMN since_epoch bigint NOT NULL DEFAULT 0;
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(std::size(kMigrations));
 static_assert(kMigrationCount == PostgresStorage::kSchemaVersion);
@@ -1065,9 +1073,19 @@ StoreResult<SendResult> PostgresStorage::send_in(PgConn& c, const MessageRequest
     if (!is_member(c, req.group_id, req.sender)) {
         return StoreError{StoreErrc::not_member, "sender is not a member of the group"};
     }
+    // Fan-out by the message's epoch (its MLS header's, parsed by the service): only the
+    // members who were in the group in that epoch. A removed member has no row at all.
+    // (An epoch past INT64_MAX, which no group reaches, counts as the newest.)
     std::vector<Bytes> recipients;
-    for (auto& m : group_members(c, req.group_id)) {
-        if (m != req.sender) recipients.push_back(std::move(m));
+    {
+        Res m = c.exec(
+            "SELECT device_id FROM group_members WHERE group_id=$1::bytea AND "
+            "since_epoch<=$2::int8 ORDER BY device_id",
+            Params().b(req.group_id).u(req.epoch));  // u() clamps to INT64_MAX
+        for (int k = 0; k < m.rows(); ++k) {
+            Bytes d = m.blob(k, 0);
+            if (d != req.sender) recipients.push_back(std::move(d));
+        }
     }
     SendResult r;
     r.skipped = fan_out(c, recipients, req.envelope_id, req.group_id, DeliveryKind::message,
@@ -1105,10 +1123,12 @@ StoreResult<SendResult> PostgresStorage::commit_in(PgConn& c, const CommitReques
         if (c.exec("SELECT 1 FROM devices WHERE device_id=$1::bytea", Params().b(d)).rows() == 0) {
             return StoreError{StoreErrc::invalid, "added device is not registered"};
         }
+        // In the group from the epoch this Commit leads to. A device that is a member
+        // already keeps its row (and its epoch).
         c.exec(
-            "INSERT INTO group_members(group_id, device_id) VALUES($1::bytea,$2::bytea) ON "
-            "CONFLICT DO NOTHING",
-            Params().b(req.group_id).b(d));
+            "INSERT INTO group_members(group_id, device_id, since_epoch) "
+            "VALUES($1::bytea,$2::bytea,$3::int8) ON CONFLICT DO NOTHING",
+            Params().b(req.group_id).b(d).u(epoch + 1));
     }
     for (const auto& d : req.removed) {
         c.exec("DELETE FROM group_members WHERE group_id=$1::bytea AND device_id=$2::bytea",

@@ -103,6 +103,14 @@ INSERT INTO mailbox_sender_usage(device_id, sender, count, bytes)
 ALTER TABLE groups ADD COLUMN created_by BLOB;
 CREATE INDEX groups_creator ON groups(created_by, epoch);
 )sql",
+    // 4: the epoch from which each member is in the group (the epoch its adding Commit
+    // leads to; 0 for the creator): an application message of epoch E goes only to the
+    // members in the group since E or earlier, so a member added later does not learn
+    // the size and time of messages from before it joined. Members stored before this
+    // step count from 0 (they get what they got before).
+    R"sql(
+ALTER TABLE group_members ADD COLUMN since_epoch INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(std::size(kMigrations));
 static_assert(kMigrationCount == SqliteStorage::kSchemaVersion);
@@ -946,9 +954,20 @@ StoreResult<SendResult> SqliteStorage::send_in(Db& db, const MessageRequest& req
     if (!is_member(db, req.group_id, req.sender)) {
         return StoreError{StoreErrc::not_member, "sender is not a member of the group"};
     }
+    // Fan-out by the message's epoch (its MLS header's, parsed by the service): only the
+    // members who were in the group in that epoch. A removed member has no row at all.
     std::vector<Bytes> recipients;
-    for (auto& m : group_members(db, req.group_id)) {
-        if (m != req.sender) recipients.push_back(std::move(m));
+    {
+        Stmt s(db,
+               "SELECT device_id FROM group_members WHERE group_id=? AND since_epoch<=? "
+               "ORDER BY device_id");
+        // (An epoch past INT64_MAX, which no group reaches, counts as the newest.)
+        s.bind(1, req.group_id)
+            .bind_u(2, std::min<std::uint64_t>(req.epoch, static_cast<std::uint64_t>(INT64_MAX)));
+        while (s.step()) {
+            Bytes m = s.blob(0);
+            if (m != req.sender) recipients.push_back(std::move(m));
+        }
     }
     SendResult r;
     r.skipped = fan_out(db, recipients, req.envelope_id, req.group_id, DeliveryKind::message,
@@ -1004,8 +1023,12 @@ StoreResult<SendResult> SqliteStorage::commit_in(Db& db, const CommitRequest& re
         Stmt k(db, "SELECT 1 FROM devices WHERE device_id=?");
         k.bind(1, d);
         if (!k.step()) return StoreError{StoreErrc::invalid, "added device is not registered"};
-        Stmt s(db, "INSERT OR IGNORE INTO group_members(group_id, device_id) VALUES(?,?)");
-        s.bind(1, req.group_id).bind(2, d).run();
+        // In the group from the epoch this Commit leads to. A device that is a member
+        // already keeps its row (and its epoch).
+        Stmt s(db,
+               "INSERT OR IGNORE INTO group_members(group_id, device_id, since_epoch) "
+               "VALUES(?,?,?)");
+        s.bind(1, req.group_id).bind(2, d).bind_u(3, *epoch + 1).run();
     }
     for (const auto& d : req.removed) {
         Stmt s(db, "DELETE FROM group_members WHERE group_id=? AND device_id=?");

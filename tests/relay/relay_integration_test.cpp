@@ -688,6 +688,42 @@ TEST_F(RelayTest, ApplicationMessageForOldEpochStillDelivered) {
     EXPECT_EQ(got[2].epoch(), 1u);
 }
 
+// Fan-out by the message's epoch, read from its MLS header: Bo's message of epoch 1
+// that arrives just after Anna's Commit adding Guest1 (epoch 2) is not delivered to
+// Guest1 (who could not read it, and would learn its size and time); the members of
+// epoch 1 get it, and Guest1 gets the next message of epoch 2.
+TEST_F(RelayTest, LateMessageOfAnEarlierEpochIsNotDeliveredToAMemberAddedSince) {
+    Device anna = make_device(), bo = make_device(), guest = make_device();
+    const std::string gid = random_id();
+    ASSERT_TRUE(create_group(anna, gid).ok());
+    ASSERT_TRUE(commit(anna, gid, 0, {&bo}).ok());
+    ASSERT_TRUE(commit(anna, gid, 1, {&guest}).ok());
+    rv1::SendMessageRequest req;
+    req.set_group_id(gid);
+    req.set_envelope_id(random_id());
+    req.set_message(private_message(gid, 1, 1, view(std::string("from epoch 1"))));
+    rv1::SendMessageResponse resp;
+    {
+        auto ctx = ctx_for(&bo);
+        ASSERT_TRUE(stub_->SendMessage(ctx.get(), req, &resp).ok());
+    }
+    EXPECT_EQ(resp.recipients(), 1u);  // Anna only
+    ASSERT_TRUE(send(bo, gid, 2, "from epoch 2").ok());
+    const auto to_anna = read_n(anna, 0, 2);
+    ASSERT_EQ(to_anna.size(), 2u);
+    EXPECT_EQ(to_anna[0].payload(), req.message());
+    EXPECT_EQ(to_anna[0].epoch(), 1u);
+    EXPECT_EQ(to_anna[1].epoch(), 2u);
+    // Guest1: its Welcome, then only the message of epoch 2 (read until it arrives).
+    const auto to_guest = read_n(guest, 0, 2);
+    ASSERT_EQ(to_guest.size(), 2u);
+    EXPECT_EQ(to_guest[0].kind(), rv1::Delivery::KIND_WELCOME);
+    EXPECT_EQ(to_guest[1].kind(), rv1::Delivery::KIND_MESSAGE);
+    EXPECT_EQ(to_guest[1].epoch(), 2u);
+    EXPECT_EQ(to_guest[1].payload(), private_message(gid, 2, 1, view(std::string("from epoch 2"))));
+    EXPECT_TRUE(drain(guest, to_guest[1].seq()).empty());
+}
+
 TEST_F(RelayTest, MembershipPermissionsAndIdempotentRetry) {
     Device a = make_device(), b = make_device(), outsider = make_device();
     const std::string gid = random_id();

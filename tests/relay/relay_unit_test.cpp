@@ -499,6 +499,64 @@ TEST_P(StorageFixture, CommitCompareAndSetAndFanOut) {
     EXPECT_EQ(s.read_mailbox(dev(3), 0, 100, 1 << 20, 11).value().size(), 1u);
 }
 
+// Fan-out by a message's epoch: a late application message of epoch 1 (sent before,
+// stored after the Commit that added dev(4) and led to epoch 2) goes to the members of
+// epoch 1 only, so dev(4) learns nothing of it, not even its size and time. A message
+// of epoch 2 reaches dev(4). A removed member gets nothing of either (as before), and
+// one added back counts from the Commit that added it back.
+TEST_P(StorageFixture, MessageOfAnEarlierEpochSkipsMembersAddedSince) {
+    auto owned = open();
+    auto& s = *owned;
+    register_devices(s, 5);
+    const Bytes g{4, 2};
+    ASSERT_TRUE(s.create_group(g, dev(1), 10).ok());
+    const std::vector<Bytes> first{dev(2), dev(3), dev(5)};
+    ASSERT_TRUE(s.commit({g, dev(1), Bytes(16, 1), 0, {1}, first, {}, {9}, first, 10}).ok());
+    // Epoch 1 -> 2: dev(4) in, dev(5) out.
+    auto r = s.commit({g, dev(1), Bytes(16, 2), 1, {2}, {dev(4)}, {dev(5)}, {9}, {dev(4)}, 11});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r.value().epoch, 2u);
+    auto late = s.send({g, dev(2), Bytes(16, 3), 1, {0x01}, 12});
+    ASSERT_TRUE(late.ok()) << late.error().message;
+    EXPECT_EQ(late.value().recipients, 2u);  // dev(1), dev(3)
+    auto now = s.send({g, dev(2), Bytes(16, 4), 2, {0x02}, 13});
+    ASSERT_TRUE(now.ok()) << now.error().message;
+    EXPECT_EQ(now.value().recipients, 3u);  // dev(1), dev(3), dev(4)
+    // The creator is in from epoch 0: a message of epoch 0 still reaches it.
+    auto oldest = s.send({g, dev(3), Bytes(16, 5), 0, {0x00}, 14});
+    ASSERT_TRUE(oldest.ok()) << oldest.error().message;
+    EXPECT_EQ(oldest.value().recipients, 1u);  // dev(1) only
+    auto payloads = [&](std::uint8_t d) {
+        std::vector<Bytes> out;
+        const auto box = s.read_mailbox(dev(d), 0, 100, 1 << 20, 20);
+        for (const auto& del : box.value()) {
+            if (del.body.kind == relay::DeliveryKind::message) out.push_back(del.body.payload);
+        }
+        return out;
+    };
+    EXPECT_EQ(payloads(1), (std::vector<Bytes>{{0x01}, {0x02}, {0x00}}));
+    EXPECT_EQ(payloads(3), (std::vector<Bytes>{{0x01}, {0x02}}));
+    EXPECT_EQ(payloads(4), (std::vector<Bytes>{{0x02}}));
+    EXPECT_TRUE(payloads(5).empty());
+    const auto box4 = s.read_mailbox(dev(4), 0, 100, 1 << 20, 20).value();
+    ASSERT_EQ(box4.size(), 2u);  // its Welcome, then the message of epoch 2
+    EXPECT_EQ(box4[0].body.kind, relay::DeliveryKind::welcome);
+    // dev(5) added back at epoch 2 -> 3: in from epoch 3, not from its first stay.
+    ASSERT_TRUE(s.commit({g, dev(1), Bytes(16, 6), 2, {3}, {dev(5)}, {}, {9}, {dev(5)}, 15}).ok());
+    ASSERT_TRUE(s.send({g, dev(2), Bytes(16, 7), 2, {0x12}, 16}).ok());
+    ASSERT_TRUE(s.send({g, dev(2), Bytes(16, 8), 3, {0x13}, 16}).ok());
+    EXPECT_EQ(payloads(5), (std::vector<Bytes>{{0x13}}));
+    EXPECT_EQ(payloads(4), (std::vector<Bytes>{{0x02}, {0x12}, {0x13}}));
+    // Stored, not remembered: the same after reopening.
+    owned.reset();
+    owned = open();
+    ASSERT_TRUE(owned->send({g, dev(2), Bytes(16, 9), 1, {0x21}, 17}).ok());
+    auto box = owned->read_mailbox(dev(4), 0, 100, 1 << 20, 20).value();
+    EXPECT_EQ(box.back().body.payload, (Bytes{0x13}));
+    box = owned->read_mailbox(dev(3), 0, 100, 1 << 20, 20).value();
+    EXPECT_EQ(box.back().body.payload, (Bytes{0x21}));
+}
+
 TEST_P(StorageFixture, QuotaAndExpiry) {
     relay::StorageLimits lim;
     lim.mailbox_max_count = 3;

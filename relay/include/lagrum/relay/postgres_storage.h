@@ -49,7 +49,7 @@ class PostgresStorage final : public Storage {
     PostgresStorage(const std::string& conninfo, StorageLimits limits, std::size_t pool_size = 4);
     ~PostgresStorage() override;
 
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
     static constexpr int kSafetyNetSeconds = 30;
     int schema_version();
     // True for "postgresql://..." and "postgres://..." (a database URI, not a file).

@@ -32,7 +32,7 @@ class SqliteStorage final : public Storage {
     SqliteStorage(const std::string& path, StorageLimits limits);
     ~SqliteStorage() override;
 
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
     int schema_version();
 
     StoreResult<Unit> put_device(const DeviceRecord& device) override;
