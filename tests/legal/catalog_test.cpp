@@ -263,3 +263,76 @@ TEST(CatalogAsData, EffectiveToEndsAProvisionAfterItsLastDay) {
                                       "id: \"osl-10-2\"\n  effective_to: \"2001-01-01\""));
     EXPECT_NE(e.message.find("effective_to"), std::string::npos) << e.message;
 }
+
+// Enum facts' value_labels (issue 11): the app shows these words, never the codes.
+TEST(Catalog, EveryEnumFactHasALabelPerValueInBothLanguages) {
+    const auto& cat = catalog();
+    int enums = 0;
+    for (const auto& f : cat.facts) {
+        if (f.type != legal::FactType::enumeration) {
+            EXPECT_TRUE(f.value_labels.empty()) << f.name;
+            continue;
+        }
+        ++enums;
+        ASSERT_EQ(f.value_labels.size(), f.values.size()) << f.name;
+        for (std::size_t i = 0; i < f.values.size(); ++i) {
+            EXPECT_FALSE(f.value_labels[i].sv.empty()) << f.name << " " << f.values[i];
+            EXPECT_FALSE(f.value_labels[i].en.empty()) << f.name << " " << f.values[i];
+            EXPECT_NE(f.value_labels[i].sv, f.values[i]) << "a label, not the code";
+            EXPECT_NE(f.value_labels[i].en, f.values[i]) << "a label, not the code";
+        }
+    }
+    EXPECT_EQ(enums, 4);  // purpose_15a, duty, crime_against_child_chapter, supply_to_under_18
+    const auto purpose = cat.find_fact("purpose_15a");
+    ASSERT_TRUE(purpose);
+    const auto& p = cat.facts[*purpose];
+    ASSERT_EQ(p.values.front(), "prevent_criminal_activity");
+    EXPECT_NE(p.value_labels.front().sv.find("förhindra"), std::string::npos)
+        << p.value_labels.front().sv;
+    EXPECT_NE(p.value_labels.front().en.find("criminal activity"), std::string::npos)
+        << p.value_labels.front().en;
+}
+
+TEST(CatalogErrors, ValueLabelsMustMatchTheValues) {
+    // One label too few: refused, naming the fact and both counts, at the fact's line.
+    const std::string needle =
+        "  value_labels { sv: \"Utreda brott (p. 2)\" en: \"Investigate crime (point 2)\" }\n";
+    auto e = load_error(patched("00-vocabulary.textpb", needle, ""));
+    EXPECT_EQ(e.file, "00-vocabulary.textpb");
+    EXPECT_NE(e.message.find("purpose_15a"), std::string::npos) << e.message;
+    EXPECT_NE(e.message.find("3 value_labels for 4 values"), std::string::npos) << e.message;
+    EXPECT_EQ(e.line, line_of("00-vocabulary.textpb", "fact { name: \"purpose_15a\"") + 1)
+        << e.to_string();
+    // One too many.
+    e = load_error(patched("00-vocabulary.textpb", needle, needle + needle));
+    EXPECT_NE(e.message.find("5 value_labels for 4 values"), std::string::npos) << e.message;
+    // A label without its English text.
+    e = load_error(patched("00-vocabulary.textpb", "en: \"Investigate crime (point 2)\"", ""));
+    EXPECT_NE(e.message.find("\"investigate_crime\" needs a label with both sv and en"),
+              std::string::npos)
+        << e.message;
+    EXPECT_EQ(e.line, line_of("00-vocabulary.textpb", needle.substr(2)));
+    // Labels on a fact that is not an enumeration.
+    e = load_error(patched("00-vocabulary.textpb", "fact { name: \"attempt\" type: FACT_TYPE_BOOL",
+                           "fact { name: \"attempt\" type: FACT_TYPE_BOOL value_labels { sv: "
+                           "\"Ja\" en: \"Yes\" }"));
+    EXPECT_NE(e.message.find("not an enum fact"), std::string::npos) << e.message;
+    // Without labels an enum fact still loads (the app then shows the code).
+    auto files = real_files();
+    for (auto& [name, text] : files) {
+        if (name != "00-vocabulary.textpb") continue;
+        std::string out;
+        std::istringstream in(text);
+        for (std::string line; std::getline(in, line);) {
+            if (line.find("value_labels") == std::string::npos) out += line + "\n";
+        }
+        text = out;
+    }
+    auto r = legal::load_catalog_from_texts(files);
+    ASSERT_TRUE(std::holds_alternative<legal::Catalog>(r))
+        << std::get<legal::CatalogError>(r).to_string();
+    const auto& plain = std::get<legal::Catalog>(r);
+    const auto id = plain.find_fact("purpose_15a");
+    ASSERT_TRUE(id);
+    EXPECT_TRUE(plain.facts[*id].value_labels.empty());
+}

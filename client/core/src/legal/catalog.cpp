@@ -206,6 +206,24 @@ class Builder {
                         loc.fail("enum fact \"" + fd.name() + "\" repeats a value");
                     }
                     def.values.assign(fd.values().begin(), fd.values().end());
+                    if (fd.value_labels_size() > 0) {
+                        if (fd.value_labels_size() != fd.values_size()) {
+                            loc.at(fd, "value_labels")
+                                .fail("enum fact \"" + fd.name() + "\" has " +
+                                      std::to_string(fd.value_labels_size()) +
+                                      " value_labels for " + std::to_string(fd.values_size()) +
+                                      " values (one label per value, in the same order)");
+                        }
+                        for (int k = 0; k < fd.value_labels_size(); ++k) {
+                            const auto& label = fd.value_labels(k);
+                            if (label.sv().empty() || label.en().empty()) {
+                                loc.at(fd, "value_labels", k)
+                                    .fail("enum fact \"" + fd.name() + "\" value \"" +
+                                          fd.values(k) + "\" needs a label with both sv and en");
+                            }
+                            def.value_labels.push_back(to_text(label));
+                        }
+                    }
                     break;
                 }
                 case pb::FACT_TYPE_NUMBER:
@@ -217,6 +235,10 @@ class Builder {
                     break;
                 default:
                     loc.fail("fact \"" + fd.name() + "\" needs a type");
+            }
+            if (def.type != FactType::enumeration && fd.value_labels_size() > 0) {
+                loc.at(fd, "value_labels")
+                    .fail("fact \"" + fd.name() + "\" has value_labels but is not an enum fact");
             }
             require_text(loc, fd.description(), "fact description");
             cat_.facts.push_back(std::move(def));

@@ -83,6 +83,9 @@ struct FactDef {
     double min = 0;                   // number
     double max = 0;
     Text description;
+    // enumeration: the display words of values[i] (empty when the catalog gives none; else
+    // exactly one per value, both languages non-empty, checked at load).
+    std::vector<Text> value_labels;
 };
 
 struct CategoryDef {
