@@ -164,16 +164,16 @@
         <translation>Messages</translation>
     </message>
     <message>
-        <source>Provision %1</source>
-        <translation>Provision %1</translation>
-    </message>
-    <message>
         <source>Flagged:</source>
         <translation>Flagged:</translation>
     </message>
     <message>
         <source>Direct conversation</source>
         <translation>Direct conversation</translation>
+    </message>
+    <message>
+        <source>Legal basis: %1</source>
+        <translation>Legal basis: %1</translation>
     </message>
 </context>
 <context>
@@ -606,6 +606,25 @@
     <message>
         <source>Choose</source>
         <translation>Choose</translation>
+    </message>
+</context>
+<context>
+    <name>PersonnummerText</name>
+    <message>
+        <source>Write 12 digits (YYYYMMDD-NNNN) or 10 digits (YYMMDD-NNNN).</source>
+        <translation>Write 12 digits (YYYYMMDD-NNNN) or 10 digits (YYMMDD-NNNN).</translation>
+    </message>
+    <message>
+        <source>That date does not exist.</source>
+        <translation>That date does not exist.</translation>
+    </message>
+    <message>
+        <source>The check digit does not match: check the number.</source>
+        <translation>The check digit does not match: check the number.</translation>
+    </message>
+    <message>
+        <source>The birth date is in the future.</source>
+        <translation>The birth date is in the future.</translation>
     </message>
 </context>
 <context>
@@ -1285,22 +1304,6 @@
         <translation>Enter the young person&apos;s personnummer or samordningsnummer.</translation>
     </message>
     <message>
-        <source>Write 12 digits (YYYYMMDD-NNNN) or 10 digits (YYMMDD-NNNN).</source>
-        <translation>Write 12 digits (YYYYMMDD-NNNN) or 10 digits (YYMMDD-NNNN).</translation>
-    </message>
-    <message>
-        <source>That date does not exist.</source>
-        <translation>That date does not exist.</translation>
-    </message>
-    <message>
-        <source>The check digit does not match: check the number.</source>
-        <translation>The check digit does not match: check the number.</translation>
-    </message>
-    <message>
-        <source>The birth date is in the future.</source>
-        <translation>The birth date is in the future.</translation>
-    </message>
-    <message>
         <source>Valid samordningsnummer, age %1.</source>
         <translation>Valid samordningsnummer, age %1.</translation>
     </message>
@@ -1374,22 +1377,6 @@
     <message>
         <source>Enter the young person&apos;s personnummer or samordningsnummer.</source>
         <translation>Enter the young person&apos;s personnummer or samordningsnummer.</translation>
-    </message>
-    <message>
-        <source>Write 12 digits (YYYYMMDD-NNNN) or 10 digits (YYMMDD-NNNN).</source>
-        <translation>Write 12 digits (YYYYMMDD-NNNN) or 10 digits (YYMMDD-NNNN).</translation>
-    </message>
-    <message>
-        <source>That date does not exist.</source>
-        <translation>That date does not exist.</translation>
-    </message>
-    <message>
-        <source>The check digit does not match: check the number.</source>
-        <translation>The check digit does not match: check the number.</translation>
-    </message>
-    <message>
-        <source>The birth date is in the future.</source>
-        <translation>The birth date is in the future.</translation>
     </message>
     <message>
         <source>Valid samordningsnummer.</source>

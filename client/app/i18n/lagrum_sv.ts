@@ -164,16 +164,16 @@
         <translation>Meddelanden</translation>
     </message>
     <message>
-        <source>Provision %1</source>
-        <translation>Lagrum %1</translation>
-    </message>
-    <message>
         <source>Flagged:</source>
         <translation>Flaggat:</translation>
     </message>
     <message>
         <source>Direct conversation</source>
         <translation>Direktkonversation</translation>
+    </message>
+    <message>
+        <source>Legal basis: %1</source>
+        <translation>Lagrum: %1</translation>
     </message>
 </context>
 <context>
@@ -606,6 +606,25 @@
     <message>
         <source>Choose</source>
         <translation>Välj</translation>
+    </message>
+</context>
+<context>
+    <name>PersonnummerText</name>
+    <message>
+        <source>Write 12 digits (YYYYMMDD-NNNN) or 10 digits (YYMMDD-NNNN).</source>
+        <translation>Skriv 12 siffror (ÅÅÅÅMMDD-NNNN) eller 10 siffror (ÅÅMMDD-NNNN).</translation>
+    </message>
+    <message>
+        <source>That date does not exist.</source>
+        <translation>Det datumet finns inte.</translation>
+    </message>
+    <message>
+        <source>The check digit does not match: check the number.</source>
+        <translation>Kontrollsiffran stämmer inte: kontrollera numret.</translation>
+    </message>
+    <message>
+        <source>The birth date is in the future.</source>
+        <translation>Födelsedatumet ligger i framtiden.</translation>
     </message>
 </context>
 <context>
@@ -1285,22 +1304,6 @@
         <translation>Skriv den unges personnummer eller samordningsnummer.</translation>
     </message>
     <message>
-        <source>Write 12 digits (YYYYMMDD-NNNN) or 10 digits (YYMMDD-NNNN).</source>
-        <translation>Skriv 12 siffror (ÅÅÅÅMMDD-NNNN) eller 10 siffror (ÅÅMMDD-NNNN).</translation>
-    </message>
-    <message>
-        <source>That date does not exist.</source>
-        <translation>Det datumet finns inte.</translation>
-    </message>
-    <message>
-        <source>The check digit does not match: check the number.</source>
-        <translation>Kontrollsiffran stämmer inte: kontrollera numret.</translation>
-    </message>
-    <message>
-        <source>The birth date is in the future.</source>
-        <translation>Födelsedatumet ligger i framtiden.</translation>
-    </message>
-    <message>
         <source>Valid samordningsnummer, age %1.</source>
         <translation>Giltigt samordningsnummer, %1 år.</translation>
     </message>
@@ -1374,22 +1377,6 @@
     <message>
         <source>Enter the young person&apos;s personnummer or samordningsnummer.</source>
         <translation>Ange den unga personens personnummer eller samordningsnummer.</translation>
-    </message>
-    <message>
-        <source>Write 12 digits (YYYYMMDD-NNNN) or 10 digits (YYMMDD-NNNN).</source>
-        <translation>Skriv 12 siffror (ÅÅÅÅMMDD-NNNN) eller 10 siffror (ÅÅMMDD-NNNN).</translation>
-    </message>
-    <message>
-        <source>That date does not exist.</source>
-        <translation>Det datumet finns inte.</translation>
-    </message>
-    <message>
-        <source>The check digit does not match: check the number.</source>
-        <translation>Kontrollsiffran stämmer inte: kontrollera numret.</translation>
-    </message>
-    <message>
-        <source>The birth date is in the future.</source>
-        <translation>Födelsedatumet ligger i framtiden.</translation>
     </message>
     <message>
         <source>Valid samordningsnummer.</source>

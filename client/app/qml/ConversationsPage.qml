@@ -240,9 +240,10 @@ Item {
                             objectName: "provisionTag"
                             visible: bubble.citation.length > 0
                             flat: true
-                            text: "§ " + bubble.citation
+                            // "Lagrum: 10 kap. 18 a § OSL": the citation carries its own "§".
+                            text: qsTr("Legal basis: %1").arg(bubble.citation)
                             font.pixelSize: 12
-                            Accessible.name: qsTr("Provision %1").arg(bubble.citation)
+                            Accessible.name: text
                             Accessible.description: bubble.provisionText
                             ToolTip.visible: hovered || activeFocus
                             ToolTip.text: bubble.provisionText

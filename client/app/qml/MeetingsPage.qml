@@ -688,10 +688,13 @@ Item {
         ComboBox {
             visible: input.fact.type === "enumeration"
             objectName: "share_enum_" + input.fact.name
-            model: input.fact.values
-            currentIndex: input.answer === undefined ? -1 : model.indexOf(input.answer)
+            // Labels in the UI language (ComposeModel's options); the code goes to the check.
+            model: input.fact.options
+            textRole: "label"
+            valueRole: "value"
+            currentIndex: input.answer === undefined ? -1 : input.fact.values.indexOf(input.answer)
             displayText: currentIndex < 0 ? qsTr("Choose") : currentText
-            onActivated: (index) => page.draft.setFact(input.fact.name, model[index])
+            onActivated: (index) => page.draft.setFact(input.fact.name, input.fact.values[index])
             Accessible.name: input.questionText
             Layout.fillWidth: true
         }

@@ -8,6 +8,7 @@
 #include "lagrum/core/legal/personnummer.h"
 #include "lagrum/core/legal/verdict_json.h"
 #include "lagrum/core/messaging/draft_check.h"
+#include "personnummer_text.h"
 #include "room_model.h"
 
 namespace lagrum::app {
@@ -191,8 +192,18 @@ QVariantList ComposeModel::questions() const {
             const auto id = catalog_.find_fact(fname);
             if (!id) continue;
             const auto& def = catalog_.facts[*id];
+            // The codes go into the check; the ComboBox shows each one's label in the UI
+            // language (the catalog's value_labels; the code only if a catalog has none).
             QStringList values;
-            for (const auto& v : def.values) values << QString::fromStdString(v);
+            QVariantList options;
+            for (std::size_t i = 0; i < def.values.size(); ++i) {
+                const auto code = QString::fromStdString(def.values[i]);
+                values << code;
+                options << QVariantMap{
+                    {QStringLiteral("value"), code},
+                    {QStringLiteral("label"),
+                     i < def.value_labels.size() ? pick(def.value_labels[i]) : code}};
+            }
             facts << QVariantMap{{QStringLiteral("name"), QString::fromStdString(fname)},
                                  {QStringLiteral("type"), def.type == legal::FactType::boolean
                                                               ? QStringLiteral("boolean")
@@ -200,6 +211,7 @@ QVariantList ComposeModel::questions() const {
                                                               ? QStringLiteral("enumeration")
                                                               : QStringLiteral("number")},
                                  {QStringLiteral("values"), values},
+                                 {QStringLiteral("options"), options},
                                  {QStringLiteral("min"), def.min},
                                  {QStringLiteral("max"), def.max},
                                  {QStringLiteral("description"), pick(def.description)}};
@@ -353,21 +365,7 @@ void ComposeModel::recompute() {
         const auto parsed = legal::parse_personnummer(subject_.trimmed().toStdString(), today());
         if (const auto* e = std::get_if<legal::PersonnummerError>(&parsed)) {
             subject_state_ = QStringLiteral("invalid");
-            switch (*e) {
-                case legal::PersonnummerError::syntax:
-                    subject_message_ =
-                        tr("Write 12 digits (YYYYMMDD-NNNN) or 10 digits (YYMMDD-NNNN).");
-                    break;
-                case legal::PersonnummerError::bad_date:
-                    subject_message_ = tr("That date does not exist.");
-                    break;
-                case legal::PersonnummerError::luhn:
-                    subject_message_ = tr("The check digit does not match: check the number.");
-                    break;
-                case legal::PersonnummerError::future_birth:
-                    subject_message_ = tr("The birth date is in the future.");
-                    break;
-            }
+            subject_message_ = PersonnummerText::error(*e);
         } else {
             const auto& p = std::get<legal::Personnummer>(parsed);
             subject_state_ = QStringLiteral("valid");

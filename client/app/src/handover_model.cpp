@@ -6,6 +6,7 @@
 #include <set>
 
 #include "lagrum/core/legal/personnummer.h"
+#include "personnummer_text.h"
 
 namespace lagrum::app {
 
@@ -108,21 +109,7 @@ void HandoverModel::recheck_subject() {
     const auto parsed = legal::parse_personnummer(subject_.trimmed().toStdString(), today());
     if (const auto* e = std::get_if<legal::PersonnummerError>(&parsed)) {
         subject_state_ = QStringLiteral("invalid");
-        switch (*e) {
-            case legal::PersonnummerError::syntax:
-                subject_message_ =
-                    tr("Write 12 digits (YYYYMMDD-NNNN) or 10 digits (YYMMDD-NNNN).");
-                break;
-            case legal::PersonnummerError::bad_date:
-                subject_message_ = tr("That date does not exist.");
-                break;
-            case legal::PersonnummerError::luhn:
-                subject_message_ = tr("The check digit does not match: check the number.");
-                break;
-            case legal::PersonnummerError::future_birth:
-                subject_message_ = tr("The birth date is in the future.");
-                break;
-        }
+        subject_message_ = PersonnummerText::error(*e);
         return;
     }
     const auto& p = std::get<legal::Personnummer>(parsed);

@@ -112,7 +112,21 @@ TestCase {
         box.activated(indexOfProvision("osl-10-15a"))
         compare(app.shareDraft.provision, "osl-10-15a")
         compare(app.shareDraft.verdict, "incomplete")
-        app.shareDraft.setFact("purpose_15a", "prevent_criminal_activity")
+        // The purpose in the caseworker's words (the catalog's labels), never the codes;
+        // choosing one puts the code into the check.
+        let purpose = item("share_enum_purpose_15a")
+        tryVerify(() => purpose.visible)
+        compare(purpose.displayText, "Välj")
+        compare(purpose.count, 4)
+        compare(purpose.textAt(0), "Förebygga, förhindra eller upptäcka brottslig verksamhet (p. 1)")
+        for (let i = 0; i < purpose.count; ++i)
+            verify(purpose.textAt(i).indexOf("_") < 0, purpose.textAt(i))
+        // The control keeps its accessible name: the question, not a code.
+        verify(a11y.name(purpose).length > 0 && a11y.name(purpose).indexOf("purpose_15a") < 0, a11y.name(purpose))
+        purpose.activated(0)
+        compare(app.shareDraft.answers["purpose_15a"], "prevent_criminal_activity")
+        compare(purpose.currentIndex, 0)
+        compare(purpose.displayText, "Förebygga, förhindra eller upptäcka brottslig verksamhet (p. 1)")
         // The wizard's own radio buttons, as a keyboard user toggles them.
         for (const name of ["share_yes_needed_for_purpose", "share_no_protected_interest_outweighs"]) {
             const radio = item(name)

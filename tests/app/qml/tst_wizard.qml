@@ -163,7 +163,7 @@ TestCase {
         list.positionViewAtBeginning()
         const tag = Util.findAll(list, "provisionTag").filter(t => t.visible)[0]
         verify(tag)
-        compare(tag.text, "§ 10 kap. 18 a § OSL")
+        compare(tag.text, "Lagrum: 10 kap. 18 a § OSL")  // one "§", the glossary's word
         tag.forceActiveFocus()
         tryVerify(() => tag.ToolTip.visible, 5000, "the provision's text shows on focus")
         verify(tag.ToolTip.text.indexOf("18 a") >= 0 || tag.ToolTip.text.length > 40, tag.ToolTip.text)
@@ -218,5 +218,66 @@ TestCase {
         compare(app.notice, "")
         fixture.useProfile("empty")  // closes Anna's profile before the CLI reads Dora's
         verify(!inbox("dora").some(m => m.text === refusedText), "nothing reached Dora")
+    }
+
+    // 10 kap. 15 a § OSL's purpose question: the ComboBox offers the catalog's words in the
+    // UI language, never the codes, and the chosen purpose (its code) gives the verdict.
+    function test_5_purpose_question_shows_labels() {
+        openUnlocked("anna")
+        tryVerify(() => app.rooms.count >= 2, 10000)
+        mouseClick(item("newMessageButton"))
+        app.compose.recipientMode = "member"
+        app.compose.member = "se.polisen.vast/cecilia"
+        app.compose.subject = "200801012386"
+        app.compose.provision = "osl-10-15a"
+        let f = null
+        for (const q of app.compose.questions)
+            for (const x of q.facts)
+                if (x.name === "purpose_15a") f = x
+        verify(f, "osl-10-15a asks for the purpose")
+        compare(f.options.length, f.values.length)
+        for (let i = 0; i < f.values.length; ++i) compare(f.options[i].value, f.values[i])
+        let box = item("fact_purpose_15a")
+        tryVerify(() => box.visible)
+        compare(box.displayText, "Välj")
+        compare(box.count, 4)
+        compare(box.textAt(0), "Förebygga, förhindra eller upptäcka brottslig verksamhet (p. 1)")
+        compare(box.textAt(1), "Utreda brott (p. 2)")
+        for (let i = 0; i < box.count; ++i)
+            verify(box.textAt(i) !== f.values[i] && box.textAt(i).indexOf("_") < 0, box.textAt(i))
+        verify(a11y.name(box).length > 0 && a11y.name(box).indexOf("purpose_15a") < 0, a11y.name(box))
+        // The open list, as a caseworker sees it; saved as a PNG when LAGRUM_APP_TEST_SHOTS
+        // names a folder (a reviewer's look, not an assertion).
+        let p = box.parent
+        while (p && !(p.contentItem && p.contentItem.contentY !== undefined)) p = p.parent
+        if (p) {
+            const flick = p.contentItem
+            const y = box.mapToItem(flick.contentItem, 0, 0).y
+            flick.contentY = Math.max(0, Math.min(y - 200, flick.contentHeight - flick.height))
+        }
+        box.popup.open()
+        tryVerify(() => box.popup.opened)
+        const shots = app.env("LAGRUM_APP_TEST_SHOTS")
+        if (shots.length > 0) verify(app.saveScreenshot(win, shots + "/wizard-purpose-labels.png"))
+        box.popup.close()
+        tryVerify(() => !box.popup.visible)
+        box.activated(0)
+        compare(app.compose.answers["purpose_15a"], "prevent_criminal_activity")
+        compare(box.displayText, "Förebygga, förhindra eller upptäcka brottslig verksamhet (p. 1)")
+        app.compose.setFact("needed_for_purpose", true)
+        app.compose.setFact("protected_interest_outweighs", false)
+        compare(app.compose.verdict, "allowed")
+        tryVerify(() => item("verdictTitle").text.indexOf("✔") === 0)
+        // English: the same choice in English words; the answer is still the code.
+        app.language = "en"
+        tryVerify(() => Util.find(win.contentItem, "fact_purpose_15a") !== null
+                  && Util.find(win.contentItem, "fact_purpose_15a").displayText
+                     === "Prevent, hinder or detect criminal activity (point 1)")
+        box = item("fact_purpose_15a")
+        compare(box.textAt(1), "Investigate crime (point 2)")
+        compare(app.compose.answers["purpose_15a"], "prevent_criminal_activity")
+        compare(app.compose.verdict, "allowed")
+        app.language = "sv"
+        fixture.useProfile("empty")
     }
 }
