@@ -362,6 +362,10 @@ class FakeTransport : public core::RelayTransport {
             const auto* g = s_.find_group(group_id);
             if (g == nullptr) throw Error(Errc::not_found, "unknown group");
             if (g->members.count(sender) == 0) invalid("sender is not a member of the group");
+            // To the members as they are now, whatever the message's epoch: lagrum-relay
+            // routes by the epoch (group_members.since_epoch), an older or lying relay may
+            // not, and this one stays that relay so the client's before_join handling is
+            // tested (MessagingTest.MessageFromAnEpochBeforeJoiningIsNoError).
             std::vector<Bytes> recipients;
             for (const auto& m : g->members) {
                 if (m != sender) recipients.push_back(m);
