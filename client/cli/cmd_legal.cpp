@@ -10,6 +10,7 @@
 // and scripts rely on it.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -167,6 +168,33 @@ void questions_text(std::ostream& out, const std::vector<legal::Question>& quest
         out << indent << n++ << ". " << q.text.sv << " / " << q.text.en;
         if (!q.facts.empty()) out << " [" << join(q.facts) << "]";
         out << "\n";
+    }
+}
+
+// The choices of each enumeration fact the questions ask, with the words the app shows
+// (value_labels): the code is what `lagrum check` takes, the label says what it means.
+void enum_values_text(std::ostream& out, const legal::Catalog& cat,
+                      const std::vector<legal::Question>& questions, const char* indent) {
+    std::vector<std::string> seen;
+    bool header = false;
+    for (const auto& q : questions) {
+        for (const auto& name : q.facts) {
+            const auto id = cat.find_fact(name);
+            if (!id || cat.facts[*id].type != legal::FactType::enumeration) continue;
+            if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
+            seen.push_back(name);
+            const auto& fd = cat.facts[*id];
+            if (!header) out << "choices (code – sv / en):\n";
+            header = true;
+            out << indent << name << ":\n";
+            for (std::size_t i = 0; i < fd.values.size(); ++i) {
+                out << indent << "  " << fd.values[i];
+                if (i < fd.value_labels.size()) {
+                    out << " – " << fd.value_labels[i].sv << " / " << fd.value_labels[i].en;
+                }
+                out << "\n";
+            }
+        }
     }
 }
 
@@ -455,6 +483,7 @@ int cmd_show(const legal::Catalog& cat, const std::vector<std::string>& args) {
     }
     std::cout << "questions:\n";
     questions_text(std::cout, p->questions, "  ");
+    enum_values_text(std::cout, cat, p->questions, "  ");
     std::cout << "sources: " << join(p->sources) << "\n";
     return kExitOk;
 }

@@ -215,6 +215,23 @@ TEST(Cli, ProvisionsShow) {
     EXPECT_TRUE(unknown.out.empty());
 }
 
+// The text form names each choice of an enumeration question with its code (what `check`
+// takes) and the catalog's words; the JSON stays as it was (a contract).
+TEST(Cli, ProvisionsShowNamesTheChoicesOfAnEnumQuestion) {
+    const auto r = run_cli({"provisions", "show", "osl-10-15a"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(
+        r.out.find("choices (code – sv / en):\n  purpose_15a:\n    prevent_criminal_activity – "
+                   "Förebygga, förhindra eller upptäcka brottslig verksamhet (p. 1) / "
+                   "Prevent, hinder or detect criminal activity (point 1)\n"),
+        std::string::npos)
+        << r.out;
+    EXPECT_EQ(run_cli({"provisions", "show", "osl-10-18a"}).out.find("choices"), std::string::npos);
+    const auto j = json::parse(run_cli({"provisions", "show", "osl-10-15a", "--json"}).out);
+    EXPECT_FALSE(j.contains("choices"));
+    EXPECT_EQ(j.dump().find("Förebygga"), std::string::npos);
+}
+
 TEST(Cli, Usage) {
     EXPECT_EQ(run_cli({}).exit_code, 64);
     EXPECT_EQ(run_cli({"frobnicate"}).exit_code, 64);
