@@ -4,7 +4,8 @@
 # passphrase, the conversation list, a conversation with its provision tag and tooltip,
 # the wizard (typing, incomplete, blocked with the suggestion, allowed), sent,
 # the dark theme, a risk meeting (agenda, a share blocked and one allowed, signed
-# minutes, PDF export), the consent register and the verified disclosure log. A fresh
+# minutes, PDF export), the consent register, the verified disclosure log, contact
+# verification (safety number, marked verified) and the handover wizard to its end. A fresh
 # world (make_world.sh, real relay) for each language.
 # Usage: tests/app/screenshots.sh [BUILD_DIR] [OUT_DIR]   (defaults: build, BUILD_DIR/screenshots)
 set -euo pipefail
@@ -33,13 +34,26 @@ for run in "${runs[@]}"; do
     mkdir -p "$dest"
     world=$(mktemp -d "${TMPDIR:-/tmp}/lagrum-shots-XXXXXX")
     "$here/make_world.sh" "$lagrum" "$relay" "$world" >/dev/null
+    # Anna's colleague Bertil and a room they share, for the handover wizard's shots.
+    (
+        cd "$world"
+        export LAGRUM_PASSPHRASE=testpass LAGRUM_PROFILE=
+        key=$("$lagrum" --profile bertil init --relay "unix:$world/relay.sock" \
+            --trust soc/anchor.txtpb --trust pol/anchor.txtpb --trust skola/anchor.txtpb \
+            --kdf test --json | sed -n 's/.*"device_key":"\([0-9a-f]*\)".*/\1/p')
+        "$lagrum" org issue soc --member bertil --name "Bertil Berg" --role socialsekreterare \
+            --device-key "$key" --out bertil.cert >/dev/null
+        "$lagrum" --profile bertil cert import bertil.cert >/dev/null
+        "$lagrum" --profile anna room create Kollegor --members se.boras.soc/bertil >/dev/null
+        "$lagrum" --profile bertil sync >/dev/null
+    )
     (
         unset LAGRUM_PASSPHRASE
         QT_SCALE_FACTOR=$scale LAGRUM_APP_SCREENSHOTS=$dest LAGRUM_APP_SHOT_PASSPHRASE=testpass \
         LAGRUM_APP_SHOT_ROOM="Unga i riskzon" LAGRUM_APP_SHOT_CONVERSATION="Soc och polis" LAGRUM_APP_SHOT_SUBJECT=200801012386 \
         LAGRUM_APP_SHOT_PROVISION=osl-10-18a \
         LAGRUM_APP_SHOT_MEMBERS="se.polisen.vast/cecilia,se.boras.skola/dora" \
-        LAGRUM_APP_SHOT_MEETING_SUBJECT=201203149982 \
+        LAGRUM_APP_SHOT_MEETING_SUBJECT=201203149982 LAGRUM_APP_SHOT_VERIFY=se.polisen.vast/cecilia \
         LAGRUM_APP_SHOT_FACTS='{"risk_of_criminal_activity":true,"not_inappropriate":true,"concerns_committed_crime":false}' \
         LAGRUM_APP_SHOT_TEXT="Kalle har setts med personer som rekryterar till ett kriminellt nätverk." \
         timeout 240 "$app" --profile "$world/anna" --lang "$lang" -qwindowgeometry "$geometry"

@@ -118,6 +118,10 @@ ScrollView {
                 textRole: "label"
                 valueRole: "address"
                 function sync() { currentIndex = indexOfValue(page.ho.successor) }
+                // Follows the model both ways: a successor chosen elsewhere (Back from the
+                // summary, a restart) shows here too.
+                readonly property string chosen: page.ho.successor
+                onChosenChanged: sync()
                 onModelChanged: sync()
                 Component.onCompleted: sync()
                 displayText: currentIndex < 0 ? qsTr("Choose a colleague") : currentText

@@ -420,6 +420,13 @@ Item {
                     objectName: "contactBox"
                     model: app.compose.memberChoices
                     textRole: "label"
+                    valueRole: "address"
+                    // The list is rebuilt when a mark changes (its badges): keep the contact
+                    // whose safety number is on screen chosen, never show another's name
+                    // beside it.
+                    property string chosen: ""
+                    onActivated: (index) => chosen = valueAt(index)
+                    onModelChanged: if (chosen.length > 0) Qt.callLater(() => currentIndex = indexOfValue(chosen))
                     Layout.preferredWidth: 360
                     Accessible.name: qsTr("Contact")
                 }
@@ -429,7 +436,10 @@ Item {
                     highlighted: true
                     enabled: contactBox.currentIndex >= 0
                     Accessible.name: text
-                    onClicked: app.showSafetyNumber(app.compose.memberChoices[contactBox.currentIndex].address)
+                    onClicked: {
+                        contactBox.chosen = contactBox.currentValue
+                        app.showSafetyNumber(contactBox.chosen)
+                    }
                 }
             }
             Label {

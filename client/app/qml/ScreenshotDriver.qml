@@ -150,6 +150,39 @@ Item {
         { until: () => !app.busy && app.records.consentCount > 0, run: () => shot("18-consent-register") },
         { until: () => true, run: () => { app.clearNotice(); find(window.contentItem, "recordsTabs").currentIndex = 1; app.verifyLog() } },
         { until: () => app.records.verification === "ok", run: () => shot("19-log-verified") },
+        // Contact verification: the safety number with the police officer, then marked.
+        { until: () => true, run: () => { app.clearNotice(); find(window.contentItem, "recordsTabs").currentIndex = 2 } },
+        { until: () => app.compose.memberChoices.length > 0, run: () => {
+              const cs = app.compose.memberChoices
+              let i = 0
+              for (let k = 0; k < cs.length; ++k) if (cs[k].address === app.env("LAGRUM_APP_SHOT_VERIFY")) i = k
+              find(window.contentItem, "contactBox").currentIndex = i
+              find(window.contentItem, "showSafetyButton").clicked()
+          } },
+        { until: () => app.records.safetyGroups.length === 12, run: () => shot("20-verify-safety-number") },
+        { until: () => true, run: () => find(window.contentItem, "markVerifiedButton").clicked() },
+        { until: () => !app.busy && app.records.safetyVerified, run: () => shot("21-verify-marked") },
+        // The handover wizard: the young person (masked), the colleague, the summary, done.
+        { until: () => true, run: () => { app.clearNotice(); find(window.contentItem, "recordsTabs").currentIndex = 3 } },
+        { until: () => find(window.contentItem, "handoverPage") !== null, run: () => {
+              const f = find(window.contentItem, "handoverSubjectField")
+              f.forceActiveFocus()
+              app.handover.subject = app.env("LAGRUM_APP_SHOT_SUBJECT").substring(0, 9)
+          } },
+        { until: () => app.handover.subjectState === "invalid", run: () => shot("22-handover-typing") },
+        { until: () => true, run: () => {
+              app.handover.subject = app.env("LAGRUM_APP_SHOT_SUBJECT")
+              find(window.contentItem, "handoverSubjectField").editingFinished()
+          } },
+        { until: () => app.handover.subjectState === "valid", run: () => shot("23-handover-subject-masked") },
+        { until: () => true, run: () => find(window.contentItem, "handoverNext1").clicked() },
+        { until: () => app.handover.step === 1 && app.handover.successorChoices.length > 0, run: () =>
+              app.handover.successor = app.handover.successorChoices[0].address },
+        { until: () => true, run: () => shot("24-handover-successor") },
+        { until: () => true, run: () => find(window.contentItem, "handoverNext2").clicked() },
+        { until: () => app.handover.step === 2, run: () => shot("25-handover-summary") },
+        { until: () => true, run: () => find(window.contentItem, "handoverConfirm").clicked() },
+        { until: () => app.handover.step === 4 && !app.handover.working, run: () => shot("26-handover-done") },
         { until: () => true, run: () => app.quit(0) }
     ]
 

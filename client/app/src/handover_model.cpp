@@ -285,7 +285,12 @@ QStringList HandoverModel::rooms() const {
 }
 
 QStringList HandoverModel::direct() const {
-    return preview_ ? list(preview_->direct) : QStringList();
+    // A direct conversation's stored name is both addresses; show the other person.
+    QStringList out;
+    if (preview_) {
+        for (const auto& d : preview_->direct) out << rooms_.titleOf(q(d));
+    }
+    return out;
 }
 
 QString HandoverModel::handover_id() const {
@@ -318,6 +323,12 @@ QString HandoverModel::state_label(const core::handover::HandoverRecord& r) cons
     return q(r.state);
 }
 
+QStringList HandoverModel::titles(const std::vector<std::string>& rooms) const {
+    QStringList out;
+    for (const auto& r : rooms) out << rooms_.titleOf(q(r));
+    return out;
+}
+
 QVariantList HandoverModel::past() const {
     QVariantList out;
     for (const auto& r : past_) {
@@ -340,7 +351,7 @@ QVariantList HandoverModel::past() const {
             {QStringLiteral("state"), q(r.state)},
             {QStringLiteral("stateLabel"), state_label(r)},
             {QStringLiteral("problem"), q(r.problem)},
-            {QStringLiteral("rooms"), list(r.rooms).join(QStringLiteral(", "))},
+            {QStringLiteral("rooms"), titles(r.rooms).join(QStringLiteral(", "))},
             {QStringLiteral("messages"), static_cast<int>(r.messages)},
             {QStringLiteral("consents"), static_cast<int>(r.consents)},
             {QStringLiteral("created"), QDateTime::fromSecsSinceEpoch(r.created_at)

@@ -109,6 +109,8 @@ class HandoverModel : public QObject {
                   core::handover::HandoverVerification verification);
     void recheck_subject();
 
+    // Room names as the user knows them (a direct conversation by the other person).
+    QStringList titles(const std::vector<std::string>& rooms) const;
     const RoomModel& rooms_;
     CoreWorker* worker_ = nullptr;
     int step_ = 0;

@@ -103,6 +103,18 @@ TestCase {
 
         press("markVerifiedButton")
         tryVerify(() => app.records.safetyVerified, 10000)
+
+        // Marking rebuilds the contact list (its badges); the box beside the safety
+        // number keeps naming the contact it belongs to, also when that is not the first.
+        showSafety("se.boras.skola/dora")
+        verify(choice("se.boras.skola/dora") > 0)
+        press("markVerifiedButton")
+        tryVerify(() => app.records.safetyVerified, 10000)
+        tryVerify(() => item("contactState_se.boras.skola/dora").text.indexOf("✔ Verifierad") >= 0, 10000)
+        tryCompare(item("contactBox"), "currentValue", "se.boras.skola/dora", 2000)
+        compare(app.records.safetyContact, "se.boras.skola/dora")
+        press("unmarkVerifiedButton")
+        tryVerify(() => !app.records.safetyVerified, 10000)
     }
 
     function test_2_new_device_ends_the_mark() {
