@@ -21,7 +21,8 @@ ApplicationWindow {
     palette.base: Theme.background
     palette.alternateBase: Theme.surface
     palette.text: Theme.text
-    palette.button: Theme.surface
+    palette.active.button: Theme.surface       // per group: disabled has its own below
+    palette.inactive.button: Theme.surface
     palette.buttonText: Theme.text
     palette.highlight: Theme.focusRing
     palette.highlightedText: Theme.text
@@ -35,14 +36,16 @@ ApplicationWindow {
     // included, and re-applies itself whenever the theme changes.
     palette.active.dark: Theme.accent          // highlighted buttons (Basic style)
     palette.inactive.dark: Theme.accent
-    palette.disabled.dark: Theme.surface
+    // A disabled button has no fill (the page's colour), so it looks off beside an
+    // enabled one in both themes, not only by a slightly lighter text.
+    palette.disabled.dark: Theme.background
     palette.active.brightText: Theme.textOnAccent  // their text
     palette.inactive.brightText: Theme.textOnAccent
     palette.disabled.brightText: Theme.muted
     palette.disabled.buttonText: Theme.muted
     palette.disabled.windowText: Theme.muted
     palette.disabled.text: Theme.muted
-    palette.disabled.button: Theme.surface
+    palette.disabled.button: Theme.background
 
     header: ToolBar {
         background: Rectangle { color: Theme.surface }

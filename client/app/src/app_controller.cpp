@@ -70,6 +70,7 @@ struct AppController::Snapshot {
     std::string notice;  // translated on the GUI thread by key
     std::int64_t open_ns = 0;
     bool sent = false, send_done = false, send_allowed = true;
+    std::string sent_room;  // the conversation a sent or queued message went to
     // Risk meetings: refreshed with the rooms; `meeting_name` says which one was read.
     std::optional<std::vector<core::meetings::Meeting>> meetings;
     std::string meeting_name;
@@ -368,7 +369,13 @@ void AppController::apply(const std::shared_ptr<Snapshot>& s) {
         }
         emit noticeChanged();
     }
-    if (s->send_done) emit sent(s->sent);
+    if (s->send_done) {
+        emit sent(s->sent);
+        // Show the conversation the message went to: after "send only to the police" it
+        // is a direct conversation, not the room the wizard started from.
+        const QString room = QString::fromStdString(s->sent_room);
+        if (s->sent && !room.isEmpty() && room != current_room_) openRoom(room);
+    }
     if (!s->screen.empty()) {
         const QString target = QString::fromStdString(s->screen);
         set_screen(target);
@@ -560,6 +567,7 @@ void AppController::send() {
         s->send_done = true;
         s->sent = r.allowed;
         s->notice = !r.allowed ? "refused" : (r.sent ? "sent" : "queued");
+        if (r.allowed) s->sent_room = r.room;
         if (r.allowed) s->reachable = r.sent ? true : std::optional<bool>{};
         return s;
     });

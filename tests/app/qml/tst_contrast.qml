@@ -108,6 +108,9 @@ TestCase {
         // A disabled highlighted button does not look like an enabled one.
         verify(!Qt.colorEqual(Util.find(g, "highlightedDisabled").background.color,
                               hl.background.color))
+        // Nor does a disabled ordinary button look like an enabled one (dark theme too).
+        verify(!Qt.colorEqual(Util.find(g, "disabled").background.color, g.normal.background.color),
+               "disabled " + Util.find(g, "disabled").background.color)
         app.dark = false
     }
 

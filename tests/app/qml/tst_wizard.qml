@@ -138,6 +138,9 @@ TestCase {
         tryVerify(() => !app.busy && app.notice.length > 0, 20000)
         compare(app.notice, "Skickat.")
         compare(app.error, "")
+        // The conversation it went to is shown: the direct one with Cecilia, with the message.
+        tryVerify(() => app.rooms.titleOf(app.currentRoom) === "Cecilia Carlsson", 10000)
+        tryVerify(() => app.messages.count >= 1, 10000)
     }
 
     // Through the core and the relay, outside the app: Cecilia's own profile (the CLI).
