@@ -346,6 +346,10 @@
         <translation>Connected</translation>
     </message>
     <message>
+        <source>Connecting to the relay…</source>
+        <translation>Connecting to the relay…</translation>
+    </message>
+    <message>
         <source>Offline: messages are queued</source>
         <translation>Offline: messages are queued</translation>
     </message>

@@ -346,6 +346,10 @@
         <translation>Ansluten</translation>
     </message>
     <message>
+        <source>Connecting to the relay…</source>
+        <translation>Ansluter till reläet…</translation>
+    </message>
+    <message>
         <source>Offline: messages are queued</source>
         <translation>Frånkopplad: meddelanden köas i utkorgen</translation>
     </message>

@@ -124,8 +124,10 @@ ApplicationWindow {
                 objectName: "onlineIndicator"
                 visible: app.screen === "main"
                 // A symbol and a word: the state is not told by colour alone.
-                text: app.online ? "● " + qsTr("Connected") : "○ " + qsTr("Offline: messages are queued")
-                color: app.online ? Theme.ok : Theme.warn
+                text: app.online ? "● " + qsTr("Connected")
+                    : app.connecting ? "◌ " + qsTr("Connecting to the relay…")
+                    : "○ " + qsTr("Offline: messages are queued")
+                color: app.online ? Theme.ok : app.connecting ? Theme.muted : Theme.warn
                 Accessible.role: Accessible.StaticText
                 Accessible.name: text
             }

@@ -267,12 +267,14 @@ void AppController::apply(const std::shared_ptr<Snapshot>& s) {
     if (s->error) {
         if (s->error->code() == Errc::relay_unavailable) {
             online_ = false;
+            reachability_known_ = true;
             emit onlineChanged();
         }
         set_error(describe(*s->error));
     }
-    if (s->reachable && *s->reachable != online_) {
+    if (s->reachable && (*s->reachable != online_ || !reachability_known_)) {
         online_ = *s->reachable;
+        reachability_known_ = true;
         emit onlineChanged();
     }
     if (s->relay) relay_address_ = QString::fromStdString(*s->relay);

@@ -36,6 +36,9 @@ class AppController : public QObject {
     Q_PROPERTY(QString notice READ notice NOTIFY noticeChanged)
     Q_PROPERTY(QString profileDir READ profile_dir CONSTANT)
     Q_PROPERTY(bool online READ online NOTIFY onlineChanged)
+    // True until the relay has answered or failed once after unlock (the first sync):
+    // the window says "connecting", not "offline", while it does not know yet.
+    Q_PROPERTY(bool connecting READ connecting NOTIFY onlineChanged)
     Q_PROPERTY(QString relayAddress READ relay_address NOTIFY selfChanged)
     Q_PROPERTY(QString selfName READ self_name NOTIFY selfChanged)
     Q_PROPERTY(QString selfAddress READ self_address NOTIFY selfChanged)
@@ -127,6 +130,7 @@ class AppController : public QObject {
     QString notice() const { return notice_; }
     QString profile_dir() const { return profile_dir_; }
     bool online() const { return online_; }
+    bool connecting() const { return !reachability_known_; }
     QString relay_address() const { return relay_address_; }
     QString self_name() const { return self_name_; }
     QString self_address() const { return self_address_; }
@@ -196,6 +200,7 @@ class AppController : public QObject {
     bool busy_ = false;
     QString busy_text_, error_, notice_;
     bool online_ = false;
+    bool reachability_known_ = false;
     QString relay_address_, self_name_, self_address_, device_key_;
     QString language_ = QStringLiteral("sv");
     bool dark_ = false;

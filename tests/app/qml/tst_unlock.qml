@@ -77,13 +77,16 @@ TestCase {
     // accessible name, and it goes away when the sync is done. Recorded as the footer's
     // visibility changes (no polling of a moment that may be short).
     property var syncStates: []
+    property var syncWindow: null
     Connections {
         id: syncWatch
         target: null
         function onVisibleChanged() {
             const bar = syncWatch.target
             const text = Util.find(bar, "syncProgressText")
+            const online = test.syncWindow ? Util.find(test.syncWindow.contentItem, "onlineIndicator") : null
             test.syncStates.push({ visible: bar.visible, firstSync: app.firstSync,
+                                   indicator: online ? online.text : "?",
                                    text: text ? text.text : "", name: a11y.name(bar),
                                    role: a11y.role(bar), rooms: app.rooms.count,
                                    busy: app.busy })
@@ -96,6 +99,7 @@ TestCase {
         compare(bar.objectName, "syncProgress")
         verify(!bar.visible)
         syncStates = []
+        syncWindow = w
         syncWatch.target = bar
         app.unlock("testpass")
         tryCompare(app, "screen", "main", 10000)
@@ -107,6 +111,8 @@ TestCase {
         compare(shown.text, "Hämtar meddelanden…")
         compare(shown.name, "Hämtar meddelanden…")
         compare(shown.role, 0x30)  // QAccessible::ProgressBar
+        // Before the relay has answered once, the window says so, not "offline".
+        verify(shown.indicator.indexOf("Ansluter") >= 0, shown.indicator)
         verify(!hidden.visible && !hidden.firstSync, JSON.stringify(hidden))
         verify(hidden.rooms >= 2, "the rooms are listed when the line goes away")
         compare(syncStates.length, 2, "shown once, hidden once: " + JSON.stringify(syncStates))
