@@ -435,7 +435,9 @@ Item {
             visible: input.fact.type === "number"
             from: input.fact.min
             to: Math.max(input.fact.max, input.fact.min)
-            value: input.answer === undefined ? input.fact.min : input.answer
+            // Only a number answer: an enumeration's code is a string ("Unable to assign
+            // QString to int" once the purpose of 15 a § was chosen).
+            value: input.fact.type === "number" && input.answer !== undefined ? input.answer : input.fact.min
             editable: true
             onValueModified: page.compose.setFact(input.fact.name, value)
             Accessible.name: input.questionText
