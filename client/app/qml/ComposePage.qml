@@ -231,11 +231,15 @@ Item {
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.bottom: parent.bottom
-        height: Math.min(footerCol.implicitHeight + 2 * Theme.spacing, page.height * 0.5)
+        height: Math.min(footerCol.implicitHeight + Theme.spacing, page.height * 0.45)
+                + buttonRow.implicitHeight + 2 * Theme.spacing
         color: Theme.background
         Rectangle { width: parent.width; height: 1; color: Theme.border }
         ScrollView {
-            anchors.fill: parent
+            anchors.left: parent.left
+            anchors.right: parent.right
+            anchors.top: parent.top
+            anchors.bottom: buttonRow.top
             anchors.margins: Theme.spacing
             contentWidth: availableWidth
             ColumnLayout {
@@ -346,26 +350,31 @@ Item {
                     }
                 }
                 StatusBanner { kind: "error"; text: app.error; Layout.fillWidth: true }
-
-                RowLayout {
-                    Button {
-                        id: sendButton
-                        objectName: "sendButton"
-                        text: qsTr("Send")
-                        highlighted: true
-                        enabled: page.compose.canSend && !app.busy
-                        Accessible.name: text
-                        Accessible.description: page.compose.verdictTitle
-                        onClicked: app.send()
-                    }
-                    Button {
-                        id: cancelButton
-                        objectName: "cancelButton"
-                        text: qsTr("Cancel")
-                        Accessible.name: text
-                        onClicked: page.cancelled()
-                    }
-                }
+            }
+        }
+        // Outside the verdict's scroll area: Send and Cancel stay on screen however long
+        // the verdict grows (at 125 % on a laptop panel it pushed them out of view).
+        RowLayout {
+            id: buttonRow
+            anchors.left: parent.left
+            anchors.bottom: parent.bottom
+            anchors.margins: Theme.spacing
+            Button {
+                id: sendButton
+                objectName: "sendButton"
+                text: qsTr("Send")
+                highlighted: true
+                enabled: page.compose.canSend && !app.busy
+                Accessible.name: text
+                Accessible.description: page.compose.verdictTitle
+                onClicked: app.send()
+            }
+            Button {
+                id: cancelButton
+                objectName: "cancelButton"
+                text: qsTr("Cancel")
+                Accessible.name: text
+                onClicked: page.cancelled()
             }
         }
     }

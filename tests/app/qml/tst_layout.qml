@@ -57,6 +57,15 @@ TestCase {
         app.compose.room = "Unga i riskzon"
         app.compose.subject = "200801012386"
         app.compose.provision = "osl-10-18a"
+        // The longest verdict (a refused recipient and every question still open): Send
+        // and Cancel stay inside the window, not only reachable by scrolling.
+        check("compose-unanswered")
+        for (const name of ["sendButton", "cancelButton"]) {
+            const b = Util.find(win.contentItem, name)
+            const y = b.mapToItem(win.contentItem, 0, 0).y
+            verify(y >= 0 && y + b.height <= win.contentItem.height,
+                   name + " at y " + y + " (height " + b.height + ") in " + win.contentItem.height)
+        }
         for (const q of app.compose.questions)
             for (const f of q.facts)
                 if (f.type === "boolean") app.compose.setFact(f.name, f.name !== "concerns_committed_crime")
