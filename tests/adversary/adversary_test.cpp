@@ -973,6 +973,50 @@ TEST_F(AdversaryTest, StaleOneTimeKeyPackageGivesAnErrorNotARoom) {
     expect_recovers("r fungerar");
 }
 
+// Draining: another device (here a certified one the relay lets fetch freely) takes every
+// one-time KeyPackage of Bob's, so only his last-resort package is left to hand out. A
+// long-lived session (app, daemon) tops them up again: at once after joining by Welcome,
+// otherwise within the hour, not only at its next start.
+TEST_F(AdversaryTest, DrainedKeyPackagesAreToppedUpWithoutARestart) {
+    pair();
+    auto device = crypto::ed25519_generate();
+    const auto cert = pol_.issue("mallory", device.public_key);
+    auto t = hub_.connect(hub_.link("mallory"));
+    t->register_device(cert, [&](crypto::ByteView challenge) {
+        const std::string label = "lagrum.relay.v1.Register";
+        crypto::Bytes msg(label.begin(), label.end());
+        msg.push_back(0);
+        msg.insert(msg.end(), challenge.begin(), challenge.end());
+        msg.insert(msg.end(), cert.body().begin(), cert.body().end());
+        return *crypto::ed25519_sign(device.seed.view(), msg);
+    });
+    auto drain = [&] {
+        while (!t->fetch_key_package(bob_->key).last_resort) {
+        }
+        ASSERT_EQ(hub_.one_time_key_packages(bob_->key), 0u);
+    };
+    drain();
+    // Within the hour and nothing joined: no extra round trip on every sync.
+    (*bob_)->sync();
+    EXPECT_EQ(hub_.one_time_key_packages(bob_->key), 0u);
+    // Alice gets the last-resort package; Bob joins with it and tops up at once.
+    (*alice_)->create_room("efter", {bob_->address});
+    EXPECT_EQ((*bob_)->sync().joined, 1u);
+    EXPECT_EQ(hub_.one_time_key_packages(bob_->key), 20u);
+    EXPECT_TRUE(hub_.has_last_resort(bob_->key));
+    // Drained again, no Welcome: an hour later the next sync tops them up.
+    drain();
+    (*bob_)->set_clock([] { return kNow + 3601; });
+    (*bob_)->sync();
+    EXPECT_EQ(hub_.one_time_key_packages(bob_->key), 20u);
+    // Both rooms still work.
+    (*bob_)->set_clock([] { return kNow; });
+    send(*alice_, "efter", "efter tömningen");
+    (*bob_)->sync();
+    EXPECT_EQ(shown(*bob_, "efter"), std::vector<std::string>{"efter tömningen"});
+    expect_recovers("r fungerar");
+}
+
 // ---- (8) size side channel: padding buckets ------------------------------------------
 
 TEST_F(AdversaryTest, CiphertextSizeRevealsOnlyThePaddingBucket) {

@@ -91,6 +91,12 @@ struct Client::Impl {
     template <class F>
     auto with_relay(F&& fn) -> decltype(fn(*transport));
     void publish_key_packages(std::size_t want);
+    // Tops up this device's one-time KeyPackages on the relay during a long-lived session
+    // (the app, the daemon): after a sync that joined a room by Welcome, and otherwise at
+    // most once per kKeyPackageCheckSeconds. A relay (or others fetching) that drains
+    // them would otherwise leave only the last-resort package to hand out until restart.
+    void replenish_key_packages(const SyncReport& report);
+    std::int64_t key_packages_checked_at = 0;
     // Records the problem in the profile and lists it in `report`; counts it among the
     // report's errors unless `is_error` is false (a duplicate is recorded, not an error).
     void record_sync_error(SyncReport& report, std::uint64_t seq, const std::string& kind,

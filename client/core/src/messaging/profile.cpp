@@ -23,6 +23,8 @@ namespace {
 
 constexpr std::string_view kRegisterLabel = "lagrum.relay.v1.Register";
 constexpr std::size_t kKeyPackagesLow = 5;
+constexpr std::size_t kKeyPackagesWanted = 20;
+constexpr std::int64_t kKeyPackageCheckSeconds = 3600;
 
 fs::path key_file(const fs::path& dir) {
     return dir / "key";
@@ -330,8 +332,23 @@ bool Client::Impl::connect() {
         }
         throw;
     }
-    publish_key_packages(20);
+    publish_key_packages(kKeyPackagesWanted);
+    key_packages_checked_at = now();
     return true;
+}
+
+void Client::Impl::replenish_key_packages(const SyncReport& report) {
+    if (!transport || !registered) return;
+    if (report.joined == 0 && now() - key_packages_checked_at < kKeyPackageCheckSeconds) return;
+    try {
+        publish_key_packages(kKeyPackagesWanted);
+        key_packages_checked_at = now();
+    } catch (const Error& e) {
+        if (e.code() != Errc::relay_unavailable) throw;
+        // Offline now: the next connect publishes what is missing.
+        registered = false;
+        transport.reset();
+    }
 }
 
 void Client::Impl::publish_key_packages(std::size_t want) {
@@ -376,9 +393,8 @@ void Client::Impl::publish_key_packages(std::size_t want) {
     transport->publish_key_packages(one_time, last_resort);
 }
 
-void Client::Impl::record_sync_error(SyncReport& report, std::uint64_t seq,
-                                     const std::string& kind, const std::string& why,
-                                     bool is_error) {
+void Client::Impl::record_sync_error(SyncReport& report, std::uint64_t seq, const std::string& kind,
+                                     const std::string& why, bool is_error) {
     if (is_error) ++report.errors;
     report.problems.push_back({seq, kind, why});
     db.prepare("INSERT INTO sync_errors(seq, kind, reason, at) VALUES (?, ?, ?, ?)")

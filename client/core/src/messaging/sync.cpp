@@ -581,6 +581,7 @@ SyncReport Client::sync(std::chrono::milliseconds wait) {
     }
     d.finish_handovers(report);  // needs the relay; outside the delivery transactions
     d.flush_outbox(report);
+    d.replenish_key_packages(report);
     return report;
 }
 
@@ -593,6 +594,7 @@ void Client::run_daemon(const std::function<bool()>& stop,
         d.receive(std::chrono::milliseconds(0), report);
         d.finish_handovers(report);
         d.flush_outbox(report);
+        d.replenish_key_packages(report);
         if (on_report && (report.deliveries > 0 || report.sent > 0 || report.held > 0))
             on_report(report);
         if (!report.relay_reachable) {
