@@ -59,8 +59,14 @@ bool read_num(const toml::table& t, const char* key, T& out, std::string& err, T
     if constexpr (std::is_floating_point_v<T>) {
         if (auto d = n->value<double>()) v = static_cast<T>(*d);
     } else {
-        if (auto i = n->value<std::int64_t>()) {
-            if (*i >= 0 || std::is_signed_v<T>) v = static_cast<T>(*i);
+        // An integer key takes only a TOML integer. toml++'s value<int64_t>() would also
+        // convert a float with a plain cast, undefined outside int64's range (the fuzzer's
+        // `max_list_entries = 10055555555555555555.5`); and every T here is 64 bits wide,
+        // so the cast below is exact and the bounds check sees the written number.
+        static_assert(sizeof(T) == sizeof(std::int64_t));
+        if (const auto* i = n->as_integer()) {
+            const std::int64_t x = i->get();
+            if (x >= 0 || std::is_signed_v<T>) v = static_cast<T>(x);
         }
     }
     // Written so that NaN fails too (every comparison with NaN is false): a nan rate

@@ -275,6 +275,18 @@ TEST(Config, ParsesAndValidates) {
     EXPECT_EQ(ok.value().trust.size(), 1u);
     EXPECT_EQ(relay::parse_config("listen = \"0.0.0.0:1\"\n", "/").index(), 1u);  // TCP without TLS
     EXPECT_EQ(relay::parse_config("[limits]\nttl_seconds = -5\n", "/").index(), 1u);
+    // An integer limit written as a float is refused, however large (toml++ would cast it:
+    // undefined behaviour past int64, found by relay_config_fuzz); in range, too.
+    for (const char* v : {"10055555555555555555.5", "1e+40", "-1e+40", "100.0", "nan", "inf"}) {
+        auto r = relay::parse_config(std::string("[limits]\nmax_list_entries = ") + v + "\n", "/");
+        ASSERT_FALSE(r.ok()) << v;
+        EXPECT_EQ(r.error().code, relay::ConfigErrc::invalid) << v;
+        EXPECT_NE(r.error().message.find("max_list_entries"), std::string::npos)
+            << r.error().message;
+    }
+    EXPECT_TRUE(relay::parse_config("[limits]\nmax_list_entries = 100\n", "/").ok());
+    // A float limit still takes an integer.
+    EXPECT_TRUE(relay::parse_config("[limits]\nrate_per_second = 5\n", "/").ok());
     EXPECT_EQ(
         relay::parse_config("[[trust]]\norganisation_id = \"o\"\nroot_public_key = \"zz\"\n", "/")
             .index(),
