@@ -341,7 +341,11 @@ void Client::Impl::replenish_key_packages(const SyncReport& report) {
     if (!transport || !registered) return;
     if (report.joined == 0 && now() - key_packages_checked_at < kKeyPackageCheckSeconds) return;
     try {
-        publish_key_packages(kKeyPackagesWanted);
+        // Through with_relay: a session that expired since the last call is renewed once.
+        with_relay([&](RelayTransport&) {
+            publish_key_packages(kKeyPackagesWanted);
+            return 0;
+        });
         key_packages_checked_at = now();
     } catch (const Error& e) {
         if (e.code() != Errc::relay_unavailable) throw;
