@@ -293,11 +293,24 @@ TEST_F(RelayAbuseTest, GetChallengeCostDoesNotGrowWithOpenChallenges) {
     start_relay("");
     const bool measure = std::getenv("LAGRUM_RELAY_MEASURE") != nullptr;
     const int big = measure ? 100000 : 60000;
+    // The cheapest of 10 batches of 200 calls: a busy machine (CI's 2 cores, a fuzzer
+    // beside it) only ever makes a batch slower, so the minimum compares the relay's own
+    // cost at both sizes (one mean over 2 000 calls once came out 6x at load 9). A scan
+    // per call, as before, makes every batch slow.
+    auto cheapest = [&] {
+        double best = -1;
+        for (int b = 0; b < 10; ++b) {
+            const double c = challenge_cost_us(*stub_, 200);
+            if (c < 0) return -1.0;
+            if (best < 0 || c < best) best = c;
+        }
+        return best;
+    };
     open_challenges(*relay_, 1000);
     challenge_cost_us(*stub_, 200);  // warm up
-    const double at_1k = challenge_cost_us(*stub_, 2000);
+    const double at_1k = cheapest();
     open_challenges(*relay_, big - 3200);
-    const double at_big = challenge_cost_us(*stub_, 2000);
+    const double at_big = cheapest();
     std::printf("GetChallenge: %.1f us/call at ~1000 open, %.1f us/call at ~%d open\n", at_1k,
                 at_big, big);
     ASSERT_GT(at_1k, 0);
