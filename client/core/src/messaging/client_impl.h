@@ -97,6 +97,10 @@ struct Client::Impl {
     // them would otherwise leave only the last-resort package to hand out until restart.
     void replenish_key_packages(const SyncReport& report);
     std::int64_t key_packages_checked_at = 0;
+    // What every sync does after taking the deliveries (sync() and the daemon alike):
+    // finish verified handovers, send the outbox, top up KeyPackages. Needs the relay,
+    // and runs outside the delivery transactions.
+    void after_receive(SyncReport& report);
     // Records the problem in the profile and lists it in `report`; counts it among the
     // report's errors unless `is_error` is false (a duplicate is recorded, not an error).
     void record_sync_error(SyncReport& report, std::uint64_t seq, const std::string& kind,

@@ -555,6 +555,12 @@ bool Client::Impl::check_old_commit(const RoomRow& row, std::uint64_t epoch, Byt
     return true;
 }
 
+void Client::Impl::after_receive(SyncReport& report) {
+    finish_handovers(report);
+    flush_outbox(report);
+    replenish_key_packages(report);
+}
+
 SyncReport Client::sync(std::chrono::milliseconds wait) {
     auto& d = *impl_;
     d.require_self();
@@ -579,9 +585,7 @@ SyncReport Client::sync(std::chrono::milliseconds wait) {
         }
         if (got) d.receive(std::chrono::milliseconds(0), report);
     }
-    d.finish_handovers(report);  // needs the relay; outside the delivery transactions
-    d.flush_outbox(report);
-    d.replenish_key_packages(report);
+    d.after_receive(report);
     return report;
 }
 
@@ -592,9 +596,7 @@ void Client::run_daemon(const std::function<bool()>& stop,
     while (!stop()) {
         SyncReport report;
         d.receive(std::chrono::milliseconds(0), report);
-        d.finish_handovers(report);
-        d.flush_outbox(report);
-        d.replenish_key_packages(report);
+        d.after_receive(report);
         if (on_report && (report.deliveries > 0 || report.sent > 0 || report.held > 0))
             on_report(report);
         if (!report.relay_reachable) {
