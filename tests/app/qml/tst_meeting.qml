@@ -135,8 +135,23 @@ TestCase {
         }
         tryCompare(app.shareDraft, "verdict", "allowed")
         item("shareTextField").text = "Orosanmälan från skolan i oktober; utredning pågår."
-        verify(item("shareButton").enabled)
-        press("shareButton")
+        // A language switch rebuilds the labels, not the draft: the answers, the purpose
+        // and the agenda item stay, and a real key press on the button shares.
+        // The question delegates are new after a switch: look them up again.
+        app.language = "en"
+        compare(item("share_enum_purpose_15a").displayText,
+                "Prevent, hinder or detect criminal activity (point 1)")
+        app.language = "sv"
+        compare(app.shareDraft.verdict, "allowed")
+        compare(app.shareDraft.answers["purpose_15a"], "prevent_criminal_activity")
+        purpose = item("share_enum_purpose_15a")
+        compare(purpose.currentIndex, 0)
+        compare(purpose.displayText, "Förebygga, förhindra eller upptäcka brottslig verksamhet (p. 1)")
+        compare(item("shareItemBox").currentIndex, 0)
+        const shareButton = item("shareButton")
+        verify(shareButton.enabled)
+        shareButton.forceActiveFocus()
+        keyClick(Qt.Key_Space)
         waitIdle()
         compare(app.meetings.shareVerdict, "allowed")
         verify(item("shareResult").text.indexOf("Delat") >= 0, item("shareResult").text)
