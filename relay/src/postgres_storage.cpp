@@ -291,7 +291,11 @@ bool PostgresStorage::is_uri(const std::string& database) {
 
 PostgresStorage::PostgresStorage(const std::string& conninfo, StorageLimits limits,
                                  std::size_t pool_size)
-    : conninfo_(conninfo), limits_(limits), max_readers_(std::max<std::size_t>(1, pool_size)) {
+    : conninfo_(conninfo),
+      limits_(limits),
+      readers_(
+          pool_size, [this] { return std::make_unique<PgConn>(conninfo_); },
+          [](const PgConn& c) { return c.healthy(); }) {
     {
         std::random_device rd;
         std::uint64_t id = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
@@ -579,36 +583,7 @@ StoreResult<T> PostgresStorage::write(std::function<StoreResult<T>(PgConn&, Rows
 
 template <class T>
 StoreResult<T> PostgresStorage::read(const std::function<StoreResult<T>(PgConn&)>& fn) {
-    std::unique_ptr<PgConn> conn;
-    {
-        std::unique_lock lock(pool_mu_);
-        pool_cv_.wait(lock, [&] { return !pool_.empty() || readers_open_ < max_readers_; });
-        if (!pool_.empty()) {
-            conn = std::move(pool_.back());
-            pool_.pop_back();
-        } else {
-            ++readers_open_;
-        }
-    }
-    auto give_back = [&] {
-        std::lock_guard lock(pool_mu_);
-        if (conn && conn->healthy()) {
-            pool_.push_back(std::move(conn));
-        } else {
-            conn.reset();
-            --readers_open_;
-        }
-        pool_cv_.notify_one();
-    };
-    try {
-        if (!conn) conn = std::make_unique<PgConn>(conninfo_);
-        auto result = fn(*conn);
-        give_back();
-        return result;
-    } catch (const std::exception& e) {
-        give_back();
-        return StoreError{StoreErrc::internal, e.what()};
-    }
+    return readers_.read<T>(fn);
 }
 
 // ---- devices, sessions, revocation ----

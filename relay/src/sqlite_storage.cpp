@@ -255,7 +255,9 @@ class Stmt {
 };
 
 SqliteStorage::SqliteStorage(const std::string& path, StorageLimits limits)
-    : path_(path), limits_(limits) {
+    : path_(path),
+      limits_(limits),
+      readers_(kMaxReaders, [this] { return std::make_unique<Db>(path_); }) {
     writer_db_ = std::make_unique<Db>(path);
     Db& db = *writer_db_;
     db.exec("PRAGMA journal_mode=WAL");
@@ -520,38 +522,7 @@ StoreResult<T> SqliteStorage::write(std::function<StoreResult<T>(Db&)> fn) {
 
 template <class T>
 StoreResult<T> SqliteStorage::read(const std::function<StoreResult<T>(Db&)>& fn) {
-    // A bounded pool: at most kMaxReaders connections exist; further readers wait for
-    // one (opening a connection per read would parse the schema every time).
-    std::unique_ptr<Db> db;
-    {
-        std::unique_lock lock(pool_mu_);
-        pool_cv_.wait(lock, [&] { return !pool_.empty() || readers_open_ < kMaxReaders; });
-        if (!pool_.empty()) {
-            db = std::move(pool_.back());
-            pool_.pop_back();
-        } else {
-            ++readers_open_;
-        }
-    }
-    auto give_back = [&] {
-        std::lock_guard lock(pool_mu_);
-        if (db) {
-            pool_.push_back(std::move(db));
-        } else {
-            --readers_open_;
-        }
-        pool_cv_.notify_one();
-    };
-    try {
-        if (!db) db = std::make_unique<Db>(path_);
-        auto result = fn(*db);
-        give_back();
-        return result;
-    } catch (const std::exception& e) {
-        db.reset();  // a connection in an unknown state is not reused
-        give_back();
-        return internal(e.what());
-    }
+    return readers_.read<T>(fn);
 }
 
 StoreResult<Unit> SqliteStorage::put_device(const DeviceRecord& d) {

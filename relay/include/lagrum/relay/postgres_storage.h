@@ -36,6 +36,7 @@
 #include <thread>
 #include <vector>
 
+#include "lagrum/relay/reader_pool.h"
 #include "lagrum/relay/storage.h"
 
 namespace lagrum::relay {
@@ -165,11 +166,7 @@ class PostgresStorage final : public Storage {
     bool closing_ = false;
     bool closed_ = false;
 
-    std::mutex pool_mu_;
-    std::condition_variable pool_cv_;
-    std::vector<std::unique_ptr<PgConn>> pool_;
-    std::size_t readers_open_ = 0;
-    std::size_t max_readers_;
+    ReaderPool<PgConn> readers_;
 
     std::mutex slot_mu_;
     std::deque<std::shared_ptr<Slot>> slots_;

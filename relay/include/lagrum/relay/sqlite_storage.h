@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "lagrum/relay/reader_pool.h"
 #include "lagrum/relay/storage.h"
 
 struct sqlite3;
@@ -147,10 +148,7 @@ class SqliteStorage final : public Storage {
     bool ckpt_stop_ = false;
     std::thread checkpointer_;
 
-    std::mutex pool_mu_;
-    std::condition_variable pool_cv_;
-    std::vector<std::unique_ptr<Db>> pool_;
-    std::size_t readers_open_ = 0;
+    ReaderPool<Db> readers_;
 };
 
 }  // namespace lagrum::relay
