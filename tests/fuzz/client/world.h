@@ -19,6 +19,7 @@
 #include <variant>
 
 #include "cert.pb.h"
+#include "embedded_catalog.h"
 #include "fake_relay.h"
 #include "lagrum/cert/cert.h"
 #include "lagrum/core/legal/catalog.h"
@@ -51,7 +52,7 @@ inline std::string str(crypto::ByteView b) {
 
 inline const core::legal::Catalog& catalog() {
     static const core::legal::Catalog c = [] {
-        auto r = core::legal::load_catalog(LAGRUM_CATALOG_SOURCE_DIR);
+        auto r = core::legal::load_catalog_from_texts(lagrum::fuzz::embedded_catalog_files());
         if (r.index() != 0) fail("the catalog does not load");
         return std::get<0>(std::move(r));
     }();

@@ -6,18 +6,15 @@
 // whole input is added as a fifth file. Properties: load_catalog_from_texts returns a Catalog
 // or a CatalogError naming a file, never throws or crashes; a loaded catalog is usable
 // (every provision is found again by its id and checks a minimal draft without throwing).
-#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <variant>
 #include <vector>
 
+#include "embedded_catalog.h"
 #include "lagrum/core/error.h"
 #include "lagrum/core/legal/catalog.h"
 #include "lagrum/core/legal/check.h"
@@ -29,20 +26,10 @@ namespace {
 
 using Files = std::vector<std::pair<std::string, std::string>>;
 
+// The shipped files as compiled into this binary (embedded_catalog.h).
 const Files& shipped() {
     static const Files files = [] {
-        Files out;
-        std::vector<std::filesystem::path> paths;
-        for (const auto& e : std::filesystem::directory_iterator(LAGRUM_CATALOG_SOURCE_DIR)) {
-            if (e.path().extension() == ".textpb") paths.push_back(e.path());
-        }
-        std::sort(paths.begin(), paths.end());
-        for (const auto& p : paths) {
-            std::ifstream in(p, std::ios::binary);
-            std::ostringstream text;
-            text << in.rdbuf();
-            out.emplace_back(p.filename().string(), text.str());
-        }
+        const Files& out = lagrum::fuzz::embedded_catalog_files();
         if (out.size() != 4) {
             std::fprintf(stderr, "catalog_fuzz: expected 4 shipped catalog files\n");
             std::abort();

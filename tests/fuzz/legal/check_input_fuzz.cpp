@@ -18,6 +18,7 @@
 #include <string_view>
 #include <variant>
 
+#include "embedded_catalog.h"
 #include "lagrum/core/error.h"
 #include "lagrum/core/legal/catalog.h"
 #include "lagrum/core/legal/check.h"
@@ -30,7 +31,7 @@ namespace {
 
 const legal::Catalog& catalog() {
     static const legal::Catalog c = [] {
-        auto r = legal::load_catalog(LAGRUM_CATALOG_SOURCE_DIR);
+        auto r = legal::load_catalog_from_texts(lagrum::fuzz::embedded_catalog_files());
         if (auto* e = std::get_if<legal::CatalogError>(&r)) {
             std::fprintf(stderr, "check_input_fuzz: catalog: %s\n", e->to_string().c_str());
             std::abort();
