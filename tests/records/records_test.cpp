@@ -30,6 +30,7 @@
 #include "lagrum/crypto/hash.h"
 #include "log.pb.h"
 #include "messaging/schema.h"
+#include "records/pseudonym.h"
 
 namespace lagrum::records_test {
 namespace {
@@ -55,6 +56,27 @@ constexpr const char* kOther = "201001012382";
 
 crypto::ByteView bv(const std::string& s) {
     return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+// The one function behind the case pseudonym (log, consents, handover) and the meeting
+// agenda's (records/pseudonym.h): every written form of a number agrees, the key
+// separates, and a bad number is refused without being repeated.
+TEST(Pseudonym, EveryWrittenFormOfANumberGivesOnePseudonym) {
+    const crypto::Bytes key(32, 7);
+    const legal::Date today{2026, 12, 6};
+    const crypto::Bytes p = core::messaging::keyed_pseudonym(key, kSubject, today);
+    EXPECT_EQ(p.size(), core::messaging::kPseudonymSize);
+    for (const char* form : {"20080101-2386", "080101-2386", "0801012386"})
+        EXPECT_EQ(core::messaging::keyed_pseudonym(key, form, today), p) << form;
+    EXPECT_NE(core::messaging::keyed_pseudonym(crypto::Bytes(32, 8), kSubject, today), p);
+    EXPECT_NE(core::messaging::keyed_pseudonym(key, kOther, today), p);
+    try {
+        (void)core::messaging::keyed_pseudonym(key, "200801012387", today);  // check digit
+        ADD_FAILURE() << "a bad number was taken";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), Errc::bad_input);
+        EXPECT_EQ(std::string(e.what()).find("0801"), std::string::npos) << e.what();
+    }
 }
 
 class RecordsTest : public MessengerTest {

@@ -16,6 +16,7 @@
 #include <set>
 
 #include "../messaging/client_impl.h"
+#include "../records/pseudonym.h"
 #include "lagrum/core/legal/personnummer.h"
 #include "lagrum/core/meetings/meeting.h"
 #include "lagrum/core/messaging/content_codec.h"
@@ -35,7 +36,6 @@ namespace {
 
 constexpr std::string_view kMinutesLabel = "lagrum-minutes/1";
 constexpr std::size_t kMeetingKeySize = 32;
-constexpr std::size_t kPseudonymSize = 16;
 constexpr std::size_t kMaxTitle = 200;
 constexpr std::size_t kMaxDecision = 8000;
 constexpr std::uint32_t kMaxItems = 200;
@@ -87,27 +87,6 @@ bool valid_meeting_time(const std::string& at) {
     };
     const int h = two(11), m = two(14);
     return h >= 0 && h < 24 && m >= 0 && m < 60;
-}
-
-// The meeting pseudonym (meeting.proto): the same canonical form as the device's case
-// pseudonym (birth date / last four digits), so every written form of one number agrees.
-Bytes meeting_pseudonym(ByteView meeting_key, const std::string& personnummer,
-                        const legal::Date& today) {
-    auto parsed = legal::parse_personnummer(personnummer, today);
-    const auto* p = std::get_if<legal::Personnummer>(&parsed);
-    if (p == nullptr) {
-        throw Error(Errc::bad_input,
-                    "the personnummer is not valid: " +
-                        std::string(legal::describe(std::get<legal::PersonnummerError>(parsed))));
-    }
-    std::string digits;
-    for (char ch : personnummer) {
-        if (ch >= '0' && ch <= '9') digits.push_back(ch);
-    }
-    const std::string canonical =
-        legal::to_string(p->birth_date) + "/" + digits.substr(digits.size() - 4);
-    auto mac = crypto::hmac_sha256(meeting_key, view_of(canonical));
-    return Bytes(mac.data(), mac.data() + kPseudonymSize);
 }
 
 Bytes minutes_message(ByteView minutes) {
@@ -482,7 +461,9 @@ meetings::AgendaItem Client::meeting_agenda_add(const std::string& name,
         if (d.self->address() != m->chair || !crypto::ct_equal(d.device_public, m->chair_key))
             throw Error(Errc::conflict, "only the chair (" + m->chair + ") sets the agenda");
         if (m->state == "closed") throw Error(Errc::conflict, "the meeting is closed");
-        const Bytes p = meeting_pseudonym(m->meeting_key, personnummer, d.today());
+        // The agenda pseudonym (meeting.proto): under the meeting's key, so it links
+        // nothing outside this meeting; every written form of the number agrees.
+        const Bytes p = keyed_pseudonym(m->meeting_key, personnummer, d.today());
         {
             auto st = d.db.prepare(
                 "SELECT number FROM meeting_items WHERE room_id = ? AND pseudonym = ?");
@@ -557,7 +538,7 @@ SendResult Client::meeting_share(const meetings::ShareRequest& request) {
         const Bytes pseudonym = st.blob(0);
         if (request.subject) {
             // Whoever gives the number: it must be this item's young person.
-            const Bytes p = meeting_pseudonym(m->meeting_key, *request.subject, d.today());
+            const Bytes p = keyed_pseudonym(m->meeting_key, *request.subject, d.today());
             if (!crypto::ct_equal(p, pseudonym)) {
                 throw Error(Errc::bad_input, "--subject is not the young person of item " +
                                                  std::to_string(request.item));

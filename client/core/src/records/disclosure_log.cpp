@@ -16,6 +16,7 @@
 #include "lagrum/crypto/ed25519.h"
 #include "lagrum/crypto/hash.h"
 #include "log.pb.h"
+#include "pseudonym.h"
 
 namespace lagrum::core::messaging {
 
@@ -95,23 +96,8 @@ records::LogEntry to_entry(const log::v1::LogRecord& r, ByteView hash) {
 }  // namespace
 
 Bytes Client::Impl::pseudonym_of(const std::string& personnummer) {
-    // The same number in any written form (10 or 12 digits, '-' or '+') gives the same
-    // pseudonym on this device: the key is the birth date and the last four digits.
-    auto parsed = legal::parse_personnummer(personnummer, today());
-    const auto* p = std::get_if<legal::Personnummer>(&parsed);
-    if (p == nullptr) {
-        throw Error(Errc::bad_input,
-                    "the personnummer is not valid: " +
-                        std::string(legal::describe(std::get<legal::PersonnummerError>(parsed))));
-    }
-    std::string digits;
-    for (char ch : personnummer) {
-        if (ch >= '0' && ch <= '9') digits.push_back(ch);
-    }
-    const std::string canonical =
-        legal::to_string(p->birth_date) + "/" + digits.substr(digits.size() - 4);
-    auto mac = crypto::hmac_sha256(pseudonym_key.view(), view_of(canonical));
-    return Bytes(mac.data(), mac.data() + 16);
+    // The same number in any written form gives the same pseudonym on this device.
+    return keyed_pseudonym(pseudonym_key.view(), personnummer, today());
 }
 
 void Client::Impl::log_append(const LogEvent& event) {
