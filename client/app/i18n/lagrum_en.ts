@@ -1610,12 +1610,12 @@
         </translation>
     </message>
     <message>
-        <source>Guardian</source>
-        <translation>Guardian</translation>
+        <source>the guardian</source>
+        <translation>the guardian</translation>
     </message>
     <message>
-        <source>The young person</source>
-        <translation>The young person</translation>
+        <source>the young person</source>
+        <translation>the young person</translation>
     </message>
     <message numerus="yes">
         <source>The log is intact: %n entries, every hash and signature checked.</source>

@@ -1610,12 +1610,12 @@
         </translation>
     </message>
     <message>
-        <source>Guardian</source>
-        <translation>Vårdnadshavare</translation>
+        <source>the guardian</source>
+        <translation>vårdnadshavare</translation>
     </message>
     <message>
-        <source>The young person</source>
-        <translation>Ungdomen själv</translation>
+        <source>the young person</source>
+        <translation>ungdomen själv</translation>
     </message>
     <message numerus="yes">
         <source>The log is intact: %n entries, every hash and signature checked.</source>

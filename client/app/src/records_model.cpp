@@ -114,8 +114,9 @@ QVariantList RecordsModel::consents() const {
             {QStringLiteral("id"), static_cast<qlonglong>(c.id)},
             // The register keeps the pseudonym only; the page shows its first digits.
             {QStringLiteral("subject"), q(c.subject.substr(0, 8))},
+            // Shown mid-sentence ("given by %2"), so not capitalised.
             {QStringLiteral("givenBy"),
-             c.given_by == "guardian" ? tr("Guardian") : tr("The young person")},
+             c.given_by == "guardian" ? tr("the guardian") : tr("the young person")},
             {QStringLiteral("recipients"), to.join(QStringLiteral(", "))},
             {QStringLiteral("purpose"), q(c.purpose)},
             {QStringLiteral("validUntil"),

@@ -69,6 +69,7 @@ TestCase {
         verify(c.signatureOk)
         compare(c.subject.length, 8)  // the pseudonym, never the number
         verify(c.recipients.indexOf("Polisen") >= 0, c.recipients)
+        compare(c.givenBy, "vårdnadshavare")  // mid-sentence: "lämnat av vårdnadshavare"
         const status = item("consentStatus")
         verify(status.text.indexOf("✔") === 0 && status.text.indexOf("Lämnat") >= 0, status.text)
 
@@ -82,6 +83,7 @@ TestCase {
         app.addConsent("201005121239", "subject", ["police"], "", "", "")
         waitIdle()
         tryCompare(app.records, "consentCount", 2, 10000)
+        compare(app.records.consents[1].givenBy, "ungdomen själv")
         item("caseSubjectField").text = "201005121239"
         press("closeCaseButton")
         waitIdle()
