@@ -44,6 +44,7 @@ class ReaderPool {
             give_back(std::move(conn));
             return result;
         } catch (const std::exception& e) {
+            conn.reset();  // closed before its place is freed: never more than `max`
             give_back(nullptr);
             return StoreError{StoreErrc::internal, e.what()};
         }
