@@ -4,13 +4,18 @@
 # corpus outside the repository so the next run starts where this one stopped.
 #
 #   tests/fuzz/run.sh HOURS [TARGET...]
+#   tests/fuzz/run.sh --goal CPU_HOURS [TARGET...]
 #
 # HOURS (may be fractional) is the wall time of the whole run, split evenly across the
-# targets (default: every fuzz target). Each target runs as one libFuzzer process in
-# fork mode with one job (-fork=1), so a crash is saved and the run goes on;
-# LAGRUM_FUZZ_PARALLEL targets (default 1, at most the number of cores) run at once, each
-# then getting that many times the share. Run it niced on a shared machine:
+# targets (default: every fuzz target). With --goal, each target instead runs for what it
+# still lacks of CPU_HOURS CPU-hours in summary.tsv (a target that has them is skipped),
+# so runs on different days add up to the goal; on a busy machine a target gets less
+# CPU than wall time, and running --goal again tops it up. Each target runs as one
+# libFuzzer process in fork mode with one job (-fork=1), so a crash is saved and the run
+# goes on; LAGRUM_FUZZ_PARALLEL targets (default 1, at most the number of cores) run at
+# once, each then getting that many times the share. Run it niced on a shared machine:
 #   nice -n 19 tests/fuzz/run.sh 2
+#   LAGRUM_FUZZ_PARALLEL=2 nice -n 19 tests/fuzz/run.sh --goal 1   # issue 14's goal
 #
 # Environment:
 #   LAGRUM_FUZZ_DIR       where corpora, crashes and logs live
@@ -25,12 +30,19 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$root/build-fuzz
 
-if (($# < 1)) || ! [[ $1 =~ ^[0-9]*\.?[0-9]+$ ]]; then
-    echo "usage: tests/fuzz/run.sh HOURS [TARGET...]" >&2
+goal=
+if [[ ${1:-} == --goal ]]; then
+    goal=${2:-}
+    shift 2 || true
+    hours=$goal
+else
+    hours=${1:-}
+    shift || true
+fi
+if ! [[ $hours =~ ^[0-9]*\.?[0-9]+$ ]]; then
+    echo "usage: tests/fuzz/run.sh HOURS [TARGET...] | --goal CPU_HOURS [TARGET...]" >&2
     exit 64
 fi
-hours=$1
-shift
 out=${LAGRUM_FUZZ_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/lagrum-fuzz}
 parallel=${LAGRUM_FUZZ_PARALLEL:-1}
 if ! [[ $parallel =~ ^[1-9][0-9]*$ ]] || ((parallel > $(nproc))); then
@@ -76,8 +88,30 @@ seeds_line=$(find "$build/tests/fuzz" -maxdepth 1 -name CTestTestfile.cmake -exe
 mapfile -t seeds_args < <(grep -o '"[^"]*"' <<<"$seeds_line" | tr -d '"')
 "${seeds_args[@]}" >/dev/null
 
-per=$(awk -v h="$hours" -v n="${#targets[@]}" -v p="$parallel" 'BEGIN { s = int(h * 3600 * p / n); print (s < 1 ? 1 : s) }')
-echo "run.sh: ${#targets[@]} target(s), ${per}s each, $parallel at a time; corpora in $out"
+# Seconds of fuzzing per target: an even share of HOURS, or (--goal) what each still
+# lacks, largest first so the parallel slots stay busy to the end.
+declare -A budget
+if [[ -z $goal ]]; then
+    per=$(awk -v h="$hours" -v n="${#targets[@]}" -v p="$parallel" 'BEGIN { s = int(h * 3600 * p / n); print (s < 1 ? 1 : s) }')
+    for t in "${targets[@]}"; do budget[$t]=$per; done
+    echo "run.sh: ${#targets[@]} target(s), ${per}s each, $parallel at a time; corpora in $out"
+else
+    touch "$out/summary.tsv"
+    plan=()
+    while read -r t lack; do
+        budget[$t]=$lack
+        plan+=("$t")
+    done < <(for t in "${targets[@]}"; do
+        awk -F'\t' -v t="$t" -v g="$goal" '$2 == t { cpu += $4 } END { s = int(g * 3600 - cpu); if (s > 0) print t, (s < 60 ? 60 : s) }' "$out/summary.tsv"
+    done | sort -k2,2nr)
+    if ((${#plan[@]} == 0)); then
+        echo "run.sh: every target has ${goal} CPU-hour(s) in $out/summary.tsv"
+        exit 0
+    fi
+    echo "run.sh: ${#plan[@]} target(s) short of ${goal} CPU-hour(s), $parallel at a time; corpora in $out"
+    for t in "${plan[@]}"; do printf '  %-24s %8ss\n' "$t" "${budget[$t]}"; done
+    targets=("${plan[@]}")
+fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -96,7 +130,7 @@ fuzz_one() {
     (
         cd "$dir"
         "${binary[$t]}" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-            -max_total_time="$per" -rss_limit_mb=2048 -timeout=25 -print_final_stats=1 \
+            -max_total_time="${budget[$t]}" -rss_limit_mb=2048 -timeout=25 -print_final_stats=1 \
             -artifact_prefix="$dir/crashes/" "$dir/corpus" ${seeds[$t]} >"$log" 2>&1 || true
         # The children's user and system time (the second line; not through a pipe,
         # whose subshell has no children): the target's CPU-seconds.
@@ -134,7 +168,9 @@ for t in "${targets[@]}"; do
         find "$out/$t/crashes" -type f -printf '  %p\n'
     fi
 done
-echo "totals over every run in $out/summary.tsv (target, cpu-seconds, executions):"
-awk -F'\t' '{ cpu[$2] += $4; ex[$2] += $5 } END { for (t in cpu) printf "  %-24s %10d %14d\n", t, cpu[t], ex[t] }' \
+echo "totals over every run in $out/summary.tsv (target, cpu-seconds, executions${goal:+, cpu-seconds short of $goal h}):"
+awk -F'\t' -v g="${goal:-0}" '{ cpu[$2] += $4; ex[$2] += $5 }
+    END { for (t in cpu) { short = g * 3600 - cpu[t]; printf "  %-24s %10d %14d", t, cpu[t], ex[t];
+                           if (g > 0) printf " %10d", (short > 0 ? short : 0); printf "\n" } }' \
     "$out/summary.tsv" | sort
 exit $status
