@@ -25,9 +25,7 @@ crypto::Bytes keyed_pseudonym(crypto::ByteView key, const std::string& personnum
     // shares (the century and the separator differ between forms, the rest does not).
     const std::string canonical =
         legal::to_string(p->birth_date) + "/" + digits.substr(digits.size() - 4);
-    const auto mac = crypto::hmac_sha256(
-        key, crypto::ByteView(reinterpret_cast<const std::uint8_t*>(canonical.data()),
-                              canonical.size()));
+    const auto mac = crypto::hmac_sha256(key, crypto::as_bytes(canonical));
     return crypto::Bytes(mac.data(), mac.data() + kPseudonymSize);
 }
 
