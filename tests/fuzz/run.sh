@@ -4,16 +4,19 @@
 # corpus outside the repository so the next run starts where this one stopped.
 #
 #   tests/fuzz/run.sh HOURS [TARGET...]
-#   tests/fuzz/run.sh --goal CPU_HOURS [TARGET...]
+#   tests/fuzz/run.sh --goal CPU_HOURS [--within HOURS] [TARGET...]
 #
 # HOURS (may be fractional) is the wall time of the whole run, split evenly across the
 # targets (default: every fuzz target). With --goal, each target instead runs for what it
 # still lacks of CPU_HOURS CPU-hours in summary.tsv (a target that has them is skipped),
 # so runs on different days add up to the goal; on a busy machine a target gets less
-# CPU than wall time, and running --goal again tops it up. Each target runs as one
-# libFuzzer process in fork mode with one job (-fork=1), so a crash is saved and the run
-# goes on; LAGRUM_FUZZ_PARALLEL targets (default 1, at most the number of cores) run at
-# once, each then getting that many times the share. Run it niced on a shared machine:
+# CPU than wall time, and running --goal again tops it up. --within HOURS caps the wall
+# time of a --goal run, for a session or a machine that has only so long: a target is cut
+# short at the cap, and one that would get less than a minute is not started. Each target
+# runs as one libFuzzer process in fork mode with one job (-fork=1), so a crash is saved
+# and the run goes on; LAGRUM_FUZZ_PARALLEL targets (default 1, at most the number of
+# cores) run at once, each then getting that many times the share. Run it niced on a
+# shared machine:
 #   nice -n 19 tests/fuzz/run.sh 2
 #   LAGRUM_FUZZ_PARALLEL=2 nice -n 19 tests/fuzz/run.sh --goal 1   # issue 14's goal
 #
@@ -24,23 +27,30 @@
 #   LAGRUM_FUZZ_NO_BUILD  set: use build-fuzz/ as it is
 #
 # Prints per target: seconds, CPU-seconds, executions, new corpus files and crash files;
-# appends the same to $LAGRUM_FUZZ_DIR/summary.tsv, and prints each target's totals over
+# appends the same to $LAGRUM_FUZZ_DIR/summary.tsv as soon as that target ends (so a run
+# that is killed later keeps what it finished), and prints each target's totals over
 # every run recorded there. Exit status 1 when any target left a crash file.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$root/build-fuzz
 
 goal=
+within=
 if [[ ${1:-} == --goal ]]; then
     goal=${2:-}
     shift 2 || true
     hours=$goal
+    if [[ ${1:-} == --within ]]; then
+        within=${2:-}
+        shift 2 || true
+        [[ $within =~ ^[0-9]*\.?[0-9]+$ ]] || hours=bad
+    fi
 else
     hours=${1:-}
     shift || true
 fi
 if ! [[ $hours =~ ^[0-9]*\.?[0-9]+$ ]]; then
-    echo "usage: tests/fuzz/run.sh HOURS [TARGET...] | --goal CPU_HOURS [TARGET...]" >&2
+    echo "usage: tests/fuzz/run.sh HOURS [TARGET...] | --goal CPU_HOURS [--within HOURS] [TARGET...]" >&2
     exit 64
 fi
 out=${LAGRUM_FUZZ_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/lagrum-fuzz}
@@ -108,7 +118,7 @@ else
         echo "run.sh: every target has ${goal} CPU-hour(s) in $out/summary.tsv"
         exit 0
     fi
-    echo "run.sh: ${#plan[@]} target(s) short of ${goal} CPU-hour(s), $parallel at a time; corpora in $out"
+    echo "run.sh: ${#plan[@]} target(s) short of ${goal} CPU-hour(s), $parallel at a time${within:+, for at most $within h}; corpora in $out"
     for t in "${plan[@]}"; do printf '  %-24s %8ss\n' "$t" "${budget[$t]}"; done
     targets=("${plan[@]}")
 fi
@@ -117,10 +127,11 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp}
 
-# One target: prints "NAME SECONDS CPU_SECONDS EXECUTIONS NEW_FILES CRASH_FILES" to its
-# result file.
+# One target for SECONDS: prints "NAME SECONDS CPU_SECONDS EXECUTIONS NEW_FILES
+# CRASH_FILES" to its result file and appends it to summary.tsv (one short line, written
+# with O_APPEND: parallel targets do not interleave).
 fuzz_one() {
-    local t=$1 dir=$out/$1
+    local t=$1 seconds=$2 dir=$out/$1
     mkdir -p "$dir/corpus" "$dir/crashes"
     local before start log=$dir/last.log
     before=$(find "$dir/corpus" -type f | wc -l)
@@ -130,7 +141,7 @@ fuzz_one() {
     (
         cd "$dir"
         "${binary[$t]}" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-            -max_total_time="${budget[$t]}" -rss_limit_mb=2048 -timeout=25 -print_final_stats=1 \
+            -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=25 -print_final_stats=1 \
             -artifact_prefix="$dir/crashes/" "$dir/corpus" ${seeds[$t]} >"$log" 2>&1 || true
         # The children's user and system time (the second line; not through a pipe,
         # whose subshell has no children): the target's CPU-seconds.
@@ -142,12 +153,24 @@ fuzz_one() {
     execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
     after=$(find "$dir/corpus" -type f | wc -l)
     crashes=$(find "$dir/crashes" -type f | wc -l)
-    echo "$t $(($(date +%s) - start)) $cpu ${execs:-0} $((after - before)) $crashes" >"$dir/result"
+    local secs=$(($(date +%s) - start))
+    echo "$t $secs $cpu ${execs:-0} $((after - before)) $crashes" >"$dir/result"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$t" "$secs" "$cpu" \
+        "${execs:-0}" "$crashes" >>"$out/summary.tsv"
 }
 
+deadline=
+[[ -n $within ]] && deadline=$(awk -v n="$(date +%s)" -v h="$within" 'BEGIN { printf "%d", n + h * 3600 }')
 running=0
 for t in "${targets[@]}"; do
-    fuzz_one "$t" &
+    rm -f "$out/$t/result"
+    seconds=${budget[$t]}
+    if [[ -n $deadline ]]; then
+        left=$((deadline - $(date +%s)))
+        ((left >= 60)) || continue
+        ((seconds <= left)) || seconds=$left
+    fi
+    fuzz_one "$t" "$seconds" &
     running=$((running + 1))
     if ((running >= parallel)); then
         wait -n || true
@@ -157,12 +180,14 @@ done
 wait
 
 status=0
-stamp=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 printf '%-24s %8s %8s %12s %6s %7s\n' target seconds cpu-s executions new crashes
 for t in "${targets[@]}"; do
+    if [[ ! -f $out/$t/result ]]; then
+        printf '%-24s  not started: the --within cap was reached\n' "$t"
+        continue
+    fi
     read -r name secs cpu execs new crashes <"$out/$t/result"
     printf '%-24s %8s %8s %12s %6s %7s\n' "$name" "$secs" "$cpu" "$execs" "$new" "$crashes"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$stamp" "$name" "$secs" "$cpu" "$execs" "$crashes" >>"$out/summary.tsv"
     if ((crashes > 0)); then
         status=1
         find "$out/$t/crashes" -type f -printf '  %p\n'
