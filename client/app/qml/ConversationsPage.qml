@@ -245,13 +245,32 @@ Item {
                             font.pixelSize: 12
                             Accessible.name: text
                             Accessible.description: bubble.provisionText
-                            ToolTip.visible: hovered || activeFocus
-                            ToolTip.text: bubble.provisionText
-                            ToolTip.delay: 300
+                            readonly property ToolTip tip: tagTip
                             contentItem: Label {
                                 text: tag.text
                                 color: Theme.accent
                                 font: tag.font
+                            }
+                            // Its own tooltip, not the attached one: that one opens above
+                            // the tag as wide as the provision's text, so it covered the
+                            // room's title and the whole width of the window. This one
+                            // opens below the tag, at the tag's left edge, and wraps at a
+                            // readable width.
+                            ToolTip {
+                                id: tagTip
+                                objectName: "provisionTip"
+                                visible: tag.visible && (tag.hovered || tag.activeFocus)
+                                delay: 300
+                                text: bubble.provisionText
+                                x: 0
+                                y: tag.height + 4
+                                width: Math.min(implicitWidth, 560)
+                                contentItem: Text {
+                                    text: tagTip.text
+                                    wrapMode: Text.Wrap
+                                    font: tagTip.font
+                                    color: tagTip.palette.toolTipText
+                                }
                             }
                         }
                         Rectangle {

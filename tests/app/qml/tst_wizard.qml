@@ -168,8 +168,15 @@ TestCase {
         verify(tag)
         compare(tag.text, "Lagrum: 10 kap. 18 a § OSL")  // one "§", the glossary's word
         tag.forceActiveFocus()
-        tryVerify(() => tag.ToolTip.visible, 5000, "the provision's text shows on focus")
-        verify(tag.ToolTip.text.indexOf("18 a") >= 0 || tag.ToolTip.text.length > 40, tag.ToolTip.text)
+        tryVerify(() => tag.tip.visible && tag.tip.opened, 5000, "the provision's text shows on focus")
+        verify(tag.tip.text.indexOf("26 kap. 1 §") >= 0, tag.tip.text)
+        // Below the tag and at a readable width: it covers neither the room's title above
+        // the tag nor the whole window (the attached tooltip did both).
+        const tagBottom = tag.mapToItem(null, 0, tag.height).y
+        const tipTop = tag.tip.contentItem.mapToItem(null, 0, 0).y
+        verify(tipTop >= tagBottom, "tooltip top " + tipTop + " below the tag's bottom " + tagBottom)
+        verify(tag.tip.width <= 560, "tooltip width " + tag.tip.width)
+        verify(tag.tip.contentItem.lineCount > 1, "the provision's text wraps")
         // The tampered message: flagged with the reason, in words and a symbol.
         list.positionViewAtEnd()
         tryVerify(() => Util.findAll(list, "flagBox").some(f => f.visible))
