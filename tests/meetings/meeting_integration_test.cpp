@@ -169,10 +169,17 @@ TEST_F(MeetingIntegration, FullRiskMeetingWithSignedMinutes) {
     for (const char* needle :
          {"Protokoll", "Närvarande", "Punkt 1", "Punkt 3", "Beslut", "Uppföljning",
           "Stoppade utlämnanden", "Underskrift", "10 kap. 15 a § OSL", "10 kap. 18 a § OSL",
-          "Socialtjänsten", "Polisen", "Skola", "Signaturen stämmer"}) {
+          "Socialtjänsten", "Polisen", "Skolan", "Signaturen stämmer"}) {
         EXPECT_NE(text.find(needle), std::string::npos) << needle << "\n" << text;
     }
     EXPECT_EQ(text.find(kYoung1), std::string::npos);
+    // The text minutes (the app's view) name the authorities as the PDF does: one table
+    // (pki::authority_label), not "skola" in one and "Skola" in the other.
+    const std::string minutes_sv =
+        w.must(*cecilia, {"meeting", "minutes", kRoom, "--format", "text"}).out;
+    for (const char* needle : {"  Polisen: ", "  Skolan: ", "  Socialtjänsten: ", "(Skolan), "}) {
+        EXPECT_NE(minutes_sv.find(needle), std::string::npos) << needle << "\n" << minutes_sv;
+    }
     const auto pdf_en = w.dir() / "minutes.pdf";
     w.must(*dora, {"meeting", "minutes", kRoom, "--format", "pdf", "--lang", "en", "--out",
                    pdf_en.string()});

@@ -1339,22 +1339,6 @@
         <source>Send only to %1 under %2</source>
         <translation>Send only to %1 under %2</translation>
     </message>
-    <message>
-        <source>Social services</source>
-        <translation>Social services</translation>
-    </message>
-    <message>
-        <source>Police</source>
-        <translation>Police</translation>
-    </message>
-    <message>
-        <source>School</source>
-        <translation>School</translation>
-    </message>
-    <message>
-        <source>Health care</source>
-        <translation>Health care</translation>
-    </message>
 </context>
 <context>
     <name>lagrum::app::HandoverModel</name>
@@ -1458,22 +1442,6 @@
         <translation>Closed, minutes signed</translation>
     </message>
     <message>
-        <source>Social services</source>
-        <translation>Social services</translation>
-    </message>
-    <message>
-        <source>Police</source>
-        <translation>Police</translation>
-    </message>
-    <message>
-        <source>School</source>
-        <translation>School</translation>
-    </message>
-    <message>
-        <source>Health care</source>
-        <translation>Health care</translation>
-    </message>
-    <message>
         <source>Missing: %1</source>
         <translation>Missing: %1</translation>
     </message>
@@ -1563,22 +1531,6 @@
 </context>
 <context>
     <name>lagrum::app::RecordsModel</name>
-    <message>
-        <source>Social services</source>
-        <translation>Social services</translation>
-    </message>
-    <message>
-        <source>Police</source>
-        <translation>Police</translation>
-    </message>
-    <message>
-        <source>School</source>
-        <translation>School</translation>
-    </message>
-    <message>
-        <source>Health care</source>
-        <translation>Health care</translation>
-    </message>
     <message>
         <source>Given</source>
         <translation>Given</translation>

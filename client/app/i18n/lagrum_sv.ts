@@ -1339,22 +1339,6 @@
         <source>Send only to %1 under %2</source>
         <translation>Skicka bara till %1 enligt %2</translation>
     </message>
-    <message>
-        <source>Social services</source>
-        <translation>Socialtjänsten</translation>
-    </message>
-    <message>
-        <source>Police</source>
-        <translation>Polisen</translation>
-    </message>
-    <message>
-        <source>School</source>
-        <translation>Skolan</translation>
-    </message>
-    <message>
-        <source>Health care</source>
-        <translation>Hälso- och sjukvården</translation>
-    </message>
 </context>
 <context>
     <name>lagrum::app::HandoverModel</name>
@@ -1458,22 +1442,6 @@
         <translation>Avslutat, protokollet signerat</translation>
     </message>
     <message>
-        <source>Social services</source>
-        <translation>Socialtjänsten</translation>
-    </message>
-    <message>
-        <source>Police</source>
-        <translation>Polisen</translation>
-    </message>
-    <message>
-        <source>School</source>
-        <translation>Skolan</translation>
-    </message>
-    <message>
-        <source>Health care</source>
-        <translation>Hälso- och sjukvården</translation>
-    </message>
-    <message>
         <source>Missing: %1</source>
         <translation>Saknas: %1</translation>
     </message>
@@ -1563,22 +1531,6 @@
 </context>
 <context>
     <name>lagrum::app::RecordsModel</name>
-    <message>
-        <source>Social services</source>
-        <translation>Socialtjänsten</translation>
-    </message>
-    <message>
-        <source>Police</source>
-        <translation>Polisen</translation>
-    </message>
-    <message>
-        <source>School</source>
-        <translation>Skolan</translation>
-    </message>
-    <message>
-        <source>Health care</source>
-        <translation>Hälso- och sjukvården</translation>
-    </message>
     <message>
         <source>Given</source>
         <translation>Lämnat</translation>

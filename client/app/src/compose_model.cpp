@@ -8,6 +8,7 @@
 #include "lagrum/core/legal/personnummer.h"
 #include "lagrum/core/legal/verdict_json.h"
 #include "lagrum/core/messaging/draft_check.h"
+#include "lagrum/core/pki/organisation.h"
 #include "personnummer_text.h"
 #include "room_model.h"
 
@@ -91,11 +92,7 @@ QStringList ComposeModel::room_choices() const {
 // The certificate's authority code in the UI language (the screenshot showed
 // "Cecilia Carlsson (police)" in the Swedish wizard).
 QString ComposeModel::authority_label(const std::string& a) const {
-    if (a == "social_services") return tr("Social services");
-    if (a == "police") return tr("Police");
-    if (a == "school" || a == "school_independent") return tr("School");
-    if (a == "health_care") return tr("Health care");
-    return QString::fromStdString(a);
+    return QString::fromStdString(core::pki::authority_label(a, english_));
 }
 
 QVariantList ComposeModel::member_choices() const {

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "lagrum/core/legal/verdict_json.h"
+#include "lagrum/core/pki/organisation.h"
 
 namespace lagrum::app {
 
@@ -41,11 +42,7 @@ QString MeetingModel::label_of_state(const QString& s) const {
 }
 
 QString MeetingModel::authority_label(const std::string& a) const {
-    if (a == "social_services") return tr("Social services");
-    if (a == "police") return tr("Police");
-    if (a == "school" || a == "school_independent") return tr("School");
-    if (a == "health_care") return tr("Health care");
-    return q(a);
+    return q(core::pki::authority_label(a, english_));
 }
 
 void MeetingModel::set_meetings(std::vector<mt::Meeting> list) {

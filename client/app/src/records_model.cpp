@@ -1,6 +1,7 @@
 #include "records_model.h"
 
 #include "lagrum/core/meetings/meeting.h"
+#include "lagrum/core/pki/organisation.h"
 
 namespace lagrum::app {
 
@@ -28,11 +29,7 @@ void RecordsModel::set_english(bool english) {
 }
 
 QString RecordsModel::authority_label(const std::string& a) const {
-    if (a == "social_services") return tr("Social services");
-    if (a == "police") return tr("Police");
-    if (a == "school" || a == "school_independent") return tr("School");
-    if (a == "health_care") return tr("Health care");
-    return q(a);
+    return q(core::pki::authority_label(a, english_));
 }
 
 QString RecordsModel::status_label(const std::string& status) const {

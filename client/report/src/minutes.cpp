@@ -6,26 +6,14 @@
 #include <utility>
 #include <vector>
 
+#include "lagrum/core/pki/organisation.h"
 #include "lagrum/report/pdf.h"
 
 namespace lagrum::report {
 
 namespace mt = core::meetings;
 
-std::string authority_label(const std::string& a, bool en) {
-    static const std::map<std::string, std::pair<std::string, std::string>> names = {
-        {"social_services", {"Socialtjänsten", "Social services"}},
-        {"police", {"Polisen", "Police"}},
-        {"school", {"Skola", "School"}},
-        {"school_independent", {"Fristående skola", "Independent school"}},
-        {"health_care", {"Hälso- och sjukvård", "Health care"}},
-        {"prosecutor", {"Åklagarmyndigheten", "Prosecution Authority"}},
-        {"security_service", {"Säkerhetspolisen", "Security Service"}},
-        {"other", {"Annan myndighet", "Other authority"}}};
-    auto it = names.find(a);
-    if (it == names.end()) return a;
-    return en ? it->second.second : it->second.first;
-}
+using core::pki::authority_label;
 
 namespace {
 

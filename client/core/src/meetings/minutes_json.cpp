@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "lagrum/core/meetings/meeting.h"
+#include "lagrum/core/pki/organisation.h"
 
 namespace lagrum::core::meetings {
 
@@ -31,34 +32,6 @@ std::string iso(std::int64_t t) {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
-}
-
-std::string authority_sv(const std::string& a) {
-    static const std::map<std::string, std::string> names = {
-        {"social_services", "socialtjänsten"},
-        {"police", "polisen"},
-        {"school", "skola"},
-        {"school_independent", "fristående skola"},
-        {"health_care", "hälso- och sjukvård"},
-        {"prosecutor", "Åklagarmyndigheten"},
-        {"security_service", "Säkerhetspolisen"},
-        {"other", "annan myndighet"}};
-    auto it = names.find(a);
-    return it == names.end() ? a : it->second;
-}
-
-std::string authority_en(const std::string& a) {
-    static const std::map<std::string, std::string> names = {
-        {"social_services", "social services"},
-        {"police", "police"},
-        {"school", "school"},
-        {"school_independent", "independent school"},
-        {"health_care", "health care"},
-        {"prosecutor", "Prosecution Authority"},
-        {"security_service", "Security Service"},
-        {"other", "other authority"}};
-    auto it = names.find(a);
-    return it == names.end() ? a : it->second;
 }
 
 }  // namespace
@@ -167,7 +140,7 @@ std::string minutes_json(const Minutes& m) {
 
 std::string minutes_text(const Minutes& m, const std::string& lang) {
     const bool en = lang == "en";
-    auto auth = [&](const std::string& a) { return en ? authority_en(a) : authority_sv(a); };
+    auto auth = [&](const std::string& a) { return pki::authority_label(a, en); };
     std::ostringstream os;
     os << (en ? "MINUTES — " : "PROTOKOLL — ") << m.title << "\n";
     os << (en ? "Meeting: " : "Möte: ") << m.room << ", " << m.scheduled_at << "\n";

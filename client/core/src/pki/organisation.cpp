@@ -358,6 +358,25 @@ std::string authority_name(cert::v1::AuthorityType type) {
     return name;
 }
 
+std::string authority_label(std::string_view code, bool english) {
+    struct Label {
+        std::string_view code, sv, en;
+    };
+    static constexpr Label kLabels[] = {
+        {"social_services", "Socialtjänsten", "Social services"},
+        {"police", "Polisen", "Police"},
+        {"school", "Skolan", "School"},
+        {"school_independent", "Fristående skolan", "Independent school"},
+        {"health_care", "Hälso- och sjukvården", "Health care"},
+        {"prosecutor", "Åklagarmyndigheten", "Prosecution Authority"},
+        {"security_service", "Säkerhetspolisen", "Security Service"},
+        {"other", "Annan myndighet", "Other authority"}};
+    for (const auto& l : kLabels) {
+        if (l.code == code) return std::string(english ? l.en : l.sv);
+    }
+    return std::string(code);
+}
+
 std::string anchor_text(const cert::v1::OrganisationRoot& root) {
     std::string body;
     google::protobuf::TextFormat::PrintToString(root, &body);

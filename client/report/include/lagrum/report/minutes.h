@@ -9,9 +9,6 @@
 
 namespace lagrum::report {
 
-// Authority names for people ("Polisen" / "Police"); the code itself when unknown.
-std::string authority_label(const std::string& authority, bool english);
-
 // Writes `minutes` to `path` in Swedish, or English when `english`. Returns the page
 // count. Throws ReportError.
 int write_minutes_pdf(const core::meetings::Minutes& minutes, bool english,

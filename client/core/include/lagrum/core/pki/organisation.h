@@ -32,6 +32,12 @@ using crypto::Bytes;
 cert::v1::AuthorityType parse_authority(std::string_view name);
 std::string authority_name(cert::v1::AuthorityType type);
 
+// The authority a name code stands for, as people say it: "Polisen" / "Police", "Skolan" /
+// "School" (the forms of GLOSSARY.md and the app). The one table of these names: the
+// minutes (text and PDF), the consent register and the compose wizard all show these;
+// an unknown code is shown as it is.
+std::string authority_label(std::string_view code, bool english);
+
 // Reads an OrganisationRoot in text format (anchor.txtpb) and checks it (id, name,
 // authority, 32-byte key). Throws bad_input / io_error.
 cert::v1::OrganisationRoot read_anchor(const std::filesystem::path& file);
