@@ -180,6 +180,16 @@ TEST_F(MeetingIntegration, FullRiskMeetingWithSignedMinutes) {
     for (const char* needle : {"  Polisen: ", "  Skolan: ", "  Socialtjänsten: ", "(Skolan), "}) {
         EXPECT_NE(minutes_sv.find(needle), std::string::npos) << needle << "\n" << minutes_sv;
     }
+    // A refused share's reasons in words, in the text and the PDF: the minutes store the
+    // check's codes, and "recipient_not_allowed" in a protokoll helps nobody.
+    EXPECT_NE(minutes_sv.find("Bestämmelsen tillåter inte utlämnande till mottagarens"),
+              std::string::npos)
+        << minutes_sv;
+    EXPECT_EQ(minutes_sv.find("recipient_not_allowed"), std::string::npos) << minutes_sv;
+    EXPECT_NE(minutes_sv.find("Mottagare som inte omfattas: Dora Dahl (Skolan)"), std::string::npos)
+        << minutes_sv;
+    EXPECT_NE(text.find("Bestämmelsen tillåter inte"), std::string::npos) << text;
+    EXPECT_EQ(text.find("recipient_not_allowed"), std::string::npos) << text;
     const auto pdf_en = w.dir() / "minutes.pdf";
     w.must(*dora, {"meeting", "minutes", kRoom, "--format", "pdf", "--lang", "en", "--out",
                    pdf_en.string()});

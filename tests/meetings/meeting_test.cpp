@@ -19,6 +19,7 @@
 #include "fixture.h"
 #include "lagrum/cert/cert.h"
 #include "lagrum/core/legal/catalog.h"
+#include "lagrum/core/legal/check.h"
 #include "lagrum/core/meetings/meeting.h"
 #include "lagrum/core/messaging/client.h"
 #include "lagrum/crypto/argon2.h"
@@ -205,6 +206,24 @@ TEST_F(MeetingTest, FullMeetingWithRefusedShareAndSignedMinutes) {
     // Closed is final.
     EXPECT_THROW((*anna_)->meeting_open("URF"), Error);
     EXPECT_THROW((*anna_)->meeting_decide("URF", 1, "late"), Error);
+}
+
+// The minutes keep the check's codes (language-free, signed); the text and the PDF say them
+// in words. Every code the check can give has its sentence in both languages.
+TEST(MinutesText, EveryRefusalReasonIsSaidInWords) {
+    for (int i = 0; i <= static_cast<int>(legal::ReasonCode::consent_scope); ++i) {
+        const std::string code(legal::to_string(static_cast<legal::ReasonCode>(i)));
+        const auto sv = core::meetings::refusal_reason(code, false);
+        const auto en = core::meetings::refusal_reason(code, true);
+        EXPECT_NE(sv, code);
+        EXPECT_NE(en, code);
+        EXPECT_NE(sv, en) << code;
+    }
+    EXPECT_EQ(core::meetings::refusal_reason("recipient_not_allowed", false),
+              "Bestämmelsen tillåter inte utlämnande till mottagarens myndighet.");
+    EXPECT_EQ(core::meetings::refusal_reason("missing_facts", true),
+              "Facts needed to decide were missing.");
+    EXPECT_EQ(core::meetings::refusal_reason("from_a_newer_client", false), "from_a_newer_client");
 }
 
 TEST_F(MeetingTest, StateChangesFromSomeoneOtherThanTheChairAreRejected) {

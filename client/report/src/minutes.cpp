@@ -73,10 +73,13 @@ int write_minutes_pdf(const mt::Minutes& m, bool en, const std::string& out) {
         if (!it.refused.empty()) {
             std::vector<std::vector<std::string>> rows;
             for (const auto& r : it.refused) {
+                std::vector<std::string> reasons, refused;
+                for (const auto& code : r.reasons) reasons.push_back(mt::refusal_reason(code, en));
+                for (const auto& who : r.recipients_refused)
+                    refused.push_back(mt::participant_label(m, who, en));
                 rows.push_back({mt::minute_time(r.at),
                                 r.by_name + " (" + authority_label(r.authority, en) + ")",
-                                r.citation, join(r.reasons, ", "),
-                                join(r.recipients_refused, ", ")});
+                                r.citation, join(reasons, " "), join(refused, ", ")});
             }
             doc.paragraph(
                 t("Stoppade utlämnanden (rättslig kontroll):", "Refused shares (legal check):"));

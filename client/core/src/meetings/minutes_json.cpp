@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "lagrum/core/legal/check.h"
+#include "lagrum/core/legal/verdict_json.h"
 #include "lagrum/core/meetings/meeting.h"
 #include "lagrum/core/pki/organisation.h"
 
@@ -35,6 +37,32 @@ std::string iso(std::int64_t t) {
 }
 
 }  // namespace
+
+std::string refusal_reason(const std::string& code, bool english) {
+    // Not a ReasonCode: the share named no answer for a fact the provision needs
+    // (meeting.cpp records the verdict's missing_facts under this word).
+    if (code == "missing_facts") {
+        return english ? "Facts needed to decide were missing."
+                       : "Uppgifter som behövs för bedömningen saknades.";
+    }
+    for (int i = 0; i <= static_cast<int>(legal::ReasonCode::consent_scope); ++i) {
+        const auto c = static_cast<legal::ReasonCode>(i);
+        if (legal::to_string(c) == code) {
+            const auto t = legal::reason_text(legal::Reason{c, {}});
+            return english ? t.en : t.sv;
+        }
+    }
+    return code;
+}
+
+std::string participant_label(const Minutes& m, const std::string& address, bool english) {
+    for (const auto& p : m.attendance) {
+        if (p.address == address) {
+            return p.name + " (" + pki::authority_label(p.authority, english) + ")";
+        }
+    }
+    return address;
+}
 
 std::string minute_time(std::int64_t unix_seconds) {
     if (unix_seconds == 0) return "-";
@@ -184,8 +212,16 @@ std::string minutes_text(const Minutes& m, const std::string& lang) {
             for (const auto& r : it.refused) {
                 os << "    " << minute_time(r.at) << " " << r.by_name << " (" << auth(r.authority)
                    << "), " << r.citation << ":";
-                for (const auto& x : r.reasons) os << " " << x;
+                for (const auto& x : r.reasons) os << " " << refusal_reason(x, en);
                 os << "\n";
+                if (!r.recipients_refused.empty()) {
+                    os << (en ? "      Recipients refused: "
+                              : "      Mottagare som inte omfattas: ");
+                    for (std::size_t i = 0; i < r.recipients_refused.size(); ++i) {
+                        os << (i ? ", " : "") << participant_label(m, r.recipients_refused[i], en);
+                    }
+                    os << "\n";
+                }
             }
         }
     }

@@ -99,5 +99,12 @@ std::string minutes_json(const Minutes& m);
 std::string minutes_text(const Minutes& m, const std::string& lang = "sv");
 // "2026-12-06 10:15" (UTC) for the texts and the PDF.
 std::string minute_time(std::int64_t unix_seconds);
+// A refused share's reason (RefusedShare::reasons holds the legal check's codes, so the
+// signed minutes stay language-free) as the check says it to people, in Swedish or
+// English; an unknown code (a newer client's) as it is.
+std::string refusal_reason(const std::string& code, bool english);
+// A member named in the minutes by address (a refused recipient) as people know them:
+// "Dora Dahl (Skolan)" from the attendance; the address when they were not present.
+std::string participant_label(const Minutes& m, const std::string& address, bool english);
 
 }  // namespace lagrum::core::meetings
