@@ -1445,14 +1445,6 @@
         <source>Missing: %1</source>
         <translation>Missing: %1</translation>
     </message>
-    <message>
-        <source>%1 (follow-up: %2)</source>
-        <translation>%1 (follow-up: %2)</translation>
-    </message>
-    <message>
-        <source>%1 · %2 (%3) · %4: refused by the legal check</source>
-        <translation>%1 · %2 (%3) · %4: refused by the legal check</translation>
-    </message>
 </context>
 <context>
     <name>lagrum::app::MessageModel</name>

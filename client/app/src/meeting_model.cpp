@@ -196,33 +196,4 @@ QString MeetingModel::minutes_text() const {
     return minutes_ ? q(mt::minutes_text(*minutes_, english_ ? "en" : "sv")) : QString();
 }
 
-QVariantList MeetingModel::minutes_items() const {
-    QVariantList out;
-    if (!minutes_) return out;
-    for (const auto& it : minutes_->items) {
-        QStringList shares, decisions, refused;
-        for (const auto& s : it.shares) {
-            shares << QStringLiteral("%1 · %2 (%3) · %4: %5")
-                          .arg(q(mt::minute_time(s.at)), q(s.by_name), authority_label(s.authority),
-                               q(s.citation), q(s.text));
-        }
-        for (const auto& d : it.decisions) {
-            decisions << (d.follow_up.empty()
-                              ? q(d.text)
-                              : tr("%1 (follow-up: %2)").arg(q(d.text), q(d.follow_up)));
-        }
-        for (const auto& r : it.refused) {
-            refused << tr("%1 · %2 (%3) · %4: refused by the legal check")
-                           .arg(q(mt::minute_time(r.at)), q(r.by_name),
-                                authority_label(r.authority), q(r.citation));
-        }
-        out << QVariantMap{{QStringLiteral("number"), static_cast<int>(it.number)},
-                           {QStringLiteral("pseudonym"), q(it.pseudonym.substr(0, 8))},
-                           {QStringLiteral("shares"), shares},
-                           {QStringLiteral("decisions"), decisions},
-                           {QStringLiteral("refused"), refused}};
-    }
-    return out;
-}
-
 }  // namespace lagrum::app

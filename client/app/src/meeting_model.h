@@ -34,7 +34,6 @@ class MeetingModel : public QObject {
     Q_PROPERTY(bool minutesVerified READ minutes_verified NOTIFY minutesChanged)
     Q_PROPERTY(QString minutesHash READ minutes_hash NOTIFY minutesChanged)
     Q_PROPERTY(QString minutesText READ minutes_text NOTIFY minutesChanged)
-    Q_PROPERTY(QVariantList minutesItems READ minutes_items NOTIFY minutesChanged)
     // The last share's verdict: "" (none yet) | allowed | blocked | incomplete, with the
     // reasons in the user's language (a refused share is explained, never silent).
     Q_PROPERTY(QString shareVerdict READ share_verdict NOTIFY shareChanged)
@@ -71,7 +70,6 @@ class MeetingModel : public QObject {
     bool minutes_verified() const { return minutes_ && minutes_->verified; }
     QString minutes_hash() const;
     QString minutes_text() const;
-    QVariantList minutes_items() const;
     QString share_verdict() const { return share_verdict_; }
     QStringList share_reasons() const { return share_reasons_; }
     bool exporting() const { return exporting_; }
