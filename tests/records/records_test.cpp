@@ -521,5 +521,52 @@ TEST_F(RecordsTest, ExportJsonSaysWhoWhatToWhomOnWhichBasisWhen) {
     EXPECT_EQ(table_cell(layout_en, "Categories"), "health information");
 }
 
+// A flagged receipt and a refused send, as the log stores them (codes, and the verdict
+// with its sentences): the export's event column says them in the reader's language, never
+// as "marking_invalid" or "recipient_not_allowed" (a printed case file is read by people).
+TEST(LogExport, FlagsAndRefusalReasonsAreWordsNotCodes) {
+    core::records::LogEntry received;
+    received.position = 1;
+    received.kind = "received";
+    received.details_json =
+        R"({"validation":"flagged","flags":"marking_invalid,binding_mismatch,newer_code"})";
+    core::records::LogEntry refused;
+    refused.position = 2;
+    refused.kind = "refused";
+    refused.details_json =
+        R"({"verdict":{"reasons":[{"code":"conditions_met"},)"
+        R"({"code":"recipient_not_allowed","sv":"Får inte.","en":"May not."}]}})";
+    core::records::LogEntry old_refused = refused;
+    old_refused.position = 3;
+    old_refused.details_json = R"({"verdict":{"reasons":[{"code":"subject_too_old"}]}})";
+    const std::vector<core::records::LogEntry> entries{received, refused, old_refused};
+    const auto events = [&](const std::string& lang) {
+        core::records::LogExportOptions o;
+        o.lang = lang;
+        const auto layout = core::records::log_export_layout(entries, o);
+        std::vector<std::string> out;
+        for (const auto& sec : layout.sections) {
+            for (const auto& row : sec.rows) out.push_back(row.at(2));
+        }
+        return out;
+    };
+    const auto sv = events("sv");
+    ASSERT_EQ(sv.size(), 3u);
+    EXPECT_EQ(sv[0],
+              "Mottaget\n(flaggat: Sekretessmarkeringen klarade inte kontrollen; Meddelandet hör "
+              "inte till den här konversationen; Innehållet kunde inte kontrolleras)");
+    EXPECT_EQ(sv[1], "Nekat av rättskontrollen\n(Får inte.)");
+    // An entry without the sentences (none today) still says something: its code.
+    EXPECT_EQ(sv[2], "Nekat av rättskontrollen\n(subject_too_old)");
+    const auto en = events("en");
+    ASSERT_EQ(en.size(), 3u);
+    EXPECT_NE(en[0].find("flagged: The secrecy marking did not pass validation; The message "
+                         "does not belong to this conversation"),
+              std::string::npos)
+        << en[0];
+    EXPECT_EQ(en[1], "Refused by the legal check\n(May not.)");
+    EXPECT_EQ(core::messaging::flag_title("marking_missing", false), "Ingen sekretessmarkering");
+}
+
 }  // namespace
 }  // namespace lagrum::records_test

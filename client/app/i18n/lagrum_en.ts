@@ -1449,26 +1449,6 @@
 <context>
     <name>lagrum::app::MessageModel</name>
     <message>
-        <source>No secrecy marking</source>
-        <translation>No secrecy marking</translation>
-    </message>
-    <message>
-        <source>The secrecy marking did not pass validation</source>
-        <translation>The secrecy marking did not pass validation</translation>
-    </message>
-    <message>
-        <source>The sender&apos;s certificate does not verify</source>
-        <translation>The sender&apos;s certificate does not verify</translation>
-    </message>
-    <message>
-        <source>The message does not belong to this conversation</source>
-        <translation>The message does not belong to this conversation</translation>
-    </message>
-    <message>
-        <source>The content could not be validated</source>
-        <translation>The content could not be validated</translation>
-    </message>
-    <message>
         <source>You</source>
         <translation>You</translation>
     </message>

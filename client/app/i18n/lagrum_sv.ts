@@ -1449,26 +1449,6 @@
 <context>
     <name>lagrum::app::MessageModel</name>
     <message>
-        <source>No secrecy marking</source>
-        <translation>Ingen sekretessmarkering</translation>
-    </message>
-    <message>
-        <source>The secrecy marking did not pass validation</source>
-        <translation>Sekretessmarkeringen klarade inte kontrollen</translation>
-    </message>
-    <message>
-        <source>The sender&apos;s certificate does not verify</source>
-        <translation>Avsändarens certifikat kan inte verifieras</translation>
-    </message>
-    <message>
-        <source>The message does not belong to this conversation</source>
-        <translation>Meddelandet hör inte till den här konversationen</translation>
-    </message>
-    <message>
-        <source>The content could not be validated</source>
-        <translation>Innehållet kunde inte kontrolleras</translation>
-    </message>
-    <message>
         <source>You</source>
         <translation>Du</translation>
     </message>

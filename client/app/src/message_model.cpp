@@ -2,6 +2,8 @@
 
 #include <QDateTime>
 
+#include "lagrum/core/messaging/render.h"
+
 namespace lagrum::app {
 
 MessageModel::MessageModel(const core::legal::Catalog& catalog, QObject* parent)
@@ -13,19 +15,8 @@ int MessageModel::rowCount(const QModelIndex& parent) const {
 
 QString MessageModel::flag_title(const std::vector<std::string>& flags) const {
     QStringList out;
-    for (const auto& f : flags) {
-        if (f == "marking_missing") {
-            out << tr("No secrecy marking");
-        } else if (f == "marking_invalid") {
-            out << tr("The secrecy marking did not pass validation");
-        } else if (f == "sender_rejected") {
-            out << tr("The sender's certificate does not verify");
-        } else if (f == "binding_mismatch") {
-            out << tr("The message does not belong to this conversation");
-        } else {
-            out << tr("The content could not be validated");
-        }
-    }
+    for (const auto& f : flags)
+        out << QString::fromStdString(core::messaging::flag_title(f, english_));
     out.removeDuplicates();
     return out.join(QStringLiteral("; "));
 }

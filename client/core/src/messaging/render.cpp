@@ -3,6 +3,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <string_view>
 
 #include "client_impl.h"
 
@@ -70,6 +71,24 @@ json message_obj(const Message& m) {
 }
 
 }  // namespace
+
+std::string flag_title(const std::string& code, bool english) {
+    struct Title {
+        std::string_view code, sv, en;
+    };
+    static constexpr Title kTitles[] = {
+        {"marking_missing", "Ingen sekretessmarkering", "No secrecy marking"},
+        {"marking_invalid", "Sekretessmarkeringen klarade inte kontrollen",
+         "The secrecy marking did not pass validation"},
+        {"sender_rejected", "Avsändarens certifikat kan inte verifieras",
+         "The sender's certificate does not verify"},
+        {"binding_mismatch", "Meddelandet hör inte till den här konversationen",
+         "The message does not belong to this conversation"}};
+    for (const auto& t : kTitles) {
+        if (t.code == code) return std::string(english ? t.en : t.sv);
+    }
+    return english ? "The content could not be validated" : "Innehållet kunde inte kontrolleras";
+}
 
 std::string iso8601(std::int64_t unix_seconds) {
     const std::time_t t = static_cast<std::time_t>(unix_seconds);

@@ -3,6 +3,7 @@
 // which legal basis, when — in Swedish by default and in English on request, and carries
 // the chain verification of the whole log at export time, so a printed export says
 // whether the log behind it was intact.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -140,7 +141,17 @@ std::string detail_line(const LogExportOptions& o, const LogEntry& e) {
                         tr(o, " samtycke(n) upphörde", " consent(s) ended"));
     }
     if (e.kind == "received" && d.contains("validation") && d["validation"] == "flagged") {
-        parts.push_back(tr(o, "flaggat: ", "flagged: ") + d.value("flags", std::string()));
+        // The stored flags are codes, comma-separated (sync.cpp); a case file says them.
+        std::vector<std::string> titles;
+        const std::string codes =
+            d.contains("flags") && d["flags"].is_string() ? d["flags"].get<std::string>() : "";
+        for (std::size_t at = 0; at <= codes.size();) {
+            const std::size_t end = std::min(codes.find(',', at), codes.size());
+            if (end > at)
+                titles.push_back(messaging::flag_title(codes.substr(at, end - at), !sv(o)));
+            at = end + 1;
+        }
+        parts.push_back(tr(o, "flaggat: ", "flagged: ") + join(titles, "; "));
     }
     if (e.kind == "refused" && d.contains("verdict") && d["verdict"].is_object()) {
         const auto& v = d["verdict"];
@@ -148,7 +159,12 @@ std::string detail_line(const LogExportOptions& o, const LogEntry& e) {
             for (const auto& r : v["reasons"]) {
                 if (r.is_object() && r.contains("code") && r["code"].is_string() &&
                     r["code"] != "conditions_met") {
-                    parts.push_back(r["code"].get<std::string>());
+                    // The verdict kept the check's own sentence in both languages; the code
+                    // only if an entry has none.
+                    const char* lang = sv(o) ? "sv" : "en";
+                    parts.push_back(r.contains(lang) && r[lang].is_string()
+                                        ? r[lang].get<std::string>()
+                                        : r["code"].get<std::string>());
                     break;
                 }
             }

@@ -33,4 +33,10 @@ std::string forks_text(const std::vector<Room>& rooms);
 
 std::string iso8601(std::int64_t unix_seconds);
 
+// What a received message's flag code (Message::flags) means, in a few words, Swedish or
+// English: the app's message view and the disclosure log's export both say these. A code
+// this table does not know (content_invalid, or a newer client's) is said as the general
+// "the content could not be validated", never shown bare.
+std::string flag_title(const std::string& code, bool english);
+
 }  // namespace lagrum::core::messaging
