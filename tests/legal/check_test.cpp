@@ -736,6 +736,24 @@ TEST(CheckOutput, KeyOrderAndDeterminism) {
     EXPECT_EQ(j["marking"]["legal_basis"], "10 kap. 18 a § OSL");
 }
 
+// Reading a stored code back: every code round-trips, in order, and nothing else parses.
+TEST(CheckOutput, EveryReasonCodeNameReadsBackAsItsCode) {
+    int codes = 0;
+    for (int i = 0; i <= 255; ++i) {
+        const auto c = static_cast<ReasonCode>(i);
+        const auto back = legal::reason_code_from_string(legal::to_string(c));
+        ASSERT_TRUE(back.has_value()) << i;
+        if (*back != c) break;  // past the last code: to_string's fallback names code 0
+        ++codes;
+    }
+    EXPECT_GE(codes, static_cast<int>(ReasonCode::consent_scope) + 1);
+    EXPECT_EQ(legal::reason_code_from_string("recipient_not_allowed"),
+              ReasonCode::recipient_not_allowed);
+    EXPECT_FALSE(legal::reason_code_from_string("").has_value());
+    EXPECT_FALSE(legal::reason_code_from_string("Recipient_not_allowed").has_value());
+    EXPECT_FALSE(legal::reason_code_from_string("missing_facts").has_value());
+}
+
 TEST(CheckOutput, EveryReasonAndWarningHasSwedishAndEnglish) {
     for (int c = 0; c <= static_cast<int>(ReasonCode::consent_scope); ++c) {
         const auto t = legal::reason_text({static_cast<ReasonCode>(c), ""});

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <string>
+#include <type_traits>
 
 #include "lagrum/core/error.h"
 
@@ -274,6 +276,16 @@ std::string_view to_string(ReasonCode c) {
             return "consent_scope";
     }
     return "conditions_met";
+}
+
+std::optional<ReasonCode> reason_code_from_string(std::string_view name) {
+    // Every value of the underlying type: a value that names no enumerator falls out of
+    // to_string's switch as "conditions_met", which code 0 has already matched.
+    for (unsigned i = 0; i <= std::numeric_limits<std::underlying_type_t<ReasonCode>>::max(); ++i) {
+        const auto c = static_cast<ReasonCode>(i);
+        if (to_string(c) == name) return c;
+    }
+    return std::nullopt;
 }
 
 bool is_blocking(ReasonCode c) {

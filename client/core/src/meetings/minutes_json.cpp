@@ -45,12 +45,9 @@ std::string refusal_reason(const std::string& code, bool english) {
         return english ? "Facts needed to decide were missing."
                        : "Uppgifter som behövs för bedömningen saknades.";
     }
-    for (int i = 0; i <= static_cast<int>(legal::ReasonCode::consent_scope); ++i) {
-        const auto c = static_cast<legal::ReasonCode>(i);
-        if (legal::to_string(c) == code) {
-            const auto t = legal::reason_text(legal::Reason{c, {}});
-            return english ? t.en : t.sv;
-        }
+    if (const auto c = legal::reason_code_from_string(code)) {
+        const auto t = legal::reason_text(legal::Reason{*c, {}});
+        return english ? t.en : t.sv;
     }
     return code;
 }

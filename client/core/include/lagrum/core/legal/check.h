@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lagrum/core/legal/catalog.h"
@@ -86,6 +87,10 @@ enum class ReasonCode : std::uint8_t {
     consent_scope,
 };
 std::string_view to_string(ReasonCode c);
+// The code whose to_string is `name`, for text stored as codes (signed minutes, the
+// log's verdicts); nullopt for a name no code has. Covers every enumerator without a
+// list to keep up to date: it asks to_string, whose switch the compiler checks.
+std::optional<ReasonCode> reason_code_from_string(std::string_view name);
 bool is_blocking(ReasonCode c);
 
 struct Reason {
