@@ -8,7 +8,7 @@
 #
 # HOURS (may be fractional) is the wall time of the whole run, split evenly across the
 # targets (default: every fuzz target). With --goal, each target instead runs for what it
-# still lacks of CPU_HOURS CPU-hours in summary.tsv (a target that has them is skipped),
+# still lacks of CPU_HOURS CPU-hours in the ledger (a target that has them is skipped),
 # so runs on different days add up to the goal; on a busy machine a target gets less
 # CPU than wall time, and running --goal again tops it up. --within HOURS caps the wall
 # time of a --goal run, for a session or a machine that has only so long: a target is cut
@@ -23,11 +23,14 @@
 # Environment:
 #   LAGRUM_FUZZ_DIR       where corpora, crashes and logs live
 #                         (default ${XDG_CACHE_HOME:-~/.cache}/lagrum-fuzz)
+#   LAGRUM_FUZZ_LEDGER    the record of every run (default tests/fuzz/hours.tsv, kept in
+#                         git: a build machine's cache does not outlive it, and the
+#                         CPU-hours are what issue 14 asks to report)
 #   LAGRUM_FUZZ_PARALLEL  targets at once (default 1)
 #   LAGRUM_FUZZ_NO_BUILD  set: use build-fuzz/ as it is
 #
 # Prints per target: seconds, CPU-seconds, executions, new corpus files and crash files;
-# appends the same to $LAGRUM_FUZZ_DIR/summary.tsv as soon as that target ends (so a run
+# appends the same to the ledger as soon as that target ends (so a run
 # that is killed later keeps what it finished), and prints each target's totals over
 # every run recorded there. Exit status 1 when any target left a crash file.
 set -euo pipefail
@@ -60,6 +63,7 @@ if ! [[ $parallel =~ ^[1-9][0-9]*$ ]] || ((parallel > $(nproc))); then
     exit 64
 fi
 mkdir -p "$out"
+ledger=${LAGRUM_FUZZ_LEDGER:-$root/tests/fuzz/hours.tsv}
 
 if [[ -z ${LAGRUM_FUZZ_NO_BUILD:-} ]]; then
     export CC=clang CXX=clang++ CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1
@@ -106,16 +110,16 @@ if [[ -z $goal ]]; then
     for t in "${targets[@]}"; do budget[$t]=$per; done
     echo "run.sh: ${#targets[@]} target(s), ${per}s each, $parallel at a time; corpora in $out"
 else
-    touch "$out/summary.tsv"
+    touch "$ledger"
     plan=()
     while read -r t lack; do
         budget[$t]=$lack
         plan+=("$t")
     done < <(for t in "${targets[@]}"; do
-        awk -F'\t' -v t="$t" -v g="$goal" '$2 == t { cpu += $4 } END { s = int(g * 3600 - cpu); if (s > 0) print t, (s < 60 ? 60 : s) }' "$out/summary.tsv"
+        awk -F'\t' -v t="$t" -v g="$goal" '/^#/ { next } $2 == t { cpu += $4 } END { s = int(g * 3600 - cpu); if (s > 0) print t, (s < 60 ? 60 : s) }' "$ledger"
     done | sort -k2,2nr)
     if ((${#plan[@]} == 0)); then
-        echo "run.sh: every target has ${goal} CPU-hour(s) in $out/summary.tsv"
+        echo "run.sh: every target has ${goal} CPU-hour(s) in $ledger"
         exit 0
     fi
     echo "run.sh: ${#plan[@]} target(s) short of ${goal} CPU-hour(s), $parallel at a time${within:+, for at most $within h}; corpora in $out"
@@ -128,7 +132,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp}
 
 # One target for SECONDS: prints "NAME SECONDS CPU_SECONDS EXECUTIONS NEW_FILES
-# CRASH_FILES" to its result file and appends it to summary.tsv (one short line, written
+# CRASH_FILES" to its result file and appends it to the ledger (one short line, written
 # with O_APPEND: parallel targets do not interleave).
 fuzz_one() {
     local t=$1 seconds=$2 dir=$out/$1
@@ -156,7 +160,7 @@ fuzz_one() {
     local secs=$(($(date +%s) - start))
     echo "$t $secs $cpu ${execs:-0} $((after - before)) $crashes" >"$dir/result"
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$t" "$secs" "$cpu" \
-        "${execs:-0}" "$crashes" >>"$out/summary.tsv"
+        "${execs:-0}" "$crashes" >>"$ledger"
 }
 
 deadline=
@@ -193,9 +197,9 @@ for t in "${targets[@]}"; do
         find "$out/$t/crashes" -type f -printf '  %p\n'
     fi
 done
-echo "totals over every run in $out/summary.tsv (target, cpu-seconds, executions${goal:+, cpu-seconds short of $goal h}):"
-awk -F'\t' -v g="${goal:-0}" '{ cpu[$2] += $4; ex[$2] += $5 }
+echo "totals over every run in $ledger (target, cpu-seconds, executions${goal:+, cpu-seconds short of $goal h}):"
+awk -F'\t' -v g="${goal:-0}" '/^#/ { next } { cpu[$2] += $4; ex[$2] += $5 }
     END { for (t in cpu) { short = g * 3600 - cpu[t]; printf "  %-24s %10d %14d", t, cpu[t], ex[t];
                            if (g > 0) printf " %10d", (short > 0 ? short : 0); printf "\n" } }' \
-    "$out/summary.tsv" | sort
+    "$ledger" | sort
 exit $status
