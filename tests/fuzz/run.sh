@@ -29,10 +29,13 @@
 #   LAGRUM_FUZZ_PARALLEL  targets at once (default 1)
 #   LAGRUM_FUZZ_NO_BUILD  set: use build-fuzz/ as it is
 #
-# Prints per target: seconds, CPU-seconds, executions, new corpus files and crash files;
-# appends the same to the ledger as soon as that target ends (so a run
-# that is killed later keeps what it finished), and prints each target's totals over
-# every run recorded there. Exit status 1 when any target left a crash file.
+# Prints per target: seconds, CPU-seconds, executions, new corpus files, crash files and
+# slow units. A slow unit is an input libFuzzer saw take over 10 s of wall time; at nice
+# 19 beside a build that is usually a starved process, so it is counted apart from the
+# crashes and kept in crashes/ to be replayed alone (an input past -timeout=25 is a
+# timeout- file, a crash). Appends the same to the ledger as soon as that target ends
+# (so a run that is killed later keeps what it finished), and prints each target's
+# totals over every run recorded there. Exit status 1 when any target left a crash file.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$root/build-fuzz
@@ -132,8 +135,8 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp}
 
 # One target for SECONDS: prints "NAME SECONDS CPU_SECONDS EXECUTIONS NEW_FILES
-# CRASH_FILES" to its result file and appends it to the ledger (one short line, written
-# with O_APPEND: parallel targets do not interleave).
+# CRASH_FILES SLOW_UNITS" to its result file and appends it to the ledger (one short
+# line, written with O_APPEND: parallel targets do not interleave).
 fuzz_one() {
     local t=$1 seconds=$2 dir=$out/$1
     mkdir -p "$dir/corpus" "$dir/crashes"
@@ -151,16 +154,17 @@ fuzz_one() {
         # whose subshell has no children): the target's CPU-seconds.
         times >"$dir/times"
     )
-    local cpu execs after crashes
+    local cpu execs after crashes slow
     cpu=$(awk 'NR == 2 { for (i = 1; i <= 2; ++i) { split($i, a, /[ms]/); s += a[1] * 60 + a[2] } } END { printf "%.0f", s }' "$dir/times")
     # Fork mode prints "#RUNS: cov: ..." lines with the total executions so far.
     execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
     after=$(find "$dir/corpus" -type f | wc -l)
-    crashes=$(find "$dir/crashes" -type f | wc -l)
+    crashes=$(find "$dir/crashes" -type f ! -name 'slow-unit-*' | wc -l)
+    slow=$(find "$dir/crashes" -type f -name 'slow-unit-*' | wc -l)
     local secs=$(($(date +%s) - start))
-    echo "$t $secs $cpu ${execs:-0} $((after - before)) $crashes" >"$dir/result"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$t" "$secs" "$cpu" \
-        "${execs:-0}" "$crashes" >>"$ledger"
+    echo "$t $secs $cpu ${execs:-0} $((after - before)) $crashes $slow" >"$dir/result"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$t" "$secs" "$cpu" \
+        "${execs:-0}" "$crashes" "$slow" >>"$ledger"
 }
 
 deadline=
@@ -184,17 +188,17 @@ done
 wait
 
 status=0
-printf '%-24s %8s %8s %12s %6s %7s\n' target seconds cpu-s executions new crashes
+printf '%-24s %8s %8s %12s %6s %7s %5s\n' target seconds cpu-s executions new crashes slow
 for t in "${targets[@]}"; do
     if [[ ! -f $out/$t/result ]]; then
         printf '%-24s  not started: the --within cap was reached\n' "$t"
         continue
     fi
-    read -r name secs cpu execs new crashes <"$out/$t/result"
-    printf '%-24s %8s %8s %12s %6s %7s\n' "$name" "$secs" "$cpu" "$execs" "$new" "$crashes"
+    read -r name secs cpu execs new crashes slow <"$out/$t/result"
+    printf '%-24s %8s %8s %12s %6s %7s %5s\n' "$name" "$secs" "$cpu" "$execs" "$new" "$crashes" "$slow"
     if ((crashes > 0)); then
         status=1
-        find "$out/$t/crashes" -type f -printf '  %p\n'
+        find "$out/$t/crashes" -type f ! -name 'slow-unit-*' -printf '  %p\n'
     fi
 done
 echo "totals over every run in $ledger (target, cpu-seconds, executions${goal:+, cpu-seconds short of $goal h}):"
