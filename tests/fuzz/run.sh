@@ -29,13 +29,14 @@
 #   LAGRUM_FUZZ_PARALLEL  targets at once (default 1)
 #   LAGRUM_FUZZ_NO_BUILD  set: use build-fuzz/ as it is
 #
-# Prints per target: seconds, CPU-seconds, executions, new corpus files, crash files and
-# slow units. A slow unit is an input libFuzzer saw take over 10 s of wall time; at nice
+# Prints per target: seconds, CPU-seconds, executions, new corpus files, and the crash
+# files and slow units this run wrote. A slow unit is an input libFuzzer saw take over 10 s of wall time; at nice
 # 19 beside a build that is usually a starved process, so it is counted apart from the
 # crashes and kept in crashes/ to be replayed alone (an input past -timeout=25 is a
 # timeout- file, a crash). Appends the same to the ledger as soon as that target ends
 # (so a run that is killed later keeps what it finished), and prints each target's
-# totals over every run recorded there. Exit status 1 when any target left a crash file.
+# totals over every run recorded there. Exit status 1 when any target's crashes/ holds a
+# crash file, from this run or an earlier one (an open crash).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$root/build-fuzz
@@ -143,6 +144,10 @@ fuzz_one() {
     local before start log=$dir/last.log
     before=$(find "$dir/corpus" -type f | wc -l)
     start=$(date +%s)
+    # Files in crashes/ stay there until someone looks at them; the ledger counts only
+    # those this run wrote (newer than this mark), so one slow unit is not counted again
+    # by every later run of the target.
+    touch "$dir/started"
     # Seed folders are read, never written: new inputs go to $dir/corpus (first folder).
     # shellcheck disable=SC2086
     (
@@ -159,8 +164,8 @@ fuzz_one() {
     # Fork mode prints "#RUNS: cov: ..." lines with the total executions so far.
     execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
     after=$(find "$dir/corpus" -type f | wc -l)
-    crashes=$(find "$dir/crashes" -type f ! -name 'slow-unit-*' | wc -l)
-    slow=$(find "$dir/crashes" -type f -name 'slow-unit-*' | wc -l)
+    crashes=$(find "$dir/crashes" -type f ! -name 'slow-unit-*' -newer "$dir/started" | wc -l)
+    slow=$(find "$dir/crashes" -type f -name 'slow-unit-*' -newer "$dir/started" | wc -l)
     local secs=$(($(date +%s) - start))
     echo "$t $secs $cpu ${execs:-0} $((after - before)) $crashes $slow" >"$dir/result"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$t" "$secs" "$cpu" \
@@ -196,9 +201,11 @@ for t in "${targets[@]}"; do
     fi
     read -r name secs cpu execs new crashes slow <"$out/$t/result"
     printf '%-24s %8s %8s %12s %6s %7s %5s\n' "$name" "$secs" "$cpu" "$execs" "$new" "$crashes" "$slow"
-    if ((crashes > 0)); then
+    # Any crash file left in crashes/, new or from an earlier run, is an open crash.
+    open=$(find "$out/$t/crashes" -type f ! -name 'slow-unit-*' -printf '  %p\n')
+    if [[ -n $open ]]; then
         status=1
-        find "$out/$t/crashes" -type f ! -name 'slow-unit-*' -printf '  %p\n'
+        echo "$open"
     fi
 done
 echo "totals over every run in $ledger (target, cpu-seconds, executions${goal:+, cpu-seconds short of $goal h}):"
