@@ -166,6 +166,29 @@ TEST_F(StoreTest, RoundTripsEveryType) {
     EXPECT_FALSE(st.step());
 }
 
+// A secret column is read straight into secure memory: the same bytes as blob(), an
+// empty or NULL value as an empty secret, and a column out of range an error.
+TEST_F(StoreTest, SecretBlobReadsTheSameBytesIntoSecureMemory) {
+    auto db = open(true);
+    const Bytes secret = {9, 0, 8, 0xff, 7};
+    db.prepare("INSERT INTO messages (id, room, body, note) VALUES (1, 'r', ?, NULL)")
+        .bind(1, secret)
+        .run();
+    db.prepare("INSERT INTO messages (id, room, body, note) VALUES (2, 'r', ?, NULL)")
+        .bind(1, lagrum::crypto::ByteView())
+        .run();
+    auto st = db.prepare("SELECT body, note FROM messages ORDER BY id");
+    ASSERT_TRUE(st.step());
+    const SecretBytes read = st.secret_blob(0);
+    EXPECT_EQ(read.expose(), secret);
+    EXPECT_EQ(read.expose(), st.blob(0));
+    EXPECT_TRUE(st.secret_blob(1).empty());  // NULL
+    EXPECT_THROW((void)st.secret_blob(2), Error);
+    ASSERT_TRUE(st.step());
+    EXPECT_TRUE(st.secret_blob(0).empty());  // an empty blob
+    EXPECT_FALSE(st.step());
+}
+
 TEST_F(StoreTest, StatementIsReusableAfterReset) {
     auto db = open(true);
     auto ins = db.prepare("INSERT INTO messages (room) VALUES (?)");

@@ -79,6 +79,8 @@ struct Client::Impl {
     // ---- profile.cpp
     void load();
     std::optional<Bytes> meta(const std::string& key);
+    // The same for a value that is a secret (the device seed, the pseudonym key).
+    std::optional<crypto::SecretBytes> secret_meta(const std::string& key);
     void set_meta(const std::string& key, ByteView value);
     std::int64_t cursor();
     void set_cursor(std::int64_t seq);

@@ -199,6 +199,13 @@ std::optional<Bytes> Client::Impl::meta(const std::string& key) {
     return st.blob(0);
 }
 
+std::optional<crypto::SecretBytes> Client::Impl::secret_meta(const std::string& key) {
+    auto st = db.prepare("SELECT value FROM meta WHERE key = ?");
+    st.bind(1, key);
+    if (!st.step() || st.is_null(0)) return std::nullopt;
+    return st.secret_blob(0);
+}
+
 void Client::Impl::set_meta(const std::string& key, ByteView value) {
     db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)")
         .bind(1, key)
@@ -221,15 +228,15 @@ void Client::Impl::set_cursor(std::int64_t seq) {
 }
 
 void Client::Impl::load() {
-    auto seed = meta("device_seed");
+    auto seed = secret_meta("device_seed");
     auto pub = meta("device_public");
-    auto pk = meta("pseudonym_key");
+    auto pk = secret_meta("pseudonym_key");
     if (!seed || seed->size() != 32 || !pub || pub->size() != 32 || !pk) {
         throw Error(Errc::corrupt_store, "the profile has no device key");
     }
-    device_seed = crypto::SecretBytes::take(std::move(*seed));
+    device_seed = std::move(*seed);
     device_public = *pub;
-    pseudonym_key = crypto::SecretBytes::take(std::move(*pk));
+    pseudonym_key = std::move(*pk);
     relay_address = to_str(meta("relay").value_or(Bytes{}));
     relay_ca = to_str(meta("relay_ca").value_or(Bytes{}));
     {

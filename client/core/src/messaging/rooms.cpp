@@ -101,13 +101,10 @@ mls::Group Client::Impl::load_group(std::int64_t room_id) {
     auto st = db.prepare("SELECT state FROM rooms WHERE id = ?");
     st.bind(1, room_id);
     if (!st.step()) throw Error(Errc::internal, "room vanished");
-    Bytes state = st.blob(0);
+    const crypto::SecretBytes state = st.secret_blob(0);
     try {
-        auto g = mls::Group::restore(state, group_config());
-        crypto::wipe(state);
-        return g;
+        return mls::Group::restore(state, group_config());
     } catch (const mls::MlsError& e) {
-        crypto::wipe(state);
         throw from_mls(Errc::corrupt_store, "a room's group state is damaged", e);
     }
 }
@@ -432,7 +429,7 @@ void Client::Impl::adopt_pending(std::int64_t room_id) {
     st.bind(1, room_id);
     if (!st.step()) return;  // already adopted (by the receive path)
     const auto epoch = st.int64(0);
-    Bytes state = st.blob(1);
+    const crypto::SecretBytes state = st.secret_blob(1);
     {
         // Our own Commit is the one we applied in the epoch before: remember it, with the
         // state it left (still in rooms), so a different one for that epoch is a fork.
@@ -440,10 +437,9 @@ void Client::Impl::adopt_pending(std::int64_t room_id) {
         auto prior = db.prepare("SELECT state FROM rooms WHERE id = ?");
         prior.bind(1, room_id);
         if (req.ParseFromString(to_str(st.blob(2))) && epoch > 0 && prior.step()) {
-            Bytes prior_state = prior.blob(0);
+            const crypto::SecretBytes prior_state = prior.secret_blob(0);
             note_applied_commit(room_id, static_cast<std::uint64_t>(epoch - 1),
                                 view_of(req.commit()), prior_state);
-            crypto::wipe(prior_state);
         }
     }
     db.prepare("UPDATE rooms SET state = ?, epoch = ? WHERE id = ?")
@@ -451,7 +447,6 @@ void Client::Impl::adopt_pending(std::int64_t room_id) {
         .bind(2, epoch)
         .bind(3, room_id)
         .run();
-    crypto::wipe(state);
     drop_pending(room_id);
     auto g = load_group(room_id);
     remember_contacts(leaf_members(g));

@@ -140,8 +140,8 @@ void Client::Impl::process_delivery_body(const RelayDelivery& del, SyncReport& r
                 if (!st.step()) continue;
                 mls::KeyPackageBundle b;
                 b.key_package = mls::decode_exact<mls::KeyPackage>(st.blob(0));
-                b.init_private = crypto::SecretBytes::take(st.blob(1));
-                b.encryption_private = crypto::SecretBytes::take(st.blob(2));
+                b.init_private = st.secret_blob(1);
+                b.encryption_private = st.secret_blob(2);
                 b.signature_private = device_seed.clone();
                 last_resort = st.int64(3) != 0;
                 ref = s.new_member;
@@ -265,16 +265,11 @@ void Client::Impl::process_delivery_body(const RelayDelivery& del, SyncReport& r
             }
             auto prior = db.prepare("SELECT state FROM rooms WHERE id = ?");
             prior.bind(1, row->id);
-            Bytes prior_state = prior.step() ? prior.blob(0) : Bytes{};
-            try {
-                g.handle(del.payload);
-            } catch (...) {
-                crypto::wipe(prior_state);
-                throw;
-            }
+            const crypto::SecretBytes prior_state =
+                prior.step() ? prior.secret_blob(0) : crypto::SecretBytes{};
+            g.handle(del.payload);
             save_group(row->id, g);
             note_applied_commit(row->id, epoch, del.payload, prior_state);
-            crypto::wipe(prior_state);
             remember_contacts(leaf_members(g));
             ++report.commits;
             return;
@@ -529,16 +524,13 @@ bool Client::Impl::check_old_commit(const RoomRow& row, std::uint64_t epoch, Byt
         throw Error(Errc::bad_input, "a different Commit for epoch " + std::to_string(epoch) +
                                          ", too old to check against the group as it was");
     }
-    Bytes prior = st.blob(1);
     std::optional<mls::Group> then;
     try {
-        then = mls::Group::restore(prior, group_config());
+        then = mls::Group::restore(st.secret_blob(1), group_config());
     } catch (const mls::MlsError& e) {
-        crypto::wipe(prior);
         throw Error(Errc::corrupt_store,
                     std::string("a room's earlier group state is damaged: ") + e.what());
     }
-    crypto::wipe(prior);
     // Throws (MlsError) for a forged or tampered Commit: an error, not a fork. The copy
     // is thrown away either way; the room's state is untouched.
     then->handle(commit);

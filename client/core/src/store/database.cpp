@@ -324,6 +324,14 @@ Bytes Statement::blob(int column) const {
     return Bytes(p, p + n);
 }
 
+crypto::SecretBytes Statement::secret_blob(int column) const {
+    check_column(stmt_, column);
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, column));
+    const int n = sqlite3_column_bytes(stmt_, column);
+    if (p == nullptr) return {};  // NULL or an empty blob
+    return crypto::SecretBytes::copy_of(ByteView(p, static_cast<std::size_t>(n)));
+}
+
 // ---- Database ----
 
 Database Database::open(const std::filesystem::path& file, const crypto::SecretBytes& key,

@@ -55,6 +55,9 @@ class Statement {
     std::int64_t int64(int column) const;
     std::string text(int column) const;
     Bytes blob(int column) const;
+    // The same, read straight into secure memory: for a column that holds secrets (a
+    // serialized group state), so that no plain copy is left to wipe by hand.
+    crypto::SecretBytes secret_blob(int column) const;
 
   private:
     friend class Database;
