@@ -30,13 +30,13 @@
 #   LAGRUM_FUZZ_NO_BUILD  set: use build-fuzz/ as it is
 #
 # Prints per target: seconds, CPU-seconds, executions, new corpus files, and the crash
-# files and slow units this run wrote. A slow unit is an input libFuzzer saw take over 10 s of wall time; at nice
-# 19 beside a build that is usually a starved process, so it is counted apart from the
-# crashes and kept in crashes/ to be replayed alone (an input past -timeout=25 is a
-# timeout- file, a crash). Appends the same to the ledger as soon as that target ends
-# (so a run that is killed later keeps what it finished), and prints each target's
-# totals over every run recorded there. Exit status 1 when any target's crashes/ holds a
-# crash file, from this run or an earlier one (an open crash).
+# files and slow units this run wrote. A slow unit is an input libFuzzer saw take over
+# 10 s of wall time; at nice 19 beside a build that is usually a starved process, so it
+# is counted apart from the crashes and kept in crashes/ to be replayed alone (an input
+# past -timeout=25 is a timeout- file, a crash). Appends the same to the ledger as soon
+# as that target ends (so a run that is killed later keeps what it finished), and prints
+# each target's totals over every run recorded there. Exit status 1 when any target's
+# crashes/ holds a crash file, from this run or an earlier one (an open crash).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$root/build-fuzz
