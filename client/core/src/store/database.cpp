@@ -290,6 +290,16 @@ void check_column(sqlite3_stmt* stmt, int column) {
                     "store: column " + std::to_string(column) + " is not in the current row");
     }
 }
+
+// A blob column as a view into SQLite's buffer (valid until the next step or reset);
+// empty for NULL or an empty blob.
+ByteView column_blob(sqlite3_stmt* stmt, int column) {
+    check_column(stmt, column);
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt, column));
+    const int n = sqlite3_column_bytes(stmt, column);
+    if (p == nullptr) return {};
+    return {p, static_cast<std::size_t>(n)};
+}
 }  // namespace
 
 bool Statement::is_null(int column) const {
@@ -317,19 +327,12 @@ std::string Statement::text(int column) const {
 }
 
 Bytes Statement::blob(int column) const {
-    check_column(stmt_, column);
-    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, column));
-    const int n = sqlite3_column_bytes(stmt_, column);
-    if (p == nullptr) return {};  // NULL or an empty blob
-    return Bytes(p, p + n);
+    const ByteView v = column_blob(stmt_, column);
+    return Bytes(v.begin(), v.end());
 }
 
 crypto::SecretBytes Statement::secret_blob(int column) const {
-    check_column(stmt_, column);
-    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, column));
-    const int n = sqlite3_column_bytes(stmt_, column);
-    if (p == nullptr) return {};  // NULL or an empty blob
-    return crypto::SecretBytes::copy_of(ByteView(p, static_cast<std::size_t>(n)));
+    return crypto::SecretBytes::copy_of(column_blob(stmt_, column));
 }
 
 // ---- Database ----
